@@ -1,0 +1,48 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A read-only value built on the driver from every record of a dataset (Spark's broadcast of a
+ * collected RDD). The scheduler computes it before any stage whose datasets depend on it.
+ */
+public final class Broadcast<T> {
+  private final int id;
+  private final Dataset<?> source;
+  private final Function<List<?>, T> builder;
+  private volatile boolean computed;
+  private T value;
+
+  @SuppressWarnings("unchecked")
+  <E> Broadcast(int id, Dataset<E> source, Function<List<E>, T> builder) {
+    this.id = id;
+    this.source = source;
+    this.builder = records -> builder.apply((List<E>) records);
+  }
+
+  public T value() {
+    if (!computed) {
+      throw new IllegalStateException("Broadcast " + id + " was read before it was computed");
+    }
+    return value;
+  }
+
+  Dataset<?> source() {
+    return source;
+  }
+
+  boolean isComputed() {
+    return computed;
+  }
+
+  void complete(List<?> records) {
+    value = builder.apply(records);
+    computed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "Broadcast#" + id + " of " + source;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The entry point of the dataset layer (Spark's SparkContext): creates source datasets and runs
+ * jobs on {@code parallelism} task threads.
+ */
+public final class EngineContext {
+  private final int parallelism;
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Set<JobControl> runningJobs = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelled;
+
+  public EngineContext(int parallelism) {
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+    }
+    this.parallelism = parallelism;
+  }
+
+  /** A context with one task thread per available processor. */
+  public EngineContext() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  public int parallelism() {
+    return parallelism;
+  }
+
+  /** The records of {@code data}, cut into {@code numSlices} contiguous partitions. */
+  public <T> Dataset<T> parallelize(List<T> data, int numSlices) {
+    if (numSlices < 1) {
+      throw new IllegalArgumentException("numSlices must be at least 1, was " + numSlices);
+    }
+    List<List<T>> slices = new ArrayList<>();
+    for (int i = 0; i < numSlices; i++) {
+      int from = (int) ((long) data.size() * i / numSlices);
+      int to = (int) ((long) data.size() * (i + 1) / numSlices);
+      slices.add(List.copyOf(data.subList(from, to)));
+    }
+    return new ParallelCollectionDataset<>(this, slices);
+  }
+
+  /** A dataset with no partitions. */
+  public <T> Dataset<T> empty() {
+    return new ParallelCollectionDataset<>(this, List.of());
+  }
+
+  /** A source whose partition {@code i} is whatever {@code reader} returns for {@code i}. */
+  public <T> Dataset<T> generate(int numPartitions, PartitionReader<T> reader) {
+    return new GeneratedDataset<>(this, numPartitions, reader);
+  }
+
+  /**
+   * Runs one job: computes every broadcast in {@code broadcasts} and pulls every record of every
+   * dataset in {@code drains}. Throws the first task failure, or {@link JobCancelledException}.
+   */
+  public void runJob(List<? extends Dataset<?>> drains, List<? extends Broadcast<?>> broadcasts) {
+    int jobId = nextId();
+    JobControl control = new JobControl(jobId);
+    runningJobs.add(control);
+    try {
+      if (cancelled) {
+        control.cancel();
+      }
+      List<Stage> stages = StagePlanner.plan(List.copyOf(drains), List.copyOf(broadcasts));
+      new JobScheduler(jobId, parallelism, control).run(stages);
+    } finally {
+      runningJobs.remove(control);
+    }
+  }
+
+  /** Cancels the running jobs and every job started later on this context. */
+  public void cancel() {
+    cancelled = true;
+    runningJobs.forEach(JobControl::cancel);
+  }
+
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  int nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /** Reads one partition of a source dataset. */
+  @FunctionalInterface
+  public interface PartitionReader<T> {
+    Iterator<T> read(int partition, TaskContext task);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+
+/**
+ * The cancellation flag of one job, shared by the driver and its tasks, and the tasks running now
+ * (interrupted on cancel, so that a task blocked in user code stops too).
+ */
+final class JobControl {
+  private final int jobId;
+  private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+  private volatile boolean cancelled;
+
+  JobControl(int jobId) {
+    this.jobId = jobId;
+  }
+
+  void cancel() {
+    cancelled = true;
+    running.forEach(f -> f.cancel(true));
+  }
+
+  void track(List<? extends Future<?>> tasks) {
+    running.addAll(tasks);
+    if (cancelled) {
+      cancel();
+    }
+  }
+
+  void untrack(List<? extends Future<?>> tasks) {
+    running.removeAll(tasks);
+  }
+
+  boolean isCancelled() {
+    return cancelled;
+  }
+
+  void checkCancelled() {
+    if (cancelled) {
+      throw new JobCancelledException("Job " + jobId + " was cancelled");
+    }
+  }
+}

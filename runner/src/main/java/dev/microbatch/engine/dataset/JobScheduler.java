@@ -1,0 +1,152 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the stages of one job in order, each as one task per partition on a fixed pool of {@code
+ * parallelism} threads. The first task failure cancels the others and fails the job with the
+ * original exception; the pool is gone before the job returns or throws.
+ */
+final class JobScheduler {
+  static final String THREAD_PREFIX = "microbatch-task-";
+  private static final Logger LOG = LoggerFactory.getLogger(JobScheduler.class);
+
+  private final int jobId;
+  private final int parallelism;
+  private final JobControl control;
+
+  JobScheduler(int jobId, int parallelism, JobControl control) {
+    this.jobId = jobId;
+    this.parallelism = parallelism;
+    this.control = control;
+  }
+
+  void run(List<Stage> stages) {
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism, threadFactory());
+    try {
+      for (Stage stage : stages) {
+        control.checkCancelled();
+        runStage(stage, pool);
+      }
+    } finally {
+      pool.shutdownNow();
+      awaitTermination(pool);
+    }
+  }
+
+  private void runStage(Stage stage, ExecutorService pool) {
+    long start = System.nanoTime();
+    ExecutorCompletionService<Void> completion = new ExecutorCompletionService<>(pool);
+    List<Future<Void>> tasks = new ArrayList<>();
+    for (int p = 0; p < stage.numTasks(); p++) {
+      int partition = p;
+      tasks.add(completion.submit(() -> runTask(stage, partition), null));
+    }
+    control.track(tasks);
+    try {
+      for (int done = 0; done < tasks.size(); done++) {
+        Future<Void> finished = takeInterruptibly(completion);
+        try {
+          finished.get();
+        } catch (CancellationException e) {
+          control.checkCancelled();
+          throw e;
+        } catch (ExecutionException e) {
+          control.cancel();
+          throw rethrow(e.getCause());
+        } catch (InterruptedException e) {
+          // get() on a completed future does not wait; keep the flag for the caller.
+          Thread.currentThread().interrupt();
+        }
+      }
+    } finally {
+      control.untrack(tasks);
+    }
+    stage.sink().stageCompleted();
+    LOG.debug(
+        "Job {} stage {} ({} tasks) done in {} ms",
+        jobId,
+        stage.id(),
+        stage.numTasks(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private void runTask(Stage stage, int partition) {
+    control.checkCancelled();
+    TaskContext task = new TaskContext(stage.id(), partition, control);
+    Throwable failure = null;
+    try {
+      stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);
+    } catch (Throwable t) {
+      failure = t;
+      throw t;
+    } finally {
+      try {
+        task.complete();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          throw e;
+        }
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  private Future<Void> takeInterruptibly(ExecutorCompletionService<Void> completion) {
+    try {
+      return completion.take();
+    } catch (InterruptedException e) {
+      control.cancel();
+      Thread.currentThread().interrupt();
+      throw new JobCancelledException("Job " + jobId + " was interrupted");
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error e) {
+      throw e;
+    }
+    return new TaskFailedException(cause);
+  }
+
+  private void awaitTermination(ExecutorService pool) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
+          break;
+        }
+        LOG.warn("Job {}: still waiting for tasks that ignore cancellation to end", jobId);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ThreadFactory threadFactory() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, THREAD_PREFIX + jobId + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,4 @@
+package dev.microbatch.engine.dataset;
+
+/** A key and a value: the records a shuffle produces. */
+public record Pair<K, V>(K key, V value) {}

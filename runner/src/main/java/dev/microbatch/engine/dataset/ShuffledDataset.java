@@ -1,0 +1,52 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The reduce side of a shuffle: merges one bucket from every map partition, key by key. */
+final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
+  private final ShuffleDependency<T, K, V, C> dependency;
+
+  ShuffledDataset(EngineContext context, ShuffleDependency<T, K, V, C> dependency) {
+    super(context);
+    this.dependency = dependency;
+  }
+
+  @Override
+  public int numPartitions() {
+    return dependency.output().numReducePartitions();
+  }
+
+  @Override
+  public List<Dependency> dependencies() {
+    return List.of(dependency);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  protected Iterator<Pair<K, C>> compute(int partition, TaskContext task) {
+    ShuffleOutput<K> output = dependency.output();
+    Aggregator<V, C> aggregator = dependency.aggregator();
+    boolean combined = dependency.mapSideCombine();
+    Map<K, C> merged = new LinkedHashMap<>();
+    for (int map = 0; map < output.numMapPartitions(); map++) {
+      for (Pair<K, ?> record : output.bucket(map, partition)) {
+        task.checkCancelled();
+        if (combined) {
+          merged.merge(record.key(), (C) record.value(), aggregator.mergeCombiners());
+        } else {
+          V value = (V) record.value();
+          C existing = merged.get(record.key());
+          merged.put(
+              record.key(),
+              existing == null
+                  ? aggregator.createCombiner().apply(value)
+                  : aggregator.mergeValue().apply(existing, value));
+        }
+      }
+    }
+    return Iterators.map(merged.entrySet().iterator(), e -> new Pair<>(e.getKey(), e.getValue()));
+  }
+}

@@ -1,0 +1,99 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/** What the tasks of a stage do with the records of their partition. */
+interface StageSink {
+  void consume(int partition, Iterator<?> records, TaskContext task);
+
+  /** Called on the driver once every task of the stage has succeeded. */
+  default void stageCompleted() {}
+
+  /** Pulls every record and drops it: the action that runs a leaf of the plan. */
+  final class Drain implements StageSink {
+    @Override
+    public void consume(int partition, Iterator<?> records, TaskContext task) {
+      while (records.hasNext()) {
+        task.checkCancelled();
+        records.next();
+      }
+    }
+  }
+
+  /** Collects every record on the driver and builds a broadcast from them. */
+  final class Collect implements StageSink {
+    private final Broadcast<?> broadcast;
+    private final List<?>[] partitions;
+
+    Collect(Broadcast<?> broadcast, int numPartitions) {
+      this.broadcast = broadcast;
+      this.partitions = new List<?>[numPartitions];
+    }
+
+    @Override
+    public void consume(int partition, Iterator<?> records, TaskContext task) {
+      List<Object> list = new ArrayList<>();
+      while (records.hasNext()) {
+        task.checkCancelled();
+        list.add(records.next());
+      }
+      partitions[partition] = list;
+    }
+
+    @Override
+    public void stageCompleted() {
+      List<Object> all = new ArrayList<>();
+      for (List<?> p : partitions) {
+        all.addAll(p);
+      }
+      broadcast.complete(all);
+    }
+  }
+
+  /** The map side of a shuffle: buckets the records by key, pre-combining if asked to. */
+  final class ShuffleWrite<T, K, V, C> implements StageSink {
+    private final ShuffleDependency<T, K, V, C> dependency;
+
+    ShuffleWrite(ShuffleDependency<T, K, V, C> dependency) {
+      this.dependency = dependency;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void consume(int partition, Iterator<?> records, TaskContext task) {
+      ShuffleOutput<K> output = dependency.output();
+      List<List<Pair<K, ?>>> buckets = output.newBuckets();
+      Iterator<T> input = (Iterator<T>) records;
+      if (dependency.mapSideCombine()) {
+        Aggregator<V, C> aggregator = dependency.aggregator();
+        Map<K, C> combined = new HashMap<>();
+        while (input.hasNext()) {
+          task.checkCancelled();
+          T record = input.next();
+          K key = dependency.keyOf().apply(record);
+          V value = dependency.valueOf().apply(record);
+          C existing = combined.get(key);
+          combined.put(
+              key,
+              existing == null
+                  ? aggregator.createCombiner().apply(value)
+                  : aggregator.mergeValue().apply(existing, value));
+        }
+        combined.forEach(
+            (key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
+      } else {
+        while (input.hasNext()) {
+          task.checkCancelled();
+          T record = input.next();
+          K key = dependency.keyOf().apply(record);
+          buckets.get(output.bucketOf(key)).add(new Pair<>(key, dependency.valueOf().apply(record)));
+        }
+      }
+      output.write(partition, buckets);
+    }
+  }
+}

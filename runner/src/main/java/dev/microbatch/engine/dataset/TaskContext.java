@@ -1,0 +1,58 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What a running task knows about itself: its partition, whether its job was cancelled, and the
+ * clean-up to run when it ends (successfully or not), last registered first.
+ */
+public final class TaskContext {
+  private final int stageId;
+  private final int partition;
+  private final JobControl job;
+  private final Deque<Runnable> completionListeners = new ArrayDeque<>();
+
+  TaskContext(int stageId, int partition, JobControl job) {
+    this.stageId = stageId;
+    this.partition = partition;
+    this.job = job;
+  }
+
+  public int stageId() {
+    return stageId;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  /** Throws {@link JobCancelledException} if the job this task belongs to was cancelled. */
+  public void checkCancelled() {
+    job.checkCancelled();
+  }
+
+  /** Registers clean-up (a DoFn's teardown, say) to run when this task ends, however it ends. */
+  public void onCompletion(Runnable listener) {
+    completionListeners.push(listener);
+  }
+
+  /** Runs the completion listeners; the first failure among them is thrown after all ran. */
+  void complete() {
+    RuntimeException failure = null;
+    while (!completionListeners.isEmpty()) {
+      try {
+        completionListeners.pop().run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}
