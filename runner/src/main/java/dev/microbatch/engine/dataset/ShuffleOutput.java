@@ -24,7 +24,7 @@ final class ShuffleOutput<K> {
   }
 
   int bucketOf(Object key) {
-    int h = key.hashCode();
+    int h = java.util.Objects.hashCode(key);
     return Math.floorMod(h ^ (h >>> 16), numReducePartitions);
   }
 

@@ -1,0 +1,120 @@
+package dev.microbatch.runner;
+
+import dev.microbatch.engine.dataset.EngineContext;
+import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.runner.translation.TranslatedPipeline;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricResults;
+import org.apache.beam.sdk.util.UserCodeException;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Duration;
+
+/** The handle of a running pipeline: its state, its metrics, and the way to wait or cancel. */
+public final class MicroBatchPipelineResult implements PipelineResult {
+  private final EngineContext engine;
+  private final MetricsContainerStepMap metrics;
+  private final CompletableFuture<Void> execution = new CompletableFuture<>();
+  private volatile State state = State.RUNNING;
+
+  private MicroBatchPipelineResult(EngineContext engine, MetricsContainerStepMap metrics) {
+    this.engine = engine;
+    this.metrics = metrics;
+  }
+
+  /** Starts executing {@code pipeline} on a driver thread of its own. */
+  static MicroBatchPipelineResult start(
+      EngineContext engine, TranslatedPipeline pipeline, MetricsContainerStepMap metrics) {
+    MicroBatchPipelineResult result = new MicroBatchPipelineResult(engine, metrics);
+    Thread driver =
+        new Thread(
+            () -> {
+              try {
+                pipeline.execute();
+                result.finish(State.DONE, null);
+              } catch (JobCancelledException e) {
+                result.finish(State.CANCELLED, null);
+              } catch (Throwable t) {
+                result.finish(State.FAILED, t);
+              }
+            },
+            "microbatch-driver");
+    driver.setDaemon(true);
+    driver.start();
+    return result;
+  }
+
+  private void finish(State finalState, @Nullable Throwable failure) {
+    state = finalState;
+    if (failure == null) {
+      execution.complete(null);
+    } else {
+      execution.completeExceptionally(failure);
+    }
+  }
+
+  @Override
+  public State getState() {
+    return state;
+  }
+
+  @Override
+  public State cancel() {
+    if (!state.isTerminal()) {
+      engine.cancel();
+      try {
+        execution.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        // The pipeline failed before the cancel took effect; its state says so.
+      }
+    }
+    return state;
+  }
+
+  /** Waits at most {@code duration} (less than 1 ms: no limit); null if still running then. */
+  @Override
+  public @Nullable State waitUntilFinish(Duration duration) {
+    try {
+      if (duration.getMillis() < 1) {
+        execution.get();
+      } else {
+        execution.get(duration.getMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      throw asPipelineFailure(e.getCause());
+    }
+    return state;
+  }
+
+  @Override
+  public State waitUntilFinish() {
+    return waitUntilFinish(Duration.ZERO);
+  }
+
+  @Override
+  public MetricResults metrics() {
+    MetricsContainerStepMap committed =
+        state == State.DONE ? metrics : new MetricsContainerStepMap();
+    return MetricsContainerStepMap.asMetricResults(metrics, committed);
+  }
+
+  /** The user's exception, as Beam's runners report it: wrapped once, never twice. */
+  private static RuntimeException asPipelineFailure(Throwable failure) {
+    if (failure instanceof UserCodeException) {
+      return new PipelineExecutionException(failure.getCause());
+    }
+    return new PipelineExecutionException(failure);
+  }
+}

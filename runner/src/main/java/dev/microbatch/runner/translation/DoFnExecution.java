@@ -1,0 +1,121 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.dataset.TaskContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.InMemoryBundleFinalizer;
+import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.util.construction.ParDoTranslation;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * Everything needed to run one ParDo application in a task: a fresh DoFn instance per task (set up
+ * now, torn down when the task ends however it ends), its side inputs, its outputs and metrics.
+ */
+final class DoFnExecution<InputT, OutputT> {
+  private final byte[] serializedFn;
+  private final String stepName;
+  private final PipelineOptions options;
+  private final TupleTag<OutputT> mainOutputTag;
+  private final List<TupleTag<?>> additionalOutputTags;
+  private final Coder<InputT> inputCoder;
+  private final Map<TupleTag<?>, Coder<?>> outputCoders = new HashMap<>();
+  private final WindowingStrategy<?, ?> windowingStrategy;
+  private final DoFnSchemaInformation schemaInformation;
+  private final Map<String, PCollectionView<?>> sideInputMapping;
+  private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
+  private final MetricsContainerImpl metrics;
+
+  DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, TranslationContext context) {
+    PCollection<InputT> input = context.input();
+    this.serializedFn = SerializableUtils.serializeToByteArray(transform.getFn());
+    this.stepName = context.stepName();
+    this.options = context.options();
+    this.mainOutputTag = transform.getMainOutputTag();
+    this.additionalOutputTags = new ArrayList<>(transform.getAdditionalOutputTags().getAll());
+    this.inputCoder = input.getCoder();
+    context.outputs().forEach((tag, pc) -> outputCoders.put(tag, pc.getCoder()));
+    this.windowingStrategy = input.getWindowingStrategy();
+    this.schemaInformation = ParDoTranslation.getSchemaInformation(context.currentTransform());
+    this.sideInputMapping = transform.getSideInputs();
+    for (PCollectionView<?> view : transform.getSideInputs().values()) {
+      sideInputs.put(view.getTagInternal(), context.sideInput(view));
+    }
+    this.metrics = context.metrics().getContainer(stepName);
+  }
+
+  /** Whether the ParDo has outputs besides the main one, so its records carry their tags. */
+  boolean isMultiOutput() {
+    return outputCoders.size() > 1;
+  }
+
+  List<Broadcast<?>> broadcasts() {
+    return List.copyOf(sideInputs.values());
+  }
+
+  Coder<InputT> inputCoder() {
+    return inputCoder;
+  }
+
+  WindowingStrategy<?, ?> windowingStrategy() {
+    return windowingStrategy;
+  }
+
+  /** A fresh instance of the user's DoFn for this task, set up, torn down when the task ends. */
+  @SuppressWarnings("unchecked")
+  DoFn<InputT, OutputT> instantiate(TaskContext task) {
+    DoFn<InputT, OutputT> fn =
+        (DoFn<InputT, OutputT>) SerializableUtils.deserializeFromByteArray(serializedFn, stepName);
+    // Tears the instance down itself if @Setup throws.
+    DoFnInvoker<InputT, OutputT> invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
+    task.onCompletion(invoker::invokeTeardown);
+    return fn;
+  }
+
+  /** Beam's own DoFnRunner for {@code fn}, reporting metrics under this step. */
+  DoFnRunner<InputT, OutputT> runner(
+      DoFn<InputT, OutputT> fn, StepContext stepContext, OutputBuffer output) {
+    DoFnRunner<InputT, OutputT> runner =
+        DoFnRunners.simpleRunner(
+            options,
+            fn,
+            new BroadcastSideInputReader(sideInputs),
+            output,
+            mainOutputTag,
+            additionalOutputTags,
+            stepContext,
+            inputCoder,
+            outputCoders,
+            windowingStrategy,
+            schemaInformation,
+            sideInputMapping);
+    return new MeteredDoFnRunner<>(runner, metrics);
+  }
+
+  /** Runs the callbacks a bundle registered, now that its outputs are handed on. */
+  static void finalizeBundle(InMemoryBundleFinalizer finalizer) throws Exception {
+    for (InMemoryBundleFinalizer.Finalization f : finalizer.getAndClearFinalizations()) {
+      if (f.getExpiryTime().isAfter(Instant.now())) {
+        f.getCallback().onBundleSuccess();
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Dataset;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.UserCodeException;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+
+/**
+ * GroupByKey: a hash shuffle keyed by the key's structural value (equal exactly when the encoded
+ * bytes are equal, Beam's key equality), then {@link GroupAlsoByWindow} per key.
+ */
+final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey<K, V>> {
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void translate(GroupByKey<K, V> transform, TranslationContext context) {
+    PCollection<KV<K, V>> input = context.input();
+    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+    Coder<K> keyCoder = coder.getKeyCoder();
+    GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
+        new GroupAlsoByWindow<>(
+            (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
+            coder.getValueCoder(),
+            context.options());
+    Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
+    context.setOutput(
+        records
+            .groupByKey(wv -> keyCoder.structuralValue(wv.getValue().getKey()), context.parallelism())
+            .flatMap(
+                group -> {
+                  try {
+                    return groupAlsoByWindow.apply(group.value());
+                  } catch (Exception e) {
+                    throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+                  }
+                }));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.microbatch.runner.translation;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.runners.core.InMemoryMultimapSideInputView;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.Materializations;
+import org.apache.beam.sdk.transforms.Materializations.IterableView;
+import org.apache.beam.sdk.transforms.Materializations.MultimapView;
+import org.apache.beam.sdk.transforms.ViewFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.WindowedValue;
+
+/**
+ * The contents of one side input, built once on the driver: the view's value in every window that
+ * holds elements, through the view's own {@link ViewFn}.
+ */
+public final class SideInputValues {
+  private final PCollectionView<?> view;
+  private final Map<BoundedWindow, Object> byWindow;
+
+  private SideInputValues(PCollectionView<?> view, Map<BoundedWindow, Object> byWindow) {
+    this.view = view;
+    this.byWindow = byWindow;
+  }
+
+  static SideInputValues of(PCollectionView<?> view, List<WindowedValue<Object>> records) {
+    Map<BoundedWindow, List<Object>> elements = new HashMap<>();
+    for (WindowedValue<Object> record : records) {
+      for (BoundedWindow window : record.getWindows()) {
+        elements.computeIfAbsent(window, w -> new ArrayList<>()).add(record.getValue());
+      }
+    }
+    Map<BoundedWindow, Object> byWindow = new HashMap<>();
+    elements.forEach((window, values) -> byWindow.put(window, viewOf(view, values)));
+    return new SideInputValues(view, byWindow);
+  }
+
+  /** The view's value in {@code window} (a side-input window), empty if nothing fell in it. */
+  public Object get(BoundedWindow window) {
+    Object value = byWindow.get(window);
+    return value != null ? value : viewOf(view, List.of());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Object viewOf(PCollectionView<?> view, List<Object> values) {
+    String urn = view.getViewFn().getMaterialization().getUrn();
+    switch (urn) {
+      case Materializations.ITERABLE_MATERIALIZATION_URN:
+        return ((ViewFn<IterableView, ?>) view.getViewFn()).apply(() -> values);
+      case Materializations.MULTIMAP_MATERIALIZATION_URN:
+        Coder<?> keyCoder = ((KvCoder<?, ?>) view.getCoderInternal()).getKeyCoder();
+        MultimapView multimap =
+            values.isEmpty()
+                ? InMemoryMultimapSideInputView.empty()
+                : InMemoryMultimapSideInputView.fromIterable(
+                    (Coder) keyCoder, (Iterable<KV<Object, Object>>) (Iterable) values);
+        return ((ViewFn<MultimapView, ?>) view.getViewFn()).apply(multimap);
+      default:
+        throw new UnsupportedOperationException(
+            "Side input materialization " + urn + " of " + view + " is not supported");
+    }
+  }
+}

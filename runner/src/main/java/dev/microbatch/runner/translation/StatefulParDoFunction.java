@@ -1,0 +1,104 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.Pair;
+import java.util.List;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.DoFnRunners;
+import org.apache.beam.runners.core.InMemoryStateInternals;
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.StateNamespaces;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+
+/**
+ * A stateful ParDo in batch: the input is shuffled by key (Beam's key equality: encoded bytes),
+ * then each key's elements run through Beam's StatefulDoFnRunner with in-memory state and timers.
+ * Once a key's elements are in, its watermark and clocks jump to the end of time and every timer
+ * that becomes due fires, in order, including timers set by other timers.
+ */
+final class StatefulParDoFunction {
+  private StatefulParDoFunction() {}
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <InputT, OutputT> Dataset<Object> apply(
+      Dataset<WindowedValue<InputT>> input,
+      DoFnExecution<InputT, OutputT> execution,
+      TranslationContext context) {
+    if (!(execution.inputCoder() instanceof KvCoder)) {
+      throw new IllegalStateException(
+          "Stateful DoFn " + context.stepName() + " needs KV input, got " + execution.inputCoder());
+    }
+    Coder<Object> keyCoder = ((KvCoder) execution.inputCoder()).getKeyCoder();
+    Dataset<Pair<Object, List<WindowedValue<InputT>>>> groups =
+        input.groupByKey(
+            wv -> keyCoder.structuralValue(((KV<Object, ?>) wv.getValue()).getKey()),
+            context.parallelism());
+    return groups.mapPartitions(
+        (keyGroups, task) -> {
+          DoFn<InputT, OutputT> fn = execution.instantiate(task);
+          KeyedStepContext step = new KeyedStepContext();
+          OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
+          DoFnRunner<InputT, OutputT> runner = execution.runner(fn, step, output);
+          runner.startBundle();
+          return new BundleIterator<>(
+              keyGroups,
+              group -> processKey(group.value(), fn, runner, step, execution),
+              () -> {
+                runner.finishBundle();
+                DoFnExecution.finalizeBundle(step.finalizer());
+              },
+              output.queue());
+        },
+        execution.broadcasts());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static <InputT, OutputT, W extends BoundedWindow> void processKey(
+      List<WindowedValue<InputT>> elements,
+      DoFn<InputT, OutputT> fn,
+      DoFnRunner<InputT, OutputT> simpleRunner,
+      KeyedStepContext step,
+      DoFnExecution<InputT, OutputT> execution)
+      throws Exception {
+    Object key = ((KV<Object, ?>) elements.get(0).getValue()).getKey();
+    WindowingStrategy<?, W> windowing = (WindowingStrategy<?, W>) execution.windowingStrategy();
+    InMemoryStateInternals<Object> state = InMemoryStateInternals.forKey(key);
+    InMemoryTimerInternals timers = BatchTimers.startingNow();
+    step.setKey(state, timers);
+    DoFnRunner<InputT, OutputT> runner =
+        DoFnRunners.defaultStatefulDoFnRunner(
+            fn,
+            execution.inputCoder(),
+            simpleRunner,
+            step,
+            windowing,
+            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(timers, windowing),
+            new StatefulDoFnRunner.StateInternalsStateCleaner<>(
+                fn, state, windowing.getWindowFn().windowCoder()),
+            true);
+    for (WindowedValue<InputT> element : elements) {
+      runner.processElement(element);
+    }
+    BatchTimers.advanceToEndOfTime(timers, timer -> fire(runner, key, timer));
+  }
+
+  private static void fire(DoFnRunner<?, ?> runner, Object key, TimerData timer) {
+    BoundedWindow window = ((StateNamespaces.WindowNamespace<?>) timer.getNamespace()).getWindow();
+    runner.onTimer(
+        timer.getTimerId(),
+        timer.getTimerFamilyId(),
+        key,
+        window,
+        timer.getTimestamp(),
+        timer.getOutputTimestamp(),
+        timer.getDomain());
+  }
+}

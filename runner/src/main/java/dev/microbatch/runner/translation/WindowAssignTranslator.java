@@ -1,0 +1,61 @@
+package dev.microbatch.runner.translation;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.UserCodeException;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/** Window.Assign: each element, in each of its windows, gets the windows its WindowFn assigns. */
+final class WindowAssignTranslator<T, W extends BoundedWindow>
+    implements TransformTranslator<Window.Assign<T>> {
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void translate(Window.Assign<T> transform, TranslationContext context) {
+    // A null WindowFn means only the trigger or lateness changed: elements pass unchanged.
+    WindowFn<T, W> windowFn = (WindowFn<T, W>) transform.getWindowFn();
+    context.setOutput(
+        context
+            .<T>dataset(context.input())
+            .flatMap(wv -> windowFn == null ? List.of(wv) : assign(windowFn, wv)));
+  }
+
+  private static <T, W extends BoundedWindow> List<WindowedValue<T>> assign(
+      WindowFn<T, W> windowFn, WindowedValue<T> element) {
+    List<WindowedValue<T>> out = new ArrayList<>();
+    for (WindowedValue<T> single : element.explodeWindows()) {
+      BoundedWindow window = single.getWindows().iterator().next();
+      Collection<W> windows;
+      try {
+        windows =
+            windowFn.assignWindows(
+                windowFn.new AssignContext() {
+                  @Override
+                  public T element() {
+                    return single.getValue();
+                  }
+
+                  @Override
+                  public Instant timestamp() {
+                    return single.getTimestamp();
+                  }
+
+                  @Override
+                  public BoundedWindow window() {
+                    return window;
+                  }
+                });
+      } catch (Exception e) {
+        throw UserCodeException.wrap(e);
+      }
+      out.add(WindowedValues.of(single.getValue(), single.getTimestamp(), windows, single.getPaneInfo()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.microbatch.runner;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchRunnerOptionsTest {
+
+  @Test
+  void runnerResolvesByItsNameTheBeamWay() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=3").create();
+    assertThat(options.getRunner(), equalTo(MicroBatchRunner.class));
+    MicroBatchRunner runner = MicroBatchRunner.fromOptions(options);
+    assertThat(runner.getOptions().getParallelism(), equalTo(3));
+  }
+
+  @Test
+  void parallelismDefaultsToTheAvailableProcessors() {
+    MicroBatchPipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner")
+            .as(MicroBatchPipelineOptions.class);
+    assertThat(options.getParallelism(), equalTo(Runtime.getRuntime().availableProcessors()));
+  }
+
+  @Test
+  void zeroParallelismFailsBeforeThePipelineRunsNamingTheOption() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=0").create();
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply(Create.of(1, 2, 3));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, pipeline::run);
+    assertThat(e.getMessage(), containsString("--parallelism"));
+  }
+
+  @Test
+  void anUnknownOptionFailsNamingTheOption() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--paralelism=2")
+                    .withValidation()
+                    .create());
+    assertThat(e.getMessage(), containsString("paralelism"));
+  }
+
+  @Test
+  void aMisspelledRunnerFailsNamingIt() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> PipelineOptionsFactory.fromArgs("--runner=MicroBatchRuner").create());
+    assertThat(e.getMessage(), containsString("MicroBatchRuner"));
+  }
+
+  @Test
+  void streamingModeIsRefusedClearlyUntilItIsBuilt() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create();
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, () -> MicroBatchRunner.fromOptions(options));
+    assertThat(e.getMessage(), containsString("--streaming"));
+    assertThat(e, instanceOf(UnsupportedOperationException.class));
+  }
+}

@@ -1,0 +1,176 @@
+package dev.microbatch.runner;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.sameInstance;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class MicroBatchRunnerTest {
+
+  private static Pipeline pipeline(String... extraArgs) {
+    String[] args = new String[extraArgs.length + 2];
+    args[0] = "--runner=MicroBatchRunner";
+    args[1] = "--parallelism=2";
+    System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
+    return Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
+  }
+
+  private static List<String> engineThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("microbatch-task-"))
+        .toList();
+  }
+
+  @Test
+  void groupsCombinesFlattensAndReadsSideInputs() {
+    Pipeline p = pipeline();
+    PCollection<String> words = p.apply("Words", Create.of("a", "b", "a", "c", "a", "b"));
+    PCollection<KV<String, Long>> counts = words.apply(Count.perElement());
+    PAssert.that(counts).containsInAnyOrder(KV.of("a", 3L), KV.of("b", 2L), KV.of("c", 1L));
+
+    PCollection<KV<String, Iterable<Integer>>> grouped =
+        p.apply("Pairs", Create.of(KV.of("x", 1), KV.of("y", 2), KV.of("x", 3)))
+            .apply(GroupByKey.create());
+    PAssert.that(grouped.apply("Sizes", MapElements.into(TypeDescriptors.integers())
+            .via(kv -> kv.getKey().equals("x") ? 100 + sizeOf(kv.getValue()) : sizeOf(kv.getValue()))))
+        .containsInAnyOrder(102, 1);
+
+    PCollection<String> both =
+        PCollectionList.of(words).and(p.apply("More", Create.of("d"))).and(words)
+            .apply(Flatten.pCollections());
+    PAssert.that(both.apply("CountAll", Count.globally())).containsInAnyOrder(13L);
+
+    PCollectionView<Long> total = words.apply("Total", Count.globally()).apply(View.asSingleton());
+    PCollection<String> tagged =
+        p.apply("Probe", Create.of("q"))
+            .apply(
+                ParDo.of(
+                        new DoFn<String, String>() {
+                          @ProcessElement
+                          public void process(ProcessContext c) {
+                            c.output(c.element() + c.sideInput(total));
+                          }
+                        })
+                    .withSideInputs(total));
+    PAssert.that(tagged).containsInAnyOrder("q6");
+    p.run().waitUntilFinish();
+  }
+
+  private static int sizeOf(Iterable<Integer> values) {
+    int n = 0;
+    for (Integer ignored : values) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
+  void fixedWindowsGroupPerWindow() {
+    Pipeline p = pipeline();
+    PCollection<KV<String, Integer>> sums =
+        p.apply(
+                Create.timestamped(
+                    TimestampedValue.of(KV.of("k", 1), new Instant(0)),
+                    TimestampedValue.of(KV.of("k", 2), new Instant(500)),
+                    TimestampedValue.of(KV.of("k", 5), new Instant(1500))))
+            .apply(Window.into(FixedWindows.of(org.joda.time.Duration.millis(1000))))
+            .apply(Sum.integersPerKey());
+    PAssert.that(sums).containsInAnyOrder(KV.of("k", 3), KV.of("k", 5));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aThrowingDoFnFailsThePipelineWithTheUsersExceptionAndStopsEveryThread() {
+    Pipeline p = pipeline();
+    IllegalStateException userException = new IllegalStateException("user code says no");
+    p.apply(GenerateSequence.from(0).to(1000))
+        .apply(
+            ParDo.of(
+                new DoFn<Long, Long>() {
+                  @ProcessElement
+                  public void process(@Element Long x, OutputReceiver<Long> out) {
+                    if (x == 700) {
+                      throw userException;
+                    }
+                    out.output(x);
+                  }
+                }));
+    PipelineExecutionException e = assertThrows(PipelineExecutionException.class, p::run);
+    // The DoFn was cloned for its task, so compare by type and message, not identity.
+    assertThat(e.getCause().getClass(), sameInstance(IllegalStateException.class));
+    assertThat(e.getCause().getMessage(), equalTo("user code says no"));
+    assertThat(engineThreads(), empty());
+  }
+
+  /** Blocks in processElement until the test lets it go (never, for the cancel test). */
+  static final class Blocking extends DoFn<Long, Long> {
+    static final CountDownLatch STARTED = new CountDownLatch(1);
+
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) throws InterruptedException {
+      STARTED.countDown();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  @Test
+  void cancelStopsARunningPipelineAndWaitWithATimeoutReturnsNullMeanwhile() throws Exception {
+    Pipeline p = pipeline("--blockOnRun=false");
+    p.apply(GenerateSequence.from(0).to(10)).apply(ParDo.of(new Blocking()));
+    PipelineResult result = p.run();
+    assertThat(result.getState(), equalTo(PipelineResult.State.RUNNING));
+    assertThat(Blocking.STARTED.await(30, TimeUnit.SECONDS), equalTo(true));
+    assertThat(result.waitUntilFinish(org.joda.time.Duration.millis(100)), nullValue());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> assertThat(result.cancel(), equalTo(PipelineResult.State.CANCELLED)));
+    assertThat(result.getState(), equalTo(PipelineResult.State.CANCELLED));
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.CANCELLED));
+    assertThat(engineThreads(), empty());
+  }
+
+  @Test
+  void aFinishedPipelineReportsDone() {
+    Pipeline p = pipeline();
+    PAssert.that(p.apply(Create.of(Map.of("a", 1)))).containsInAnyOrder(KV.of("a", 1));
+    PipelineResult result = p.run();
+    assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
+    assertThat(result.waitUntilFinish(org.joda.time.Duration.millis(1)), equalTo(PipelineResult.State.DONE));
+  }
+}
