@@ -34,10 +34,6 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       throw new IllegalArgumentException(
           "--parallelism must be at least 1, but was " + mb.getParallelism());
     }
-    if (mb.isStreaming()) {
-      throw new UnsupportedOperationException(
-          "MicroBatchRunner does not support --streaming yet: streaming mode is not built");
-    }
     return mb;
   }
 

@@ -3,10 +3,13 @@ package dev.microbatch.runner;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.instanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
@@ -35,9 +38,8 @@ class MicroBatchRunnerOptionsTest {
   void zeroParallelismFailsBeforeThePipelineRunsNamingTheOption() {
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=0").create();
-    Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply(Create.of(1, 2, 3));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, pipeline::run);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
     assertThat(e.getMessage(), containsString("--parallelism"));
   }
 
@@ -63,12 +65,24 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
-  void streamingModeIsRefusedClearlyUntilItIsBuilt() {
-    PipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create();
+  void anUnboundedPipelineIsRefusedNamingTheTransformUntilStreamingIsBuilt() {
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
+    pipeline.apply("Endless", GenerateSequence.from(0));
     UnsupportedOperationException e =
-        assertThrows(UnsupportedOperationException.class, () -> MicroBatchRunner.fromOptions(options));
-    assertThat(e.getMessage(), containsString("--streaming"));
-    assertThat(e, instanceOf(UnsupportedOperationException.class));
+        assertThrows(UnsupportedOperationException.class, pipeline::run);
+    assertThat(e.getMessage(), containsString("Endless"));
+    assertThat(e.getMessage(), containsString("unbounded"));
+  }
+
+  @Test
+  void aBoundedPipelineRunsToCompletionWithStreamingSet() {
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
+    PAssert.that(pipeline.apply(Create.of(1, 2, 3)).apply(Sum.integersGlobally()))
+        .containsInAnyOrder(6);
+    assertThat(pipeline.run().getState(), equalTo(PipelineResult.State.DONE));
   }
 }

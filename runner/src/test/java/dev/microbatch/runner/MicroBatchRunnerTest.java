@@ -79,17 +79,34 @@ class MicroBatchRunnerTest {
     PCollectionView<Long> total = words.apply("Total", Count.globally()).apply(View.asSingleton());
     PCollection<String> tagged =
         p.apply("Probe", Create.of("q"))
-            .apply(
-                ParDo.of(
-                        new DoFn<String, String>() {
-                          @ProcessElement
-                          public void process(ProcessContext c) {
-                            c.output(c.element() + c.sideInput(total));
-                          }
-                        })
-                    .withSideInputs(total));
+            .apply(ParDo.of(new AppendSideInput(total)).withSideInputs(total));
     PAssert.that(tagged).containsInAnyOrder("q6");
     p.run().waitUntilFinish();
+  }
+
+  /** Appends the value of a singleton side input to each element. */
+  static final class AppendSideInput extends DoFn<String, String> {
+    private final PCollectionView<Long> view;
+
+    AppendSideInput(PCollectionView<Long> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      c.output(c.element() + c.sideInput(view));
+    }
+  }
+
+  /** Throws on element 700. */
+  static final class FailOn700 extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      if (x == 700) {
+        throw new IllegalStateException("user code says no");
+      }
+      out.output(x);
+    }
   }
 
   private static int sizeOf(Iterable<Integer> values) {
@@ -118,19 +135,7 @@ class MicroBatchRunnerTest {
   @Test
   void aThrowingDoFnFailsThePipelineWithTheUsersExceptionAndStopsEveryThread() {
     Pipeline p = pipeline();
-    IllegalStateException userException = new IllegalStateException("user code says no");
-    p.apply(GenerateSequence.from(0).to(1000))
-        .apply(
-            ParDo.of(
-                new DoFn<Long, Long>() {
-                  @ProcessElement
-                  public void process(@Element Long x, OutputReceiver<Long> out) {
-                    if (x == 700) {
-                      throw userException;
-                    }
-                    out.output(x);
-                  }
-                }));
+    p.apply(GenerateSequence.from(0).to(1000)).apply(ParDo.of(new FailOn700()));
     PipelineExecutionException e = assertThrows(PipelineExecutionException.class, p::run);
     // The DoFn was cloned for its task, so compare by type and message, not identity.
     assertThat(e.getCause().getClass(), sameInstance(IllegalStateException.class));

@@ -36,6 +36,7 @@ public final class BatchPipelineTranslator {
   }
 
   public TranslatedPipeline translate(Pipeline pipeline) {
+    rejectUnboundedPCollections(pipeline);
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     pipeline.replaceAll(
         List.of(
@@ -48,6 +49,29 @@ public final class BatchPipelineTranslator {
         new TranslationContext(engine, options, metrics, countConsumers(pipeline));
     pipeline.traverseTopologically(new Visitor(pipeline, context));
     return new TranslatedPipeline(engine, context.leaves());
+  }
+
+  /**
+   * Bounded pipelines run to completion in one pass, with or without --streaming (every
+   * watermark reaches the end of time); unbounded PCollections need the streaming engine.
+   */
+  private static void rejectUnboundedPCollections(Pipeline pipeline) {
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitValue(PValue value, TransformHierarchy.Node producer) {
+            if (value instanceof PCollection<?> pc
+                && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+              throw new UnsupportedOperationException(
+                  String.format(
+                      "MicroBatchRunner cannot run %s yet: its output %s is an unbounded"
+                          + " PCollection, and unbounded PCollections need the streaming engine,"
+                          + " which is not built yet",
+                      producer.getFullName(),
+                      pc.getName()));
+            }
+          }
+        });
   }
 
   /** How many transforms read each PCollection as a main input. */
@@ -116,17 +140,6 @@ public final class BatchPipelineTranslator {
 
     private void translate(
         TransformHierarchy.Node node, TransformTranslator<PTransform<?, ?>> translator) {
-      for (PValue output : node.getOutputs().values()) {
-        if (output instanceof PCollection<?> pc
-            && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-          throw new UnsupportedOperationException(
-              String.format(
-                  "MicroBatchRunner cannot run %s in batch mode: its output %s is an unbounded"
-                      + " PCollection, and streaming mode (--streaming) is not built yet",
-                  node.getFullName(),
-                  pc.getName()));
-        }
-      }
       translator.translate(node.getTransform(), context);
     }
   }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -23,11 +24,15 @@ final class BoundedReadTranslator<T>
   public void translate(
       SplittableParDo.PrimitiveBoundedRead<T> transform, TranslationContext context) {
     PipelineOptions options = context.options();
-    List<? extends BoundedSource<T>> bundles = split(transform.getSource(), context);
+    MetricsContainer metrics = context.metrics().getContainer(context.stepName());
+    List<? extends BoundedSource<T>> bundles =
+        StepMetrics.inScope(metrics, () -> split(transform.getSource(), context));
     context.setOutput(
         context
             .engine()
-            .generate(bundles.size(), (partition, task) -> read(bundles.get(partition), options, task)));
+            .generate(
+                bundles.size(),
+                (partition, task) -> read(bundles.get(partition), options, metrics, task)));
   }
 
   private static <T> List<? extends BoundedSource<T>> split(
@@ -43,13 +48,13 @@ final class BoundedReadTranslator<T>
   }
 
   private static <T> Iterator<WindowedValue<T>> read(
-      BoundedSource<T> source, PipelineOptions options, TaskContext task) {
+      BoundedSource<T> source, PipelineOptions options, MetricsContainer metrics, TaskContext task) {
     BoundedSource.BoundedReader<T> reader;
     boolean available;
     try {
-      reader = source.createReader(options);
+      reader = StepMetrics.inScope(metrics, () -> source.createReader(options));
       task.onCompletion(() -> close(reader));
-      available = reader.start();
+      available = StepMetrics.inScope(metrics, reader::start);
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
     }
@@ -71,7 +76,7 @@ final class BoundedReadTranslator<T>
             WindowedValues.timestampedValueInGlobalWindow(
                 reader.getCurrent(), reader.getCurrentTimestamp());
         try {
-          hasCurrent = reader.advance();
+          hasCurrent = StepMetrics.inScope(metrics, reader::advance);
         } catch (IOException e) {
           throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
         }
