@@ -1,11 +1,7 @@
 package dev.microbatch.runner.translation;
 
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.metrics.MetricsContainer;
-import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -25,36 +21,23 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     this.container = container;
   }
 
-  private Closeable scope() {
-    return MetricsEnvironment.scopedMetricsContainer(container);
-  }
-
-  private static void close(Closeable scope) {
-    try {
-      scope.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void metered(Runnable call) {
+    StepMetrics.inScope(
+        container,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   @Override
   public void startBundle() {
-    Closeable scope = scope();
-    try {
-      delegate.startBundle();
-    } finally {
-      close(scope);
-    }
+    metered(delegate::startBundle);
   }
 
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    Closeable scope = scope();
-    try {
-      delegate.processElement(elem);
-    } finally {
-      close(scope);
-    }
+    metered(() -> delegate.processElement(elem));
   }
 
   @Override
@@ -66,32 +49,20 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
       Instant timestamp,
       Instant outputTimestamp,
       TimeDomain timeDomain) {
-    Closeable scope = scope();
-    try {
-      delegate.onTimer(timerId, timerFamilyId, key, window, timestamp, outputTimestamp, timeDomain);
-    } finally {
-      close(scope);
-    }
+    metered(
+        () ->
+            delegate.onTimer(
+                timerId, timerFamilyId, key, window, timestamp, outputTimestamp, timeDomain));
   }
 
   @Override
   public void finishBundle() {
-    Closeable scope = scope();
-    try {
-      delegate.finishBundle();
-    } finally {
-      close(scope);
-    }
+    metered(delegate::finishBundle);
   }
 
   @Override
   public <KeyT> void onWindowExpiration(BoundedWindow window, Instant timestamp, KeyT key) {
-    Closeable scope = scope();
-    try {
-      delegate.onWindowExpiration(window, timestamp, key);
-    } finally {
-      close(scope);
-    }
+    metered(() -> delegate.onWindowExpiration(window, timestamp, key));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
+import java.util.Collections;
 import dev.microbatch.engine.dataset.PartitionFunction;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -51,6 +52,10 @@ final class ParDoTranslator<InputT, OutputT>
       PartitionFunction<WindowedValue<InputT>, Object> partitionFunction(
           DoFnExecution<InputT, OutputT> execution) {
     return (input, task) -> {
+      if (!input.hasNext()) {
+        // An empty partition is no bundle: the DoFn is not even set up.
+        return Collections.emptyIterator();
+      }
       DoFn<InputT, OutputT> fn = execution.instantiate(task);
       KeyedStepContext step = new KeyedStepContext();
       OutputBuffer output = new OutputBuffer(execution.isMultiOutput());

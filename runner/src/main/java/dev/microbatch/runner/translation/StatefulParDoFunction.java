@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.Pair;
+import java.util.Collections;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -43,6 +44,9 @@ final class StatefulParDoFunction {
             context.parallelism());
     return groups.mapPartitions(
         (keyGroups, task) -> {
+          if (!keyGroups.hasNext()) {
+            return Collections.emptyIterator();
+          }
           DoFn<InputT, OutputT> fn = execution.instantiate(task);
           KeyedStepContext step = new KeyedStepContext();
           OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
