@@ -1,6 +1,5 @@
 package dev.microbatch.engine.dataset;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -17,8 +16,12 @@ import java.util.function.Function;
 public record Aggregator<V, C>(
     Function<V, C> createCombiner,
     BiFunction<C, V, C> mergeValue,
-    BinaryOperator<C> mergeCombiners)
-    implements Serializable {
+    BinaryOperator<C> mergeCombiners) {
+
+  /** Adds {@code value} to {@code existing}, or starts a combiner if there is none yet. */
+  public C fold(C existing, V value) {
+    return existing == null ? createCombiner.apply(value) : mergeValue.apply(existing, value);
+  }
 
   /** Collects every value of a key into a list (group by key). */
   public static <V> Aggregator<V, List<V>> toList() {

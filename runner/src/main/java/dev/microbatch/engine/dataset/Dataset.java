@@ -125,7 +125,7 @@ public abstract class Dataset<T> {
   }
 
   public long count() {
-    return map(t -> 1L).collect().size();
+    return collect().size();
   }
 
   @Override

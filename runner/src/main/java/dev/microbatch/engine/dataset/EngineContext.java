@@ -82,10 +82,6 @@ public final class EngineContext {
     runningJobs.forEach(JobControl::cancel);
   }
 
-  public boolean isCancelled() {
-    return cancelled;
-  }
-
   int nextId() {
     return ids.incrementAndGet();
   }

@@ -34,10 +34,6 @@ final class JobControl {
     running.removeAll(tasks);
   }
 
-  boolean isCancelled() {
-    return cancelled;
-  }
-
   void checkCancelled() {
     if (cancelled) {
       throw new JobCancelledException("Job " + jobId + " was cancelled");

@@ -26,6 +26,7 @@ final class JobScheduler {
   private final int jobId;
   private final int parallelism;
   private final JobControl control;
+  private final List<Thread> threads = new ArrayList<>();
 
   JobScheduler(int jobId, int parallelism, JobControl control) {
     this.jobId = jobId;
@@ -43,6 +44,40 @@ final class JobScheduler {
     } finally {
       pool.shutdownNow();
       awaitTermination(pool);
+    }
+  }
+
+  /**
+   * Waits until every task has ended and then every pool thread has exited: a terminated pool
+   * may still have threads on their way out, and no engine thread may outlive its job.
+   */
+  private void awaitTermination(ExecutorService pool) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
+          break;
+        }
+        LOG.warn("Job {}: still waiting for tasks that ignore cancellation to end", jobId);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    List<Thread> started;
+    synchronized (threads) {
+      started = List.copyOf(threads);
+    }
+    for (Thread thread : started) {
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -85,7 +120,7 @@ final class JobScheduler {
 
   private void runTask(Stage stage, int partition) {
     control.checkCancelled();
-    TaskContext task = new TaskContext(stage.id(), partition, control);
+    TaskContext task = new TaskContext(partition, control);
     Throwable failure = null;
     try {
       stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);
@@ -124,28 +159,14 @@ final class JobScheduler {
     return new TaskFailedException(cause);
   }
 
-  private void awaitTermination(ExecutorService pool) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        if (pool.awaitTermination(10, TimeUnit.SECONDS)) {
-          break;
-        }
-        LOG.warn("Job {}: still waiting for tasks that ignore cancellation to end", jobId);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private ThreadFactory threadFactory() {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, THREAD_PREFIX + jobId + "-" + n.incrementAndGet());
       t.setDaemon(true);
+      synchronized (threads) {
+        threads.add(t);
+      }
       return t;
     };
   }

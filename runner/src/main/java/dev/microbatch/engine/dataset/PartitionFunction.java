@@ -1,6 +1,5 @@
 package dev.microbatch.engine.dataset;
 
-import java.io.Serializable;
 import java.util.Iterator;
 
 /**
@@ -8,6 +7,6 @@ import java.util.Iterator;
  * (pull from {@code input} as they are pulled from) so that a chain of them is one pass.
  */
 @FunctionalInterface
-public interface PartitionFunction<T, U> extends Serializable {
+public interface PartitionFunction<T, U> {
   Iterator<U> apply(Iterator<T> input, TaskContext context);
 }

@@ -37,13 +37,7 @@ final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
         if (combined) {
           merged.merge(record.key(), (C) record.value(), aggregator.mergeCombiners());
         } else {
-          V value = (V) record.value();
-          C existing = merged.get(record.key());
-          merged.put(
-              record.key(),
-              existing == null
-                  ? aggregator.createCombiner().apply(value)
-                  : aggregator.mergeValue().apply(existing, value));
+          merged.put(record.key(), aggregator.fold(merged.get(record.key()), (V) record.value()));
         }
       }
     }

@@ -76,12 +76,7 @@ interface StageSink {
           T record = input.next();
           K key = dependency.keyOf().apply(record);
           V value = dependency.valueOf().apply(record);
-          C existing = combined.get(key);
-          combined.put(
-              key,
-              existing == null
-                  ? aggregator.createCombiner().apply(value)
-                  : aggregator.mergeValue().apply(existing, value));
+          combined.put(key, aggregator.fold(combined.get(key), value));
         }
         combined.forEach(
             (key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));

@@ -8,19 +8,13 @@ import java.util.Deque;
  * clean-up to run when it ends (successfully or not), last registered first.
  */
 public final class TaskContext {
-  private final int stageId;
   private final int partition;
   private final JobControl job;
   private final Deque<Runnable> completionListeners = new ArrayDeque<>();
 
-  TaskContext(int stageId, int partition, JobControl job) {
-    this.stageId = stageId;
+  TaskContext(int partition, JobControl job) {
     this.partition = partition;
     this.job = job;
-  }
-
-  public int stageId() {
-    return stageId;
   }
 
   public int partition() {
