@@ -10,15 +10,16 @@ import java.util.function.Function;
 public final class Broadcast<T> {
   private final int id;
   private final Dataset<?> source;
-  private final Function<List<?>, T> builder;
+  private final Function<List<List<?>>, T> builder;
   private volatile boolean computed;
   private T value;
 
+  /** {@code builder} receives the records partition by partition. */
   @SuppressWarnings("unchecked")
-  <E> Broadcast(int id, Dataset<E> source, Function<List<E>, T> builder) {
+  <E> Broadcast(int id, Dataset<E> source, Function<List<List<E>>, T> builder) {
     this.id = id;
     this.source = source;
-    this.builder = records -> builder.apply((List<E>) records);
+    this.builder = partitions -> builder.apply((List<List<E>>) (List<?>) partitions);
   }
 
   public T value() {
@@ -36,8 +37,8 @@ public final class Broadcast<T> {
     return computed;
   }
 
-  void complete(List<?> records) {
-    value = builder.apply(records);
+  void complete(List<List<?>> partitions) {
+    value = builder.apply(partitions);
     computed = true;
   }
 

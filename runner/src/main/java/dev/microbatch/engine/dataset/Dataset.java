@@ -1,5 +1,6 @@
 package dev.microbatch.engine.dataset;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
@@ -114,7 +115,25 @@ public abstract class Dataset<T> {
 
   /** A value built from every record of this dataset, computed before the stages that read it. */
   public <R> Broadcast<R> broadcast(Function<List<T>, R> builder) {
-    return new Broadcast<>(context.nextId(), this, builder);
+    return new Broadcast<>(context.nextId(), this, partitions -> builder.apply(flatten(partitions)));
+  }
+
+  /**
+   * Runs a job that computes every partition and returns them as a new dataset with no parents.
+   * Streams that carry state from batch to batch use it to cut the lineage after each batch.
+   */
+  public Dataset<T> materialize() {
+    Broadcast<Dataset<T>> snapshot =
+        new Broadcast<>(
+            context.nextId(), this, partitions -> new ParallelCollectionDataset<>(context, partitions));
+    context.runJob(List.of(), List.of(snapshot));
+    return snapshot.value();
+  }
+
+  private static <T> List<T> flatten(List<List<T>> partitions) {
+    List<T> all = new ArrayList<>();
+    partitions.forEach(all::addAll);
+    return all;
   }
 
   /** Runs a job and returns every record, partition by partition. */

@@ -52,6 +52,11 @@ public final class EngineContext {
     return new ParallelCollectionDataset<>(this, List.of());
   }
 
+  /** The partitions of every dataset in {@code datasets}, one after the other. */
+  public <T> Dataset<T> union(List<Dataset<T>> datasets) {
+    return datasets.size() == 1 ? datasets.get(0) : new UnionDataset<>(this, datasets);
+  }
+
   /** A source whose partition {@code i} is whatever {@code reader} returns for {@code i}. */
   public <T> Dataset<T> generate(int numPartitions, PartitionReader<T> reader) {
     return new GeneratedDataset<>(this, numPartitions, reader);

@@ -1,6 +1,7 @@
 package dev.microbatch.engine.dataset;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -24,7 +25,7 @@ interface StageSink {
     }
   }
 
-  /** Collects every record on the driver and builds a broadcast from them. */
+  /** Collects every record on the driver, partition by partition, and builds a broadcast. */
   final class Collect implements StageSink {
     private final Broadcast<?> broadcast;
     private final List<?>[] partitions;
@@ -46,11 +47,7 @@ interface StageSink {
 
     @Override
     public void stageCompleted() {
-      List<Object> all = new ArrayList<>();
-      for (List<?> p : partitions) {
-        all.addAll(p);
-      }
-      broadcast.complete(all);
+      broadcast.complete(Arrays.asList(partitions));
     }
   }
 

@@ -1,0 +1,38 @@
+package dev.microbatch.engine.stream;
+
+import java.util.Map;
+
+/**
+ * What happened in one batch, as Spark Streaming reports it. Times are epoch milliseconds of the
+ * batch clock; delays are milliseconds.
+ *
+ * @param batchTime the time the batch stands for (its interval ends there)
+ * @param inputRecords records read by each input stream, by name
+ * @param processingStartTime when the batch began to run (generation included)
+ * @param processingEndTime when its last output operation finished
+ * @param watermark the lowest watermark of the input streams after the batch
+ */
+public record BatchInfo(
+    long batchTime,
+    Map<String, Long> inputRecords,
+    long processingStartTime,
+    long processingEndTime,
+    long watermark) {
+
+  public long numRecords() {
+    return inputRecords.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** How long the batch waited for the ones before it. */
+  public long schedulingDelay() {
+    return processingStartTime - batchTime;
+  }
+
+  public long processingTime() {
+    return processingEndTime - processingStartTime;
+  }
+
+  public long totalDelay() {
+    return processingEndTime - batchTime;
+  }
+}

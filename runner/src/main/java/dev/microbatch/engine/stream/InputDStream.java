@@ -1,0 +1,73 @@
+package dev.microbatch.engine.stream;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A stream that reads from outside when a batch is generated (no receivers). It counts what
+ * each batch read and may cap it at {@link #maxRecordsPerBatch()}.
+ */
+public abstract class InputDStream<T> extends DStream<T> {
+  private final String name;
+  private final Map<Long, LongAdder> recordsByBatch = new ConcurrentHashMap<>();
+  private volatile long maxRecordsPerBatch = Long.MAX_VALUE;
+
+  protected InputDStream(StreamingContext context, String name) {
+    super(context);
+    this.name = name;
+    context.addInput(this);
+  }
+
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final List<DStream<?>> dependencies() {
+    return List.of();
+  }
+
+  @Override
+  public final long slideMillis() {
+    return context().batchIntervalMillis();
+  }
+
+  public final long maxRecordsPerBatch() {
+    return maxRecordsPerBatch;
+  }
+
+  /** Caps how many records one batch reads; the rest waits in the source for later batches. */
+  public final InputDStream<T> withMaxRecordsPerBatch(long max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxRecordsPerBatch must be at least 1, was " + max);
+    }
+    this.maxRecordsPerBatch = max;
+    return this;
+  }
+
+  /** The counter of the records read for {@code batchTime}; safe to add to from tasks. */
+  protected final LongAdder recordCounter(long batchTime) {
+    return recordsByBatch.computeIfAbsent(batchTime, t -> new LongAdder());
+  }
+
+  final long takeRecordCount(long batchTime) {
+    LongAdder count = recordsByBatch.remove(batchTime);
+    return count == null ? 0 : count.sum();
+  }
+
+  /** Called when the context starts, before the first batch. */
+  protected void start() {}
+
+  /** Called once when the context stops. */
+  protected void stop() {}
+
+  /** Called after every output operation of {@code batchTime} completed. */
+  protected void batchCompleted(long batchTime) {}
+
+  /** This input's watermark after {@code batchTime}: by default the batch time itself. */
+  protected long watermark(long batchTime) {
+    return batchTime;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.microbatch.engine.stream;
+
+import dev.microbatch.engine.dataset.Aggregator;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.Pair;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Keyed state from batch to batch: the previous batch's state and this batch's records meet in
+ * one shuffle, each key is updated, and the result is materialized so that the lineage of a
+ * batch never reaches back further than the batch before it.
+ */
+final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
+  private final DStream<T> parent;
+  private final Function<T, K> keyOf;
+  private final Function<T, V> valueOf;
+  private final StateUpdateFunction<V, S> update;
+
+  StateDStream(DStream<T> parent, Function<T, K> keyOf, Function<T, V> valueOf, StateUpdateFunction<V, S> update) {
+    super(parent.context());
+    this.parent = parent;
+    this.keyOf = keyOf;
+    this.valueOf = valueOf;
+    this.update = update;
+    remember(parent.slideMillis());
+  }
+
+  @Override
+  public List<DStream<?>> dependencies() {
+    return List.of(parent);
+  }
+
+  @Override
+  protected Dataset<Pair<K, S>> compute(long batchTime) {
+    Dataset<T> input = parent.getOrCompute(batchTime);
+    Dataset<Pair<K, S>> previous = getOrCompute(batchTime - slideMillis());
+    List<Dataset<Pair<K, Entry<V, S>>>> sides = new ArrayList<>();
+    if (previous != null) {
+      sides.add(previous.map(p -> new Pair<>(p.key(), Entry.<V, S>state(p.value()))));
+    }
+    if (input != null) {
+      sides.add(input.map(r -> new Pair<>(keyOf.apply(r), Entry.<V, S>value(valueOf.apply(r)))));
+    }
+    return context().engine()
+        .union(sides)
+        .combineByKey(Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
+        .flatMap(this::updated)
+        .materialize();
+  }
+
+  private List<Pair<K, S>> updated(Pair<K, Cell<V, S>> keyed) {
+    Cell<V, S> cell = keyed.value();
+    return update.update(cell.values, Optional.ofNullable(cell.state))
+        .map(s -> List.of(new Pair<>(keyed.key(), s)))
+        .orElse(List.of());
+  }
+
+  /** One record of the shuffle: a key's previous state or one new value. */
+  private record Entry<V, S>(V value, S state, boolean isState) {
+    static <V, S> Entry<V, S> state(S state) {
+      return new Entry<>(null, state, true);
+    }
+
+    static <V, S> Entry<V, S> value(V value) {
+      return new Entry<>(value, null, false);
+    }
+  }
+
+  /** A key's previous state and its new values, as the shuffle gathers them. */
+  private static final class Cell<V, S> {
+    private final List<V> values = new ArrayList<>();
+    private S state;
+
+    private Cell<V, S> add(Entry<V, S> entry) {
+      if (entry.isState()) {
+        state = entry.state();
+      } else {
+        values.add(entry.value());
+      }
+      return this;
+    }
+
+    private Cell<V, S> merge(Cell<V, S> other) {
+      values.addAll(other.values);
+      if (other.state != null) {
+        state = other.state;
+      }
+      return this;
+    }
+
+    static <V, S> Aggregator<Entry<V, S>, Cell<V, S>> aggregator() {
+      return new Aggregator<>(e -> new Cell<V, S>().add(e), Cell::add, Cell::merge);
+    }
+  }
+}
