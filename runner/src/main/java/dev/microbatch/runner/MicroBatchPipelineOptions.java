@@ -25,6 +25,22 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
 
   void setBlockOnRun(boolean blockOnRun);
 
+  @Description(
+      "Streaming mode: the batch interval in milliseconds. Each interval's input becomes one"
+          + " micro-batch. Must be at least 1.")
+  @Default.Long(1000)
+  long getBatchIntervalMillis();
+
+  void setBatchIntervalMillis(long batchIntervalMillis);
+
+  @Description(
+      "Streaming mode: the most records one batch reads from all unbounded sources together;"
+          + " the rest waits in the source for later batches. 0 (the default) means no cap.")
+  @Default.Long(0)
+  long getMaxRecordsPerBatch();
+
+  void setMaxRecordsPerBatch(long maxRecordsPerBatch);
+
   /** The number of processors this JVM may use. */
   class AvailableProcessors implements DefaultValueFactory<Integer> {
     @Override

@@ -1,8 +1,7 @@
 package dev.microbatch.runner;
 
-import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.JobCancelledException;
-import dev.microbatch.runner.translation.TranslatedPipeline;
+import dev.microbatch.runner.translation.ExecutablePipeline;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,20 +16,20 @@ import org.joda.time.Duration;
 
 /** The handle of a running pipeline: its state, its metrics, and the way to wait or cancel. */
 public final class MicroBatchPipelineResult implements PipelineResult {
-  private final EngineContext engine;
+  private final ExecutablePipeline pipeline;
   private final MetricsContainerStepMap metrics;
   private final CompletableFuture<Void> execution = new CompletableFuture<>();
   private volatile State state = State.RUNNING;
 
-  private MicroBatchPipelineResult(EngineContext engine, MetricsContainerStepMap metrics) {
-    this.engine = engine;
+  private MicroBatchPipelineResult(ExecutablePipeline pipeline, MetricsContainerStepMap metrics) {
+    this.pipeline = pipeline;
     this.metrics = metrics;
   }
 
   /** Starts executing {@code pipeline} on a driver thread of its own. */
   static MicroBatchPipelineResult start(
-      EngineContext engine, TranslatedPipeline pipeline, MetricsContainerStepMap metrics) {
-    MicroBatchPipelineResult result = new MicroBatchPipelineResult(engine, metrics);
+      ExecutablePipeline pipeline, MetricsContainerStepMap metrics) {
+    MicroBatchPipelineResult result = new MicroBatchPipelineResult(pipeline, metrics);
     Thread driver =
         new Thread(
             () -> {
@@ -66,7 +65,7 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   @Override
   public State cancel() {
     if (!state.isTerminal()) {
-      engine.cancel();
+      pipeline.cancel();
       try {
         execution.get();
       } catch (InterruptedException e) {

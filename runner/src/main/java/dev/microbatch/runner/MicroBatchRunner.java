@@ -2,7 +2,11 @@ package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;
-import dev.microbatch.runner.translation.TranslatedPipeline;
+import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.translation.ExecutablePipeline;
+import dev.microbatch.runner.translation.StreamingPipeline;
+import dev.microbatch.runner.translation.StreamingPipelineTranslator;
+import java.time.Duration;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
@@ -34,6 +38,14 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       throw new IllegalArgumentException(
           "--parallelism must be at least 1, but was " + mb.getParallelism());
     }
+    if (mb.getBatchIntervalMillis() < 1) {
+      throw new IllegalArgumentException(
+          "--batchIntervalMillis must be at least 1, but was " + mb.getBatchIntervalMillis());
+    }
+    if (mb.getMaxRecordsPerBatch() < 0) {
+      throw new IllegalArgumentException(
+          "--maxRecordsPerBatch must be 0 (no cap) or more, but was " + mb.getMaxRecordsPerBatch());
+    }
     return mb;
   }
 
@@ -45,14 +57,26 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   public MicroBatchPipelineResult run(Pipeline pipeline) {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
-    EngineContext engine = new EngineContext(options.getParallelism());
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    TranslatedPipeline translated = new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);
-    MicroBatchPipelineResult result = MicroBatchPipelineResult.start(engine, translated, metrics);
+    MicroBatchPipelineResult result =
+        MicroBatchPipelineResult.start(translate(pipeline, metrics), metrics);
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }
     return result;
+  }
+
+  /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */
+  private ExecutablePipeline translate(Pipeline pipeline, MetricsContainerStepMap metrics) {
+    if (options.isStreaming()) {
+      StreamingContext streaming =
+          new StreamingContext(
+              Duration.ofMillis(options.getBatchIntervalMillis()), options.getParallelism());
+      new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
+      return new StreamingPipeline(streaming);
+    }
+    EngineContext engine = new EngineContext(options.getParallelism());
+    return new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
 import org.junit.jupiter.api.Test;
 
 class MicroBatchRunnerOptionsTest {
@@ -65,15 +66,28 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
-  void anUnboundedPipelineIsRefusedNamingTheTransformUntilStreamingIsBuilt() {
+  void anUnboundedPipelineInBatchModeIsRefusedNamingTheTransformAndTheFix() {
     Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
+        Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner").create());
     pipeline.apply("Endless", GenerateSequence.from(0));
     UnsupportedOperationException e =
         assertThrows(UnsupportedOperationException.class, pipeline::run);
     assertThat(e.getMessage(), containsString("Endless"));
-    assertThat(e.getMessage(), containsString("unbounded"));
+    assertThat(e.getMessage(), containsString("--streaming"));
+  }
+
+  @Test
+  void aNonPositiveBatchIntervalFailsNamingTheOption() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Pipeline.create(
+                        PipelineOptionsFactory.fromArgs(
+                                "--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=0")
+                            .create())
+                    .run());
+    assertThat(e.getMessage(), containsString("--batchIntervalMillis"));
   }
 
   @Test
@@ -81,8 +95,8 @@ class MicroBatchRunnerOptionsTest {
     Pipeline pipeline =
         Pipeline.create(
             PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
-    PAssert.that(pipeline.apply(Create.of(1, 2, 3)).apply(Sum.integersGlobally()))
-        .containsInAnyOrder(6);
+    PAssert.that(pipeline.apply(Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3))).apply(Sum.integersPerKey()))
+        .containsInAnyOrder(KV.of("a", 3), KV.of("b", 3));
     assertThat(pipeline.run().getState(), equalTo(PipelineResult.State.DONE));
   }
 }

@@ -149,6 +149,12 @@ public abstract class DStream<T> {
    */
   public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, StateUpdateFunction<V, S> update) {
+    return updateStateByKey(keyOf, valueOf, (time, key, values, state) -> update.update(values, state));
+  }
+
+  /** {@link #updateStateByKey(Function, Function, StateUpdateFunction)}, told the batch and the key. */
+  public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
+      Function<T, K> keyOf, Function<T, V> valueOf, KeyedStateUpdateFunction<K, V, S> update) {
     return new StateDStream<>(this, keyOf, valueOf, update);
   }
 

@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream;
 
+import dev.microbatch.engine.dataset.Dataset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,16 @@ public abstract class InputDStream<T> extends DStream<T> {
   /** The counter of the records read for {@code batchTime}; safe to add to from tasks. */
   protected final LongAdder recordCounter(long batchTime) {
     return recordsByBatch.computeIfAbsent(batchTime, t -> new LongAdder());
+  }
+
+  /** {@code records}, counted into {@code batchTime}'s record count as tasks read them. */
+  protected final Dataset<T> counted(Dataset<T> records, long batchTime) {
+    LongAdder counter = recordCounter(batchTime);
+    return records.map(
+        record -> {
+          counter.increment();
+          return record;
+        });
   }
 
   final long takeRecordCount(long batchTime) {

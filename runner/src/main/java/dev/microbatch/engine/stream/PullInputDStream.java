@@ -1,7 +1,6 @@
 package dev.microbatch.engine.stream;
 
 import dev.microbatch.engine.dataset.Dataset;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An input whose batches are read by tasks from a {@link PullSource}, each partition taking its
@@ -19,14 +18,9 @@ final class PullInputDStream<T> extends InputDStream<T> {
   protected Dataset<T> compute(long batchTime) {
     int partitions = source.numPartitions();
     long share = maxRecordsPerBatch() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxRecordsPerBatch() / partitions);
-    LongAdder counter = recordCounter(batchTime);
-    return context().engine()
-        .generate(partitions, (partition, task) -> source.read(partition, batchTime, share))
-        .map(
-            record -> {
-              counter.increment();
-              return record;
-            })
+    return counted(
+            context().engine().generate(partitions, (partition, task) -> source.read(partition, batchTime, share)),
+            batchTime)
         .cache();
   }
 

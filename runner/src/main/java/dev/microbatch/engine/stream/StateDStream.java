@@ -17,9 +17,9 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
   private final DStream<T> parent;
   private final Function<T, K> keyOf;
   private final Function<T, V> valueOf;
-  private final StateUpdateFunction<V, S> update;
+  private final KeyedStateUpdateFunction<K, V, S> update;
 
-  StateDStream(DStream<T> parent, Function<T, K> keyOf, Function<T, V> valueOf, StateUpdateFunction<V, S> update) {
+  StateDStream(DStream<T> parent, Function<T, K> keyOf, Function<T, V> valueOf, KeyedStateUpdateFunction<K, V, S> update) {
     super(parent.context());
     this.parent = parent;
     this.keyOf = keyOf;
@@ -47,13 +47,13 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
     return context().engine()
         .union(sides)
         .combineByKey(Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
-        .flatMap(this::updated)
+        .flatMap(keyed -> updated(batchTime, keyed))
         .materialize();
   }
 
-  private List<Pair<K, S>> updated(Pair<K, Cell<V, S>> keyed) {
+  private List<Pair<K, S>> updated(long batchTime, Pair<K, Cell<V, S>> keyed) {
     Cell<V, S> cell = keyed.value();
-    return update.update(cell.values, Optional.ofNullable(cell.state))
+    return update.update(batchTime, keyed.key(), cell.values, Optional.ofNullable(cell.state))
         .map(s -> List.of(new Pair<>(keyed.key(), s)))
         .orElse(List.of());
   }

@@ -2,21 +2,13 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
-import org.apache.beam.sdk.util.construction.SplittableParDo;
-import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
-import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Turns a Beam pipeline into engine datasets, batch mode: rewrites it with Beam's own overrides
@@ -37,24 +29,15 @@ public final class BatchPipelineTranslator {
 
   public TranslatedPipeline translate(Pipeline pipeline) {
     rejectUnboundedPCollections(pipeline);
-    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
-    pipeline.replaceAll(
-        List.of(
-            PTransformOverride.of(
-                PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
-            PTransformOverride.of(
-                PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN),
-                new SplittableParDoNaiveBounded.OverrideFactory<>())));
+    PipelinePreparation.applyOverrides(pipeline);
     TranslationContext context =
-        new TranslationContext(engine, options, metrics, countConsumers(pipeline));
+        new TranslationContext(
+            engine, options, metrics, PipelinePreparation.countConsumers(pipeline));
     pipeline.traverseTopologically(new Visitor(pipeline, context));
     return new TranslatedPipeline(engine, context.leaves());
   }
 
-  /**
-   * Bounded pipelines run to completion in one pass, with or without --streaming (every
-   * watermark reaches the end of time); unbounded PCollections need the streaming engine.
-   */
+  /** Batch mode runs bounded pipelines in one pass; unbounded PCollections need --streaming. */
   private static void rejectUnboundedPCollections(Pipeline pipeline) {
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {
@@ -64,34 +47,13 @@ public final class BatchPipelineTranslator {
                 && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
               throw new UnsupportedOperationException(
                   String.format(
-                      "MicroBatchRunner cannot run %s yet: its output %s is an unbounded"
-                          + " PCollection, and unbounded PCollections need the streaming engine,"
-                          + " which is not built yet",
+                      "MicroBatchRunner cannot run %s in batch mode: its output %s is an unbounded"
+                          + " PCollection; run the pipeline with --streaming",
                       producer.getFullName(),
                       pc.getName()));
             }
           }
         });
-  }
-
-  /** How many transforms read each PCollection as a main input. */
-  private static Map<PValue, Integer> countConsumers(Pipeline pipeline) {
-    Map<PValue, Integer> consumers = new HashMap<>();
-    pipeline.traverseTopologically(
-        new Pipeline.PipelineVisitor.Defaults() {
-          @Override
-          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
-            Map<TupleTag<?>, PValue> sideInputs = node.getTransform().getAdditionalInputs();
-            node.getInputs()
-                .forEach(
-                    (tag, value) -> {
-                      if (!sideInputs.containsKey(tag)) {
-                        consumers.merge(value, 1, Integer::sum);
-                      }
-                    });
-          }
-        });
-    return consumers;
   }
 
   private static final class Visitor extends Pipeline.PipelineVisitor.Defaults {

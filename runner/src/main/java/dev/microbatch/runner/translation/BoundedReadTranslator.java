@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.TaskContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,20 +25,22 @@ final class BoundedReadTranslator<T>
   @Override
   public void translate(
       SplittableParDo.PrimitiveBoundedRead<T> transform, TranslationContext context) {
+    context.setOutput(read(transform.getSource(), context, context.engine()));
+  }
+
+  /** The source split on the driver now; each partition of the dataset reads one bundle. */
+  static <T> Dataset<WindowedValue<T>> read(
+      BoundedSource<T> source, AppliedTransformContext context, EngineContext engine) {
     PipelineOptions options = context.options();
     MetricsContainer metrics = context.metrics().getContainer(context.stepName());
     List<? extends BoundedSource<T>> bundles =
-        StepMetrics.inScope(metrics, () -> split(transform.getSource(), context));
-    context.setOutput(
-        context
-            .engine()
-            .generate(
-                bundles.size(),
-                (partition, task) -> read(bundles.get(partition), options, metrics, task)));
+        StepMetrics.inScope(metrics, () -> split(source, context));
+    return engine.generate(
+        bundles.size(), (partition, task) -> read(bundles.get(partition), options, metrics, task));
   }
 
   private static <T> List<? extends BoundedSource<T>> split(
-      BoundedSource<T> source, TranslationContext context) {
+      BoundedSource<T> source, AppliedTransformContext context) {
     try {
       long size = source.getEstimatedSizeBytes(context.options());
       long bundleSize = Math.max(1, size / context.parallelism());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
@@ -44,7 +45,11 @@ final class DoFnExecution<InputT, OutputT> {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final MetricsContainerImpl metrics;
 
-  DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, TranslationContext context) {
+  /** {@code sideInput} gives the broadcast that holds a side input's contents. */
+  DoFnExecution(
+      ParDo.MultiOutput<InputT, OutputT> transform,
+      AppliedTransformContext context,
+      Function<PCollectionView<?>, Broadcast<SideInputValues>> sideInput) {
     PCollection<InputT> input = context.input();
     this.serializedFn = SerializableUtils.serializeToByteArray(transform.getFn());
     this.stepName = context.stepName();
@@ -57,7 +62,7 @@ final class DoFnExecution<InputT, OutputT> {
     this.schemaInformation = ParDoTranslation.getSchemaInformation(context.currentTransform());
     this.sideInputMapping = transform.getSideInputs();
     for (PCollectionView<?> view : transform.getSideInputs().values()) {
-      sideInputs.put(view.getTagInternal(), context.sideInput(view));
+      sideInputs.put(view.getTagInternal(), sideInput.apply(view));
     }
     this.metrics = context.metrics().getContainer(stepName);
   }

@@ -2,14 +2,16 @@ package dev.microbatch.runner.translation;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.runners.core.InMemoryStateInternals;
-import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.NullSideInputReader;
 import org.apache.beam.runners.core.ReduceFnRunner;
 import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
@@ -17,11 +19,13 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
 
 /**
- * The second half of GroupByKey: all values of one key, grouped by window and emitted as panes by
+ * The second half of GroupByKey: the values of one key, grouped by window and emitted as panes by
  * Beam's ReduceFnRunner, so merging windows, triggers, timestamp combiners and allowed lateness
- * behave as Beam defines them.
+ * behave as Beam defines them. In batch mode a key's values all come at once; in streaming mode
+ * they come batch by batch into the key's {@link KeyState}.
  */
 final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
   private final WindowingStrategy<?, W> windowing;
@@ -35,20 +39,38 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     this.options = options;
   }
 
+  /** Batch mode: every value of one key, then the end of time. */
   List<WindowedValue<KV<K, Iterable<V>>>> apply(List<WindowedValue<KV<K, V>>> elements)
       throws Exception {
     K key = elements.get(0).getValue().getKey();
+    return process(
+        new KeyState<>(key, Instant.now()),
+        elements,
+        BoundedWindow.TIMESTAMP_MAX_VALUE,
+        BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
+  /**
+   * Streaming mode: one batch of a key's values, processed at the watermark of the batch before
+   * (values in windows already expired then are dropped as late), then the clocks advance to
+   * this batch's watermark and processing time and the due panes fire.
+   */
+  List<WindowedValue<KV<K, Iterable<V>>>> process(
+      KeyState<K> key,
+      List<WindowedValue<KV<K, V>>> elements,
+      Instant inputWatermark,
+      Instant processingTime)
+      throws Exception {
     List<WindowedValue<KV<K, Iterable<V>>>> panes = new ArrayList<>();
-    InMemoryTimerInternals timers = BatchTimers.startingNow();
     ReduceFnRunner<K, V, Iterable<V>, W> runner =
         new ReduceFnRunner<>(
-            key,
+            key.key(),
             windowing,
             ExecutableTriggerStateMachine.create(
                 TriggerStateMachines.stateMachineForTrigger(
                     TriggerTranslation.toProto(windowing.getTrigger()))),
-            InMemoryStateInternals.forKey(key),
-            timers,
+            key.state(),
+            key.timers(),
             panes::add,
             NullSideInputReader.empty(),
             SystemReduceFn.buffering(valueCoder),
@@ -57,9 +79,16 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     for (WindowedValue<KV<K, V>> element : elements) {
       values.add(WindowedValues.withValue(element, element.getValue().getValue()));
     }
-    runner.processElements(values);
-    BatchTimers.advanceToEndOfTime(timers, timer -> runner.onTimers(List.of(timer)));
+    runner.processElements(
+        LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, DROPPED));
+    KeyTimers.advanceTo(
+        key.timers(), inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
     runner.persist();
     return panes;
   }
+
+  private static final CounterCell DROPPED =
+      new CounterCell(
+          MetricName.named(
+              LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
 }

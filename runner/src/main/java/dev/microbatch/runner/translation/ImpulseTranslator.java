@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.EngineContext;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -10,7 +12,10 @@ final class ImpulseTranslator implements TransformTranslator<Impulse> {
 
   @Override
   public void translate(Impulse transform, TranslationContext context) {
-    List<WindowedValue<byte[]>> impulse = List.of(WindowedValues.valueInGlobalWindow(new byte[0]));
-    context.setOutput(context.engine().parallelize(impulse, 1));
+    context.setOutput(impulse(context.engine()));
+  }
+
+  static Dataset<WindowedValue<byte[]>> impulse(EngineContext engine) {
+    return engine.parallelize(List.of(WindowedValues.valueInGlobalWindow(new byte[0])), 1);
   }
 }

@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
@@ -25,26 +26,36 @@ final class ParDoTranslator<InputT, OutputT>
       throw new IllegalStateException(
           "Splittable DoFn " + context.stepName() + " should have been expanded before translation");
     }
-    DoFnExecution<InputT, OutputT> execution = new DoFnExecution<>(transform, context);
+    DoFnExecution<InputT, OutputT> execution =
+        new DoFnExecution<>(transform, context, context::sideInput);
     Dataset<WindowedValue<InputT>> input = context.dataset(context.input());
     Dataset<Object> output =
         signature.usesState() || signature.usesTimers()
             ? StatefulParDoFunction.apply(input, execution, context)
-            : input.mapPartitions(partitionFunction(execution), execution.broadcasts());
+            : stateless(input, execution);
     if (execution.isMultiOutput()) {
-      context.setOutputs(
-          output,
-          (unit, tag) ->
-              unit.filter(r -> ((TaggedValue) r).tag().equals(tag))
-                  .map(r -> ((TaggedValue) r).value()));
+      context.setOutputs(output, ParDoTranslator::output);
     } else {
       context.setOutput(asWindowedValues(output));
     }
   }
 
+  /** The DoFn run over each partition as one bundle. */
+  static <InputT, OutputT> Dataset<Object> stateless(
+      Dataset<WindowedValue<InputT>> input, DoFnExecution<InputT, OutputT> execution) {
+    return input.mapPartitions(partitionFunction(execution), execution.broadcasts());
+  }
+
+  /** One output of a multi-output ParDo: the records tagged with {@code tag}, untagged. */
+  static Dataset<WindowedValue<?>> output(Dataset<Object> tagged, TupleTag<?> tag) {
+    return tagged
+        .filter(r -> ((TaggedValue) r).tag().equals(tag))
+        .map(r -> ((TaggedValue) r).value());
+  }
+
   /** A single-output ParDo's records are bare windowed values already. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Dataset<WindowedValue<?>> asWindowedValues(Dataset<Object> records) {
+  static Dataset<WindowedValue<?>> asWindowedValues(Dataset<Object> records) {
     return (Dataset) records;
   }
 

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
@@ -75,7 +76,7 @@ final class StatefulParDoFunction {
     Object key = ((KV<Object, ?>) elements.get(0).getValue()).getKey();
     WindowingStrategy<?, W> windowing = (WindowingStrategy<?, W>) execution.windowingStrategy();
     InMemoryStateInternals<Object> state = InMemoryStateInternals.forKey(key);
-    InMemoryTimerInternals timers = BatchTimers.startingNow();
+    InMemoryTimerInternals timers = KeyTimers.startingAt(Instant.now());
     step.setKey(state, timers);
     DoFnRunner<InputT, OutputT> runner =
         DoFnRunners.defaultStatefulDoFnRunner(
@@ -91,7 +92,7 @@ final class StatefulParDoFunction {
     for (WindowedValue<InputT> element : elements) {
       runner.processElement(element);
     }
-    BatchTimers.advanceToEndOfTime(timers, timer -> fire(runner, key, timer));
+    KeyTimers.advanceToEndOfTime(timers, timer -> fire(runner, key, timer));
   }
 
   private static void fire(DoFnRunner<?, ?> runner, Object key, TimerData timer) {

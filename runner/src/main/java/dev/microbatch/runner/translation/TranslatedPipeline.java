@@ -4,8 +4,8 @@ import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import java.util.List;
 
-/** A pipeline turned into datasets: running it pulls every leaf, in one engine job. */
-public final class TranslatedPipeline {
+/** A pipeline turned into datasets (batch mode): running it pulls every leaf, in one engine job. */
+public final class TranslatedPipeline implements ExecutablePipeline {
   private final EngineContext engine;
   private final List<Dataset<?>> leaves;
 
@@ -14,7 +14,13 @@ public final class TranslatedPipeline {
     this.leaves = List.copyOf(leaves);
   }
 
+  @Override
   public void execute() {
     engine.runJob(leaves, List.of());
+  }
+
+  @Override
+  public void cancel() {
+    engine.cancel();
   }
 }

@@ -9,82 +9,33 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
-import org.apache.beam.sdk.runners.AppliedPTransform;
-import org.apache.beam.sdk.util.construction.TransformInputs;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 
 /**
- * What translators share: the dataset of every translated PCollection, the side-input broadcasts,
- * the leaves to run, and the transform being translated.
+ * Batch translation's state: the dataset of every translated PCollection, the side-input
+ * broadcasts, and the leaves to run.
  */
-public final class TranslationContext {
+public final class TranslationContext extends AppliedTransformContext {
   private final EngineContext engine;
-  private final MicroBatchPipelineOptions options;
-  private final MetricsContainerStepMap metrics;
-  private final Map<PValue, Integer> consumers;
   private final Map<PValue, Dataset<?>> datasets = new HashMap<>();
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final List<Dataset<?>> leaves = new ArrayList<>();
-  private AppliedPTransform<?, ?, ?> current;
 
   TranslationContext(
       EngineContext engine,
       MicroBatchPipelineOptions options,
       MetricsContainerStepMap metrics,
       Map<PValue, Integer> consumers) {
+    super(options, metrics, consumers);
     this.engine = engine;
-    this.options = options;
-    this.metrics = metrics;
-    this.consumers = consumers;
   }
 
   public EngineContext engine() {
     return engine;
-  }
-
-  public MicroBatchPipelineOptions options() {
-    return options;
-  }
-
-  public MetricsContainerStepMap metrics() {
-    return metrics;
-  }
-
-  /** Partitions of every shuffle, and bundles a bounded source is split into. */
-  public int parallelism() {
-    return options.getParallelism();
-  }
-
-  void setCurrentTransform(AppliedPTransform<?, ?, ?> transform) {
-    this.current = transform;
-  }
-
-  public AppliedPTransform<?, ?, ?> currentTransform() {
-    return current;
-  }
-
-  /** The full name of the transform being translated: the step name of its metrics. */
-  public String stepName() {
-    return current.getFullName();
-  }
-
-  @SuppressWarnings("unchecked")
-  public <T> PCollection<T> input() {
-    return (PCollection<T>) Iterables.getOnlyElement(TransformInputs.nonAdditionalInputs(current));
-  }
-
-  public Map<TupleTag<?>, PCollection<?>> outputs() {
-    return current.getOutputs();
-  }
-
-  @SuppressWarnings("unchecked")
-  public <T> PCollection<T> output() {
-    return (PCollection<T>) Iterables.getOnlyElement(current.getOutputs().values());
   }
 
   @SuppressWarnings("unchecked")
@@ -118,10 +69,6 @@ public final class TranslationContext {
   /** Makes {@code output} read exactly what {@code input} holds, with no work of its own. */
   public void alias(PValue output, PValue input) {
     datasets.put(output, dataset(input));
-  }
-
-  private int consumersOf(PValue value) {
-    return consumers.getOrDefault(value, 0);
   }
 
   private <D extends Dataset<?>> D produced(D dataset, int consumerCount) {

@@ -3,6 +3,7 @@ package dev.microbatch.runner.translation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
@@ -16,14 +17,17 @@ final class WindowAssignTranslator<T, W extends BoundedWindow>
     implements TransformTranslator<Window.Assign<T>> {
 
   @Override
-  @SuppressWarnings("unchecked")
   public void translate(Window.Assign<T> transform, TranslationContext context) {
+    context.setOutput(context.<T>dataset(context.input()).flatMap(assigner(transform)));
+  }
+
+  /** Each element in the windows {@code transform} assigns it to. */
+  @SuppressWarnings("unchecked")
+  static <T, W extends BoundedWindow> Function<WindowedValue<T>, List<WindowedValue<T>>> assigner(
+      Window.Assign<T> transform) {
     // A null WindowFn means only the trigger or lateness changed: elements pass unchanged.
     WindowFn<T, W> windowFn = (WindowFn<T, W>) transform.getWindowFn();
-    context.setOutput(
-        context
-            .<T>dataset(context.input())
-            .flatMap(wv -> windowFn == null ? List.of(wv) : assign(windowFn, wv)));
+    return wv -> windowFn == null ? List.of(wv) : assign(windowFn, wv);
   }
 
   private static <T, W extends BoundedWindow> List<WindowedValue<T>> assign(

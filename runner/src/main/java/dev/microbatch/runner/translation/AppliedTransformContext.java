@@ -1,0 +1,75 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import java.util.Map;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.util.construction.TransformInputs;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
+
+/**
+ * What batch and streaming translation share: the options, the metrics of every step, how many
+ * transforms read each PCollection, and the transform being translated with its inputs and
+ * outputs.
+ */
+abstract class AppliedTransformContext {
+  private final MicroBatchPipelineOptions options;
+  private final MetricsContainerStepMap metrics;
+  private final Map<PValue, Integer> consumers;
+  private AppliedPTransform<?, ?, ?> current;
+
+  AppliedTransformContext(
+      MicroBatchPipelineOptions options, MetricsContainerStepMap metrics, Map<PValue, Integer> consumers) {
+    this.options = options;
+    this.metrics = metrics;
+    this.consumers = consumers;
+  }
+
+  public MicroBatchPipelineOptions options() {
+    return options;
+  }
+
+  public MetricsContainerStepMap metrics() {
+    return metrics;
+  }
+
+  /** Partitions of every shuffle, and bundles a source is split into. */
+  public int parallelism() {
+    return options.getParallelism();
+  }
+
+  void setCurrentTransform(AppliedPTransform<?, ?, ?> transform) {
+    this.current = transform;
+  }
+
+  public AppliedPTransform<?, ?, ?> currentTransform() {
+    return current;
+  }
+
+  /** The full name of the transform being translated: the step name of its metrics. */
+  public String stepName() {
+    return current.getFullName();
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> PCollection<T> input() {
+    return (PCollection<T>) Iterables.getOnlyElement(TransformInputs.nonAdditionalInputs(current));
+  }
+
+  public Map<TupleTag<?>, PCollection<?>> outputs() {
+    return current.getOutputs();
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> PCollection<T> output() {
+    return (PCollection<T>) Iterables.getOnlyElement(current.getOutputs().values());
+  }
+
+  /** How many transforms read {@code value} as a main input. */
+  int consumersOf(PValue value) {
+    return consumers.getOrDefault(value, 0);
+  }
+}

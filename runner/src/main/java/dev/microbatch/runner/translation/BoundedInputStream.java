@@ -1,0 +1,42 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.stream.InputDStream;
+import dev.microbatch.engine.stream.StreamingContext;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * Bounded data in streaming mode (an Impulse, a bounded Read): all of it in the first batch,
+ * after which its watermark is the end of time.
+ */
+final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
+  private final Dataset<WindowedValue<T>> data;
+  private long firstBatch = -1;
+
+  BoundedInputStream(StreamingContext context, String name, Dataset<WindowedValue<T>> data) {
+    super(context, name);
+    this.data = data;
+  }
+
+  @Override
+  protected Dataset<WindowedValue<T>> compute(long batchTime) {
+    if (firstBatch >= 0) {
+      return context().engine().empty();
+    }
+    firstBatch = batchTime;
+    return counted(data, batchTime);
+  }
+
+  @Override
+  protected long watermark(long batchTime) {
+    return watermarkAfter(batchTime).getMillis();
+  }
+
+  Instant watermarkAfter(long batchTime) {
+    return firstBatch >= 0 && batchTime >= firstBatch
+        ? BoundedWindow.TIMESTAMP_MAX_VALUE
+        : BoundedWindow.TIMESTAMP_MIN_VALUE;
+  }
+}

@@ -1,0 +1,19 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Dataset;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.values.WindowedValue;
+
+/** A bounded Read in streaming mode: every bundle read in the first batch. */
+final class BoundedReadStreamTranslator<T>
+    implements StreamTranslator<SplittableParDo.PrimitiveBoundedRead<T>> {
+
+  @Override
+  public void translate(
+      SplittableParDo.PrimitiveBoundedRead<T> transform, StreamingTranslationContext context) {
+    Dataset<WindowedValue<T>> all =
+        BoundedReadTranslator.read(transform.getSource(), context, context.streaming().engine());
+    BoundedInputStream<T> read = new BoundedInputStream<>(context.streaming(), context.stepName(), all);
+    context.setOutput(read, read::watermarkAfter);
+  }
+}

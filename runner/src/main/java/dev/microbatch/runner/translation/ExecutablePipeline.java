@@ -1,0 +1,10 @@
+package dev.microbatch.runner.translation;
+
+/** A translated pipeline, ready to run on the engine. */
+public interface ExecutablePipeline {
+  /** Runs the pipeline to its end; throws what failed it, or JobCancelledException. */
+  void execute() throws Exception;
+
+  /** Stops the pipeline; {@link #execute()} then ends with JobCancelledException. */
+  void cancel();
+}

@@ -1,0 +1,36 @@
+package dev.microbatch.runner.translation;
+
+import java.util.List;
+import java.util.function.LongFunction;
+import org.joda.time.Instant;
+
+/**
+ * The output watermark of a keyed transform: its input watermark, held back by the earliest
+ * watermark hold of any key after the batch. Computed once per batch.
+ */
+final class HeldWatermark implements PCollectionWatermark {
+  private final BatchClocks clocks;
+  private final LongFunction<List<Instant>> holdsAfter;
+  private long computedFor = Long.MIN_VALUE;
+  private Instant value;
+
+  HeldWatermark(BatchClocks clocks, LongFunction<List<Instant>> holdsAfter) {
+    this.clocks = clocks;
+    this.holdsAfter = holdsAfter;
+  }
+
+  @Override
+  public Instant after(long batchTime) {
+    if (computedFor != batchTime) {
+      Instant min = clocks.inputWatermark(batchTime);
+      for (Instant hold : holdsAfter.apply(batchTime)) {
+        if (hold.isBefore(min)) {
+          min = hold;
+        }
+      }
+      value = min;
+      computedFor = batchTime;
+    }
+    return value;
+  }
+}

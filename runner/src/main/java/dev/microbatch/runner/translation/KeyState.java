@@ -1,0 +1,73 @@
+package dev.microbatch.runner.translation;
+
+import org.apache.beam.runners.core.InMemoryStateInternals;
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * The state and timers of one key, kept in memory from batch to batch in streaming mode. It
+ * knows its earliest watermark hold, which holds back the output watermark of its transform.
+ */
+final class KeyState<K> {
+  private final K key;
+  private final HoldTrackingStateInternals<K> state;
+  private final InMemoryTimerInternals timers;
+
+  KeyState(K key, Instant processingTime) {
+    this.key = key;
+    this.state = new HoldTrackingStateInternals<>(key);
+    this.timers = KeyTimers.startingAt(processingTime);
+  }
+
+  K key() {
+    return key;
+  }
+
+  InMemoryStateInternals<K> state() {
+    return state;
+  }
+
+  InMemoryTimerInternals timers() {
+    return timers;
+  }
+
+  /** The earliest watermark hold of this key, or the end of time if it holds nothing. */
+  Instant earliestHold() {
+    return state.earliestHold();
+  }
+
+  /** True once the key holds no state and waits for no timer: it can be forgotten. */
+  boolean isEmpty() {
+    return !timers.hasPendingTimers() && state.isEmpty();
+  }
+
+  private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {
+    HoldTrackingStateInternals(K key) {
+      super(key);
+    }
+
+    Instant earliestHold() {
+      Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
+      for (State s : inMemoryState.values()) {
+        if (s instanceof InMemoryWatermarkHold<?> hold && !hold.isCleared()) {
+          Instant held = hold.read();
+          if (held != null && held.isBefore(earliest)) {
+            earliest = held;
+          }
+        }
+      }
+      return earliest;
+    }
+
+    boolean isEmpty() {
+      for (State s : inMemoryState.values()) {
+        if (!((InMemoryState<?>) s).isCleared()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.microbatch.runner.translation;
+
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * The clocks of one key. In batch mode they start at now and, once all the key's input is
+ * processed, jump to the end of time, which makes every timer due; in streaming mode they
+ * advance to each batch's watermark and processing time.
+ */
+final class KeyTimers {
+  private KeyTimers() {}
+
+  /** Fires one timer. */
+  interface Firing {
+    void fire(TimerData timer) throws Exception;
+  }
+
+  static InMemoryTimerInternals startingAt(Instant processingTime) {
+    InMemoryTimerInternals timers = new InMemoryTimerInternals();
+    try {
+      timers.advanceProcessingTime(processingTime);
+      timers.advanceSynchronizedProcessingTime(processingTime);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return timers;
+  }
+
+  static void advanceToEndOfTime(InMemoryTimerInternals timers, Firing firing) throws Exception {
+    advanceTo(timers, BoundedWindow.TIMESTAMP_MAX_VALUE, BoundedWindow.TIMESTAMP_MAX_VALUE, firing);
+  }
+
+  /**
+   * Advances the input watermark and the processing-time clocks (never backwards) and fires
+   * what is due, event time first, in timestamp order, until firing sets no new due timer.
+   */
+  static void advanceTo(
+      InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime, Firing firing)
+      throws Exception {
+    if (inputWatermark.isAfter(timers.currentInputWatermarkTime())) {
+      timers.advanceInputWatermark(inputWatermark);
+    }
+    if (processingTime.isAfter(timers.currentProcessingTime())) {
+      timers.advanceProcessingTime(processingTime);
+      timers.advanceSynchronizedProcessingTime(processingTime);
+    }
+    boolean fired = true;
+    while (fired) {
+      fired = false;
+      TimerData timer;
+      while ((timer = timers.removeNextEventTimer()) != null) {
+        firing.fire(timer);
+        fired = true;
+      }
+      while ((timer = timers.removeNextProcessingTimer()) != null) {
+        firing.fire(timer);
+        fired = true;
+      }
+      while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
+        firing.fire(timer);
+        fired = true;
+      }
+    }
+  }
+}

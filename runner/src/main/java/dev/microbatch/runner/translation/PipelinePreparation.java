@@ -1,0 +1,70 @@
+package dev.microbatch.runner.translation;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.runners.AppliedPTransform;
+import org.apache.beam.sdk.runners.PTransformMatcher;
+import org.apache.beam.sdk.runners.PTransformOverride;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
+import org.apache.beam.sdk.util.construction.PTransformMatchers;
+import org.apache.beam.sdk.util.construction.PTransformTranslation;
+import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+
+/** What both translations do to a pipeline before walking it. */
+final class PipelinePreparation {
+  private PipelinePreparation() {}
+
+  /**
+   * Rewrites the pipeline with Beam's own overrides: Read-based splittable DoFns back to primitive
+   * reads, and splittable DoFns that are bounded per element run to completion per element.
+   */
+  static void applyOverrides(Pipeline pipeline) {
+    SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
+    pipeline.replaceAll(
+        List.of(
+            PTransformOverride.of(
+                PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
+            PTransformOverride.of(
+                boundedPerElement(), new SplittableParDoNaiveBounded.OverrideFactory<>())));
+  }
+
+  private static PTransformMatcher boundedPerElement() {
+    PTransformMatcher keyed =
+        PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN);
+    return (AppliedPTransform<?, ?, ?> application) ->
+        keyed.matches(application)
+            && DoFnSignatures.getSignature(
+                        ((SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>) application.getTransform())
+                            .getFn()
+                            .getClass())
+                    .isBoundedPerElement()
+                == PCollection.IsBounded.BOUNDED;
+  }
+
+  /** How many transforms read each PCollection as a main input. */
+  static Map<PValue, Integer> countConsumers(Pipeline pipeline) {
+    Map<PValue, Integer> consumers = new HashMap<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            Map<TupleTag<?>, PValue> sideInputs = node.getTransform().getAdditionalInputs();
+            node.getInputs()
+                .forEach(
+                    (tag, value) -> {
+                      if (!sideInputs.containsKey(tag)) {
+                        consumers.merge(value, 1, Integer::sum);
+                      }
+                    });
+          }
+        });
+    return consumers;
+  }
+}

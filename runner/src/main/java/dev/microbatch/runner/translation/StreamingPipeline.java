@@ -1,0 +1,29 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.engine.stream.StreamingContext;
+
+/** A pipeline turned into streams: runs batch after batch until stopped or done. */
+public final class StreamingPipeline implements ExecutablePipeline {
+  private final StreamingContext streaming;
+  private volatile boolean cancelled;
+
+  public StreamingPipeline(StreamingContext streaming) {
+    this.streaming = streaming;
+  }
+
+  @Override
+  public void execute() throws InterruptedException {
+    streaming.start();
+    streaming.awaitTermination();
+    if (cancelled) {
+      throw new JobCancelledException("The pipeline was cancelled");
+    }
+  }
+
+  @Override
+  public void cancel() {
+    cancelled = true;
+    streaming.stop(false);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * Streaming translation's state: the stream and the watermark of every translated PCollection.
+ * PCollections read by several transforms are cached per batch; those read by none are drained
+ * every batch, so each batch computes the whole pipeline.
+ */
+public final class StreamingTranslationContext extends AppliedTransformContext {
+  private final StreamingContext streaming;
+  private final Map<PValue, DStream<?>> streams = new HashMap<>();
+  private final Map<PValue, PCollectionWatermark> watermarks = new LinkedHashMap<>();
+
+  StreamingTranslationContext(
+      StreamingContext streaming,
+      MicroBatchPipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Map<PValue, Integer> consumers) {
+    super(options, metrics, consumers);
+    this.streaming = streaming;
+  }
+
+  public StreamingContext streaming() {
+    return streaming;
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> DStream<WindowedValue<T>> stream(PValue value) {
+    DStream<?> stream = streams.get(value);
+    if (stream == null) {
+      throw new IllegalStateException("No stream for " + value + " (read by " + stepName() + ")");
+    }
+    return (DStream<WindowedValue<T>>) stream;
+  }
+
+  PCollectionWatermark watermark(PValue value) {
+    return watermarks.get(value);
+  }
+
+  /** The stream and watermark of the only output of the current transform. */
+  public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
+    PCollection<?> output = output();
+    streams.put(output, produced(stream, consumersOf(output)));
+    watermarks.put(output, watermark);
+  }
+
+  /** Like {@link TranslationContext#setOutputs}, batch by batch; every output has {@code watermark}. */
+  public <U> void setOutputs(
+      DStream<U> unit,
+      BiFunction<Dataset<U>, TupleTag<?>, Dataset<? extends WindowedValue<?>>> split,
+      PCollectionWatermark watermark) {
+    int total = outputs().values().stream().mapToInt(this::consumersOf).sum();
+    DStream<U> computed = produced(unit, total);
+    outputs()
+        .forEach(
+            (tag, pc) -> {
+              streams.put(pc, computed.transform((d, time) -> split.apply(d, tag)));
+              watermarks.put(pc, watermark);
+            });
+  }
+
+  private <T> DStream<T> produced(DStream<T> stream, int consumerCount) {
+    if (consumerCount == 0) {
+      stream.foreachBatch((d, time) -> streaming.engine().runJob(List.of(d), List.of()));
+      return stream;
+    }
+    return consumerCount > 1 ? stream.transform((d, time) -> d.cache()) : stream;
+  }
+
+  /** True once every PCollection's watermark after {@code batchTime} is the end of time. */
+  boolean allWatermarksAtEndOfTime(long batchTime) {
+    Instant end = org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MAX_VALUE;
+    return watermarks.values().stream().allMatch(w -> !w.after(batchTime).isBefore(end));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.microbatch.runner;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.instanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class StreamingModeTest {
+
+  private static Pipeline streamingPipeline() {
+    return Pipeline.create(
+        PipelineOptionsFactory.fromArgs(
+                "--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=100", "--parallelism=2")
+            .create());
+  }
+
+  private static TimestampedValue<String> at(String word, long seconds) {
+    return TimestampedValue.of(word, new Instant(seconds * 1000));
+  }
+
+  @Test
+  void anUnboundedSourceIsCountedPerFixedWindowAcrossBatchesAndTheJobEndsWithItsWatermark() {
+    ScriptedUnboundedSource.FINALIZED.set(0);
+    Pipeline pipeline = streamingPipeline();
+    List<TimestampedValue<String>> script =
+        List.of(
+            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
+            at("b", 10), at("b", 12), at("c", 19), // window [10, 20)
+            at("a", 25)); // window [20, 30)
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+            .apply(Count.perElement());
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
+        .containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(10_000), new Instant(20_000)))
+        .containsInAnyOrder(KV.of("b", 2L), KV.of("c", 1L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(20_000), new Instant(30_000)))
+        .containsInAnyOrder(KV.of("a", 1L));
+
+    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    // two words per batch: at least four batches, each finalizing its checkpoint
+    assertThat(ScriptedUnboundedSource.FINALIZED.get(), greaterThan(3));
+    assertThat(EngineThreadNames.alive(), empty());
+  }
+
+  @Test
+  void aDoFnThatThrowsInStreamingFailsThePipelineWithThatException() {
+    Pipeline pipeline = streamingPipeline();
+    pipeline.apply(GenerateSequence.from(0)).apply(ParDo.of(new Failing()));
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> pipeline.run().waitUntilFinish());
+    assertThat(e.getCause(), instanceOf(IllegalStateException.class));
+    assertThat(e.getCause().getMessage(), equalTo("boom in streaming"));
+    assertThat(EngineThreadNames.alive(), empty());
+  }
+
+  private static final class Failing extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long n) {
+      throw new IllegalStateException("boom in streaming");
+    }
+  }
+
+  @Test
+  void cancelStopsAnEndlessStreamingPipelineAndLeavesNoEngineThread() throws Exception {
+    Pipeline pipeline = streamingPipeline();
+    pipeline.getOptions().as(MicroBatchPipelineOptions.class).setBlockOnRun(false);
+    pipeline
+        .apply(GenerateSequence.from(0).withRate(1000, Duration.standardSeconds(1)))
+        .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
+        .apply(MapElements.into(TypeDescriptors.longs()).via(n -> n % 10))
+        .apply(Count.perElement());
+    PipelineResult result = pipeline.run();
+    assertThat(result.waitUntilFinish(Duration.millis(500)), equalTo(null));
+
+    assertThat(result.cancel(), equalTo(PipelineResult.State.CANCELLED));
+    assertThat(EngineThreadNames.alive(), empty());
+  }
+}
