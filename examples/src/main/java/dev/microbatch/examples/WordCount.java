@@ -13,6 +13,7 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
@@ -44,13 +45,17 @@ public class WordCount {
         .apply(new CountWords())
         .apply(
             "Format",
-            MapElements.into(TypeDescriptors.strings())
-                .via(kv -> kv.getKey() + ": " + kv.getValue()))
+            MapElements.into(TypeDescriptors.strings()).via(WordCount::format))
         .apply("WriteCounts", TextIO.write().to(options.getOutput()));
     return pipeline;
   }
 
   /** The bundled text, copied out of the jar to a temporary file TextIO can read. */
+  /** One line of output: {@code word: count}. */
+  static String format(KV<String, Long> wordCount) {
+    return wordCount.getKey() + ": " + wordCount.getValue();
+  }
+
   static String bundledText() throws IOException {
     Path copy = Files.createTempFile("microbatch-sonnets", ".txt");
     copy.toFile().deleteOnExit();

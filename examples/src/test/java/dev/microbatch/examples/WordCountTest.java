@@ -10,7 +10,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,5 +44,23 @@ class WordCountTest {
     List<String> direct = runWordCount("DirectRunner", tmp.resolve("direct"));
     assertThat(ours, equalTo(direct));
     assertThat(ours, hasItem("love: 3"));
+  }
+
+  @Test
+  void theSameCompositeGivesTheSameTotalsUnderStreaming(@TempDir Path tmp) throws IOException {
+    List<String> batch = runWordCount("MicroBatchRunner", tmp.resolve("batch"));
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=200")
+                .create());
+    PCollection<String> counts =
+        pipeline
+            .apply(TextIO.read().from(WordCount.bundledText()))
+            .apply(new CountWords())
+            .apply(MapElements.into(TypeDescriptors.strings()).via(WordCount::format));
+    PAssert.that(counts).containsInAnyOrder(batch);
+
+    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
   }
 }
