@@ -11,11 +11,13 @@ import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
@@ -28,6 +30,12 @@ import org.joda.time.Instant;
  * they come batch by batch into the key's {@link KeyState}.
  */
 final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
+  /** Counts late values dropped; ReduceFnRunner's API asks for one, nothing reports it yet. */
+  private static final CounterCell DROPPED =
+      new CounterCell(
+          MetricName.named(
+              LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
+
   private final WindowingStrategy<?, W> windowing;
   private final Coder<V> valueCoder;
   private final PipelineOptions options;
@@ -37,6 +45,16 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     this.windowing = windowing;
     this.valueCoder = valueCoder;
     this.options = options;
+  }
+
+  /** Groups {@code input}'s values by window as its windowing strategy says. */
+  @SuppressWarnings("unchecked")
+  static <K, V> GroupAlsoByWindow<K, V, BoundedWindow> of(
+      PCollection<KV<K, V>> input, PipelineOptions options) {
+    return new GroupAlsoByWindow<>(
+        (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
+        ((KvCoder<K, V>) input.getCoder()).getValueCoder(),
+        options);
   }
 
   /** Batch mode: every value of one key, then the end of time. */
@@ -86,9 +104,4 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     runner.persist();
     return panes;
   }
-
-  private static final CounterCell DROPPED =
-      new CounterCell(
-          MetricName.named(
-              LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
 }

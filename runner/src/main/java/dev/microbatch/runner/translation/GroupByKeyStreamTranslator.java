@@ -12,7 +12,6 @@ import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
  * GroupByKey in streaming mode: every key keeps its windows' buffered values, trigger state and
@@ -26,13 +25,9 @@ final class GroupByKeyStreamTranslator<K, V> implements StreamTranslator<GroupBy
   @SuppressWarnings("unchecked")
   public void translate(GroupByKey<K, V> transform, StreamingTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
-    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
-    Coder<K> keyCoder = coder.getKeyCoder();
+    Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
     GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
-        new GroupAlsoByWindow<>(
-            (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
-            coder.getValueCoder(),
-            context.options());
+        GroupAlsoByWindow.of(input, context.options());
     BatchClocks clocks = new BatchClocks(context.watermark(input), context.streaming().clock());
     DStream<Pair<Object, GroupedKey<K, V>>> keys =
         context

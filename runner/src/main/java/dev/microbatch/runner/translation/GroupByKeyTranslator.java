@@ -9,7 +9,6 @@ import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
  * GroupByKey: a hash shuffle keyed by the key's structural value (equal exactly when the encoded
@@ -21,13 +20,9 @@ final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey
   @SuppressWarnings("unchecked")
   public void translate(GroupByKey<K, V> transform, TranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
-    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
-    Coder<K> keyCoder = coder.getKeyCoder();
+    Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
     GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
-        new GroupAlsoByWindow<>(
-            (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
-            coder.getValueCoder(),
-            context.options());
+        GroupAlsoByWindow.of(input, context.options());
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
     context.setOutput(
         records
