@@ -1,5 +1,6 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.engine.EngineThreads;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,14 +47,6 @@ class MicroBatchRunnerTest {
     args[1] = "--parallelism=2";
     System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
     return Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
-  }
-
-  private static List<String> engineThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("microbatch-task-"))
-        .toList();
   }
 
   @Test
@@ -140,7 +132,7 @@ class MicroBatchRunnerTest {
     // The DoFn was cloned for its task, so compare by type and message, not identity.
     assertThat(e.getCause().getClass(), sameInstance(IllegalStateException.class));
     assertThat(e.getCause().getMessage(), equalTo("user code says no"));
-    assertThat(engineThreads(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   /** Blocks in processElement until the test lets it go (never, for the cancel test). */
@@ -167,7 +159,7 @@ class MicroBatchRunnerTest {
         () -> assertThat(result.cancel(), equalTo(PipelineResult.State.CANCELLED)));
     assertThat(result.getState(), equalTo(PipelineResult.State.CANCELLED));
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.CANCELLED));
-    assertThat(engineThreads(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test

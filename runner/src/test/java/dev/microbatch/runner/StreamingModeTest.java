@@ -1,5 +1,6 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.engine.EngineThreads;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -69,7 +70,7 @@ class StreamingModeTest {
     assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
     // two words per batch: at least four batches, each finalizing its checkpoint
     assertThat(ScriptedUnboundedSource.FINALIZED.get(), greaterThan(3));
-    assertThat(EngineThreadNames.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test
@@ -80,7 +81,7 @@ class StreamingModeTest {
         assertThrows(Pipeline.PipelineExecutionException.class, () -> pipeline.run().waitUntilFinish());
     assertThat(e.getCause(), instanceOf(IllegalStateException.class));
     assertThat(e.getCause().getMessage(), equalTo("boom in streaming"));
-    assertThat(EngineThreadNames.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   private static final class Failing extends DoFn<Long, Long> {
@@ -103,6 +104,6 @@ class StreamingModeTest {
     assertThat(result.waitUntilFinish(Duration.millis(500)), equalTo(null));
 
     assertThat(result.cancel(), equalTo(PipelineResult.State.CANCELLED));
-    assertThat(EngineThreadNames.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 }

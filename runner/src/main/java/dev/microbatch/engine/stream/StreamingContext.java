@@ -161,26 +161,23 @@ public final class StreamingContext {
         terminated.countDown();
         return;
       }
-      if (state == State.STOPPED) {
-        return;
-      }
       clockToJoin = clockThread;
       batchesToJoin = batchThread;
+      if (state == State.ACTIVE) {
+        clockToJoin.interrupt();
+        batches.close(gracefully);
+        if (!gracefully) {
+          engine.cancel();
+        }
+      }
     }
-    clockToJoin.interrupt();
-    batches.close(gracefully);
-    if (!gracefully) {
-      engine.cancel();
-    }
-    if (Thread.currentThread() != batchesToJoin) {
-      joinQuietly(clockToJoin);
-      joinQuietly(batchesToJoin);
-    }
+    joinUnlessCurrent(clockToJoin, batchesToJoin);
   }
 
   /** Waits until the context stops; rethrows the failure that stopped it, if one did. */
   public void awaitTermination() throws InterruptedException {
     terminated.await();
+    joinUnlessCurrent(clockThread, batchThread);
     rethrowFailure();
   }
 
@@ -188,6 +185,7 @@ public final class StreamingContext {
   public boolean awaitTerminationOrTimeout(Duration timeout) throws InterruptedException {
     boolean done = terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (done) {
+      joinUnlessCurrent(clockThread, batchThread);
       rethrowFailure();
     }
     return done;
@@ -280,9 +278,17 @@ public final class StreamingContext {
     terminated.countDown();
   }
 
-  private static void joinQuietly(Thread thread) {
+  /**
+   * Waits for the context's threads to end: the batch thread signals termination just before it
+   * exits. A listener that stops the context runs on the batch thread, which cannot wait for itself.
+   */
+  private static void joinUnlessCurrent(Thread clock, Thread batches) {
+    if (batches == null || Thread.currentThread() == batches) {
+      return;
+    }
     try {
-      thread.join();
+      clock.join();
+      batches.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -6,7 +6,6 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 
@@ -87,14 +86,7 @@ public final class BatchPipelineTranslator {
       PTransform<?, ?> transform = node.getTransform();
       TransformTranslator<PTransform<?, ?>> translator = BatchTranslators.forTransform(transform);
       if (translator == null) {
-        String urn = PTransformTranslation.urnForTransformOrNull(transform);
-        throw new UnsupportedOperationException(
-            String.format(
-                "MicroBatchRunner cannot run %s (%s%s) in batch mode: no translator for this"
-                    + " Beam primitive",
-                node.getFullName(),
-                transform.getClass().getName(),
-                urn == null ? "" : ", " + urn));
+        throw PipelinePreparation.noTranslator(node, "batch");
       }
       context.setCurrentTransform(node.toAppliedPTransform(pipeline));
       translate(node, translator);

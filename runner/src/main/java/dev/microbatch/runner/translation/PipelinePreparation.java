@@ -48,6 +48,19 @@ final class PipelinePreparation {
                 == PCollection.IsBounded.BOUNDED;
   }
 
+  /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */
+  static UnsupportedOperationException noTranslator(TransformHierarchy.Node node, String mode) {
+    String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
+    return new UnsupportedOperationException(
+        String.format(
+            "MicroBatchRunner cannot run %s (%s%s) in %s mode: no translator for this Beam"
+                + " primitive yet",
+            node.getFullName(),
+            node.getTransform().getClass().getName(),
+            urn == null ? "" : ", " + urn,
+            mode));
+  }
+
   /** How many transforms read each PCollection as a main input. */
   static Map<PValue, Integer> countConsumers(Pipeline pipeline) {
     Map<PValue, Integer> consumers = new HashMap<>();

@@ -8,7 +8,6 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.util.construction.PTransformTranslation;
 
 /**
  * Turns a Beam pipeline into engine streams, streaming mode: every PCollection becomes a DStream
@@ -55,12 +54,7 @@ public final class StreamingPipelineTranslator {
     PTransform<?, ?> transform = node.getTransform();
     StreamTranslator<PTransform<?, ?>> translator = StreamTranslators.forTransform(transform);
     if (translator == null) {
-      String urn = PTransformTranslation.urnForTransformOrNull(transform);
-      throw new UnsupportedOperationException(
-          String.format(
-              "MicroBatchRunner cannot run %s (%s%s) in streaming mode: no streaming translator"
-                  + " for this Beam primitive yet",
-              node.getFullName(), transform.getClass().getName(), urn == null ? "" : ", " + urn));
+      throw PipelinePreparation.noTranslator(node, "streaming");
     }
     context.setCurrentTransform(node.toAppliedPTransform(pipeline));
     translator.translate(transform, context);

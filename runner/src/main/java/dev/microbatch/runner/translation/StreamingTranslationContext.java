@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.joda.time.Instant;
 
 /**
  * Streaming translation's state: the stream and the watermark of every translated PCollection.
@@ -84,7 +84,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
 
   /** True once every PCollection's watermark after {@code batchTime} is the end of time. */
   boolean allWatermarksAtEndOfTime(long batchTime) {
-    Instant end = org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MAX_VALUE;
-    return watermarks.values().stream().allMatch(w -> !w.after(batchTime).isBefore(end));
+    return watermarks.values().stream()
+        .allMatch(w -> !w.after(batchTime).isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE));
   }
 }

@@ -1,5 +1,6 @@
 package dev.microbatch.engine.dataset;
 
+import dev.microbatch.engine.EngineThreads;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream;
 
+import dev.microbatch.engine.EngineThreads;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -25,7 +26,7 @@ class SocketTextStreamTest {
   @AfterEach
   void stop() {
     ssc.stop(false);
-    assertThat(EngineStreamThreads.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   /** Runs batches until {@code expected} lines arrived (loopback delivery is not instantaneous). */

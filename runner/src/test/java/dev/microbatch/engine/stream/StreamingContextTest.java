@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream;
 
+import dev.microbatch.engine.EngineThreads;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -33,7 +34,7 @@ class StreamingContextTest {
   @AfterEach
   void stopAndCheckThreads() {
     ssc.stop(false);
-    assertThat(EngineStreamThreads.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test
@@ -140,7 +141,7 @@ class StreamingContextTest {
 
     assertThat(ran, equalTo(List.of(1000L, 2000L, 3000L)));
     assertTrue(ssc.awaitTerminationOrTimeout(Duration.ZERO));
-    assertThat(EngineStreamThreads.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test
@@ -170,7 +171,7 @@ class StreamingContextTest {
     ssc.stop(false);
 
     assertThat(ran, equalTo(List.of(1000L)));
-    assertThat(EngineStreamThreads.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test
@@ -189,7 +190,7 @@ class StreamingContextTest {
     IllegalStateException thrown = assertThrows(IllegalStateException.class, ssc::awaitTermination);
 
     assertThat(thrown, sameInstance(boom));
-    assertThat(EngineStreamThreads.alive(), empty());
+    assertThat(EngineThreads.alive(), empty());
   }
 
   @Test

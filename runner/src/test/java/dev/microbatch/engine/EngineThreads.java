@@ -1,12 +1,12 @@
-package dev.microbatch.runner;
+package dev.microbatch.engine;
 
 import java.util.List;
 
-/** Threads of the engine (task pools, batch clock and batch runner) still alive. */
-final class EngineThreadNames {
-  private EngineThreadNames() {}
+/** The engine's threads (task pools, batch clock and batch runner) still alive in this JVM. */
+public final class EngineThreads {
+  private EngineThreads() {}
 
-  static List<String> alive() {
+  public static List<String> alive() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .map(Thread::getName)
