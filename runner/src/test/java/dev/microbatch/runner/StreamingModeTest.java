@@ -1,6 +1,5 @@
 package dev.microbatch.runner;
 
-import dev.microbatch.engine.EngineThreads;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -8,6 +7,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.instanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.microbatch.engine.EngineThreads;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -19,6 +19,14 @@ import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.state.Timer;
+import org.apache.beam.sdk.state.TimerSpec;
+import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -71,6 +79,61 @@ class StreamingModeTest {
     // two words per batch: at least four batches, each finalizing its checkpoint
     assertThat(ScriptedUnboundedSource.FINALIZED.get(), greaterThan(3));
     assertThat(EngineThreads.alive(), empty());
+  }
+
+  @Test
+  void aStatefulDoFnKeepsItsStateAcrossBatchesAndItsEventTimeTimerFiresAtEachWindowsEnd() {
+    Pipeline pipeline = streamingPipeline();
+    // two words per batch: every window's words arrive over two or more batches
+    List<TimestampedValue<String>> script =
+        List.of(
+            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
+            at("b", 10), at("b", 12), at("c", 19), // window [10, 20)
+            at("a", 25)); // window [20, 30)
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+            .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(w -> KV.of(w, 1L)))
+            .apply(ParDo.of(new CountAtWindowEnd()));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
+        .containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(10_000), new Instant(20_000)))
+        .containsInAnyOrder(KV.of("b", 2L), KV.of("c", 1L));
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(20_000), new Instant(30_000)))
+        .containsInAnyOrder(KV.of("a", 1L));
+
+    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(EngineThreads.alive(), empty());
+  }
+
+  /** Counts each key's elements of a window in state, and outputs the count when it ends. */
+  private static final class CountAtWindowEnd extends DoFn<KV<String, Long>, KV<String, Long>> {
+    @StateId("count")
+    private final StateSpec<ValueState<Long>> countSpec = StateSpecs.value();
+
+    @TimerId("end")
+    private final TimerSpec endSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, Long> element,
+        @StateId("count") ValueState<Long> count,
+        @TimerId("end") Timer end,
+        BoundedWindow window) {
+      Long sofar = count.read();
+      count.write((sofar == null ? 0 : sofar) + element.getValue());
+      end.set(window.maxTimestamp());
+    }
+
+    @OnTimer("end")
+    public void onEnd(
+        @Key String key, @StateId("count") ValueState<Long> count, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(key, count.read()));
+    }
   }
 
   @Test

@@ -155,6 +155,15 @@ public abstract class DStream<T> {
   /** {@link #updateStateByKey(Function, Function, StateUpdateFunction)}, told the batch and the key. */
   public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, KeyedStateUpdateFunction<K, V, S> update) {
+    return updateStateByKey(keyOf, valueOf, PartitionStateUpdateFunction.perKey(update));
+  }
+
+  /**
+   * {@link #updateStateByKey(Function, Function, StateUpdateFunction)} with one call per
+   * partition of the batch, which updates every key of that partition.
+   */
+  public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
+      Function<T, K> keyOf, Function<T, V> valueOf, PartitionStateUpdateFunction<K, V, S> update) {
     return new StateDStream<>(this, keyOf, valueOf, update);
   }
 

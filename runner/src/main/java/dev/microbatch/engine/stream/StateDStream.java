@@ -3,7 +3,10 @@ package dev.microbatch.engine.stream;
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.Pair;
+import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -17,9 +20,13 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
   private final DStream<T> parent;
   private final Function<T, K> keyOf;
   private final Function<T, V> valueOf;
-  private final KeyedStateUpdateFunction<K, V, S> update;
+  private final PartitionStateUpdateFunction<K, V, S> update;
 
-  StateDStream(DStream<T> parent, Function<T, K> keyOf, Function<T, V> valueOf, KeyedStateUpdateFunction<K, V, S> update) {
+  StateDStream(
+      DStream<T> parent,
+      Function<T, K> keyOf,
+      Function<T, V> valueOf,
+      PartitionStateUpdateFunction<K, V, S> update) {
     super(parent.context());
     this.parent = parent;
     this.keyOf = keyOf;
@@ -47,15 +54,27 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
     return context().engine()
         .union(sides)
         .combineByKey(Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
-        .flatMap(keyed -> updated(batchTime, keyed))
+        .<Pair<K, S>>mapPartitions((cells, task) -> updated(batchTime, cells, task))
         .materialize();
   }
 
-  private List<Pair<K, S>> updated(long batchTime, Pair<K, Cell<V, S>> keyed) {
-    Cell<V, S> cell = keyed.value();
-    return update.update(batchTime, keyed.key(), cell.values, Optional.ofNullable(cell.state))
-        .map(s -> List.of(new Pair<>(keyed.key(), s)))
-        .orElse(List.of());
+  private Iterator<Pair<K, S>> updated(
+      long batchTime, Iterator<Pair<K, Cell<V, S>>> cells, TaskContext task) {
+    Iterator<KeyUpdate<K, V, S>> keys =
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return cells.hasNext();
+          }
+
+          @Override
+          public KeyUpdate<K, V, S> next() {
+            Pair<K, Cell<V, S>> keyed = cells.next();
+            return new KeyUpdate<>(
+                keyed.key(), keyed.value().values, Optional.ofNullable(keyed.value().state));
+          }
+        };
+    return update.update(batchTime, keys, task);
   }
 
   /** One record of the shuffle: a key's previous state or one new value. */

@@ -13,7 +13,7 @@ import org.joda.time.Instant;
 final class KeyState<K> {
   private final K key;
   private final HoldTrackingStateInternals<K> state;
-  private final InMemoryTimerInternals timers;
+  private final OutputHoldingTimerInternals timers;
 
   KeyState(K key, Instant processingTime) {
     this.key = key;
@@ -33,9 +33,20 @@ final class KeyState<K> {
     return timers;
   }
 
-  /** The earliest watermark hold of this key, or the end of time if it holds nothing. */
+  /** The earliest watermark hold in this key's state, or the end of time if it holds nothing. */
   Instant earliestHold() {
     return state.earliestHold();
+  }
+
+  /**
+   * The earliest of this key's state holds and its pending timers' output timestamps: what holds
+   * back a stateful DoFn's output watermark. (A GroupByKey's own timers hold nothing: their
+   * output timestamps are the firing times, in processing time too.)
+   */
+  Instant earliestHoldOrTimerOutput() {
+    Instant timerOutput = timers.earliestOutputTimestamp();
+    Instant hold = state.earliestHold();
+    return timerOutput.isBefore(hold) ? timerOutput : hold;
   }
 
   /** True once the key holds no state and waits for no timer: it can be forgotten. */

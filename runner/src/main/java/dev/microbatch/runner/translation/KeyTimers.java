@@ -18,8 +18,8 @@ final class KeyTimers {
     void fire(TimerData timer) throws Exception;
   }
 
-  static InMemoryTimerInternals startingAt(Instant processingTime) {
-    InMemoryTimerInternals timers = new InMemoryTimerInternals();
+  static OutputHoldingTimerInternals startingAt(Instant processingTime) {
+    OutputHoldingTimerInternals timers = new OutputHoldingTimerInternals();
     try {
       timers.advanceProcessingTime(processingTime);
       timers.advanceSynchronizedProcessingTime(processingTime);
@@ -33,6 +33,15 @@ final class KeyTimers {
     advanceTo(timers, BoundedWindow.TIMESTAMP_MAX_VALUE, BoundedWindow.TIMESTAMP_MAX_VALUE, firing);
   }
 
+  /** Advances the processing-time clocks (never backwards) without firing anything. */
+  static void advanceProcessingTime(InMemoryTimerInternals timers, Instant processingTime)
+      throws Exception {
+    if (processingTime.isAfter(timers.currentProcessingTime())) {
+      timers.advanceProcessingTime(processingTime);
+      timers.advanceSynchronizedProcessingTime(processingTime);
+    }
+  }
+
   /**
    * Advances the input watermark and the processing-time clocks (never backwards) and fires
    * what is due, event time first, in timestamp order, until firing sets no new due timer.
@@ -43,10 +52,7 @@ final class KeyTimers {
     if (inputWatermark.isAfter(timers.currentInputWatermarkTime())) {
       timers.advanceInputWatermark(inputWatermark);
     }
-    if (processingTime.isAfter(timers.currentProcessingTime())) {
-      timers.advanceProcessingTime(processingTime);
-      timers.advanceSynchronizedProcessingTime(processingTime);
-    }
+    advanceProcessingTime(timers, processingTime);
     boolean fired = true;
     while (fired) {
       fired = false;

@@ -1,15 +1,16 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.stream.DStream;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
- * ParDo in streaming mode: each batch's partitions run as bundles, exactly as in batch mode.
- * The output watermark is the input's.
+ * ParDo in streaming mode: each batch's partitions run as bundles, exactly as in batch mode, and
+ * the output watermark is the input's. A stateful ParDo keeps each key's state and timers from
+ * batch to batch; its timers hold its output watermark.
  */
 final class ParDoStreamTranslator<InputT, OutputT>
     implements StreamTranslator<ParDo.MultiOutput<InputT, OutputT>> {
@@ -17,14 +18,6 @@ final class ParDoStreamTranslator<InputT, OutputT>
   @Override
   public void translate(
       ParDo.MultiOutput<InputT, OutputT> transform, StreamingTranslationContext context) {
-    DoFn<InputT, OutputT> fn = transform.getFn();
-    DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
-    if (signature.usesState() || signature.usesTimers()) {
-      throw new UnsupportedOperationException(
-          "MicroBatchRunner cannot run " + context.stepName()
-              + " in streaming mode yet: stateful ParDo and timers (UsesStatefulParDo, UsesTimersInParDo)"
-              + " are supported in batch mode only so far");
-    }
     if (!transform.getSideInputs().isEmpty()) {
       throw new UnsupportedOperationException(
           "MicroBatchRunner cannot run " + context.stepName()
@@ -37,13 +30,34 @@ final class ParDoStreamTranslator<InputT, OutputT>
             view -> {
               throw new IllegalStateException("no side inputs in streaming mode");
             });
-    DStream<WindowedValue<InputT>> input = context.stream(context.input());
-    DStream<Object> output = input.transform((d, time) -> ParDoTranslator.stateless(d, execution));
-    PCollectionWatermark watermark = context.watermark(context.input());
+    DStream<Object> output;
+    PCollectionWatermark watermark;
+    DoFnSignature signature = DoFnSignatures.getSignature(transform.getFn().getClass());
+    if (signature.usesState() || signature.usesTimers()) {
+      KeyedStreamStep<?, ?, Object> step = statefulStep(execution, context);
+      output = step.output();
+      watermark = step.watermark();
+    } else {
+      output =
+          context.<InputT>stream(context.input())
+              .transform((d, time) -> ParDoTranslator.stateless(d, execution));
+      watermark = context.watermark(context.input());
+    }
     if (execution.isMultiOutput()) {
       context.setOutputs(output, ParDoTranslator::output, watermark);
     } else {
       context.setOutput(output.transform((d, time) -> ParDoTranslator.asWindowedValues(d)), watermark);
     }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static KeyedStreamStep<?, ?, Object> statefulStep(
+      DoFnExecution<?, ?> execution, StreamingTranslationContext context) {
+    DoFnExecution<KV<Object, Object>, Object> keyed = (DoFnExecution) execution;
+    return new KeyedStreamStep<Object, Object, Object>(
+        (PCollection) context.input(),
+        context,
+        task -> new StatefulBundle<>(keyed, task),
+        KeyState::earliestHoldOrTimerOutput);
   }
 }

@@ -8,6 +8,7 @@ import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
@@ -65,8 +66,8 @@ final class StatefulParDoFunction {
         execution.broadcasts());
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static <InputT, OutputT, W extends BoundedWindow> void processKey(
+  @SuppressWarnings("unchecked")
+  private static <InputT, OutputT> void processKey(
       List<WindowedValue<InputT>> elements,
       DoFn<InputT, OutputT> fn,
       DoFnRunner<InputT, OutputT> simpleRunner,
@@ -74,28 +75,45 @@ final class StatefulParDoFunction {
       DoFnExecution<InputT, OutputT> execution)
       throws Exception {
     Object key = ((KV<Object, ?>) elements.get(0).getValue()).getKey();
-    WindowingStrategy<?, W> windowing = (WindowingStrategy<?, W>) execution.windowingStrategy();
     InMemoryStateInternals<Object> state = InMemoryStateInternals.forKey(key);
     InMemoryTimerInternals timers = KeyTimers.startingAt(Instant.now());
-    step.setKey(state, timers);
     DoFnRunner<InputT, OutputT> runner =
-        DoFnRunners.defaultStatefulDoFnRunner(
-            fn,
-            execution.inputCoder(),
-            simpleRunner,
-            step,
-            windowing,
-            new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(timers, windowing),
-            new StatefulDoFnRunner.StateInternalsStateCleaner<>(
-                fn, state, windowing.getWindowFn().windowCoder()),
-            true);
+        statefulRunner(fn, simpleRunner, step, execution, state, timers);
     for (WindowedValue<InputT> element : elements) {
       runner.processElement(element);
     }
     KeyTimers.advanceToEndOfTime(timers, timer -> fire(runner, key, timer));
   }
 
-  private static void fire(DoFnRunner<?, ?> runner, Object key, TimerData timer) {
+  /**
+   * Beam's StatefulDoFnRunner around {@code simpleRunner} for one key's state and timers, which
+   * become those of {@code step}: it drops late elements and clears a window's state when the
+   * window expires.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static <InputT, OutputT, W extends BoundedWindow> DoFnRunner<InputT, OutputT> statefulRunner(
+      DoFn<InputT, OutputT> fn,
+      DoFnRunner<InputT, OutputT> simpleRunner,
+      KeyedStepContext step,
+      DoFnExecution<InputT, OutputT> execution,
+      StateInternals state,
+      InMemoryTimerInternals timers) {
+    step.setKey(state, timers);
+    WindowingStrategy<?, W> windowing = (WindowingStrategy<?, W>) execution.windowingStrategy();
+    return DoFnRunners.defaultStatefulDoFnRunner(
+        fn,
+        execution.inputCoder(),
+        simpleRunner,
+        step,
+        windowing,
+        new StatefulDoFnRunner.TimeInternalsCleanupTimer<>(timers, windowing),
+        new StatefulDoFnRunner.StateInternalsStateCleaner<>(
+            fn, state, windowing.getWindowFn().windowCoder()),
+        true);
+  }
+
+  /** Fires one of a key's timers through its stateful runner. */
+  static void fire(DoFnRunner<?, ?> runner, Object key, TimerData timer) {
     BoundedWindow window = ((StateNamespaces.WindowNamespace<?>) timer.getNamespace()).getWindow();
     runner.onTimer(
         timer.getTimerId(),

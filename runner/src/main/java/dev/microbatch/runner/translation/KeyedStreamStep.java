@@ -1,0 +1,143 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Pair;
+import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.util.UserCodeException;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * A keyed transform in streaming mode (GroupByKey, stateful ParDo): every key keeps a {@link
+ * KeyState} from batch to batch in the engine's keyed state stream, and every batch each
+ * partition's keys run as one bundle, with this batch's input watermark and processing time. The
+ * output watermark is the input's, held back by the earliest hold of any key.
+ */
+final class KeyedStreamStep<K, V, OutputT> {
+
+  /** The keys of one partition of one batch. */
+  @FunctionalInterface
+  interface Bundle<K, V, OutputT> {
+    /** Processes one key's new values (maybe none), then fires what the clocks make due. */
+    List<OutputT> process(
+        KeyState<K> key, List<WindowedValue<KV<K, V>>> values, Instant watermark, Instant now)
+        throws Exception;
+
+    /** Ends the bundle; returns what ending it output. */
+    default List<OutputT> finish() throws Exception {
+      return List.of();
+    }
+  }
+
+  private final DStream<OutputT> output;
+  private final PCollectionWatermark watermark;
+
+  /**
+   * @param bundles starts the bundle of a task
+   * @param holdOf what holds back the output watermark in a key's state
+   */
+  KeyedStreamStep(
+      PCollection<KV<K, V>> input,
+      StreamingTranslationContext context,
+      Function<TaskContext, Bundle<K, V, OutputT>> bundles,
+      Function<KeyState<K>, Instant> holdOf) {
+    Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
+    BatchClocks clocks = new BatchClocks(context.watermark(input), context.streaming().clock());
+    DStream<Pair<Object, KeyOutputs<K, OutputT>>> keys =
+        context
+            .<KV<K, V>>stream(input)
+            .transform(clocks::onInputGenerated)
+            .updateStateByKey(
+                wv -> keyCoder.structuralValue(wv.getValue().getKey()),
+                wv -> wv,
+                (batchTime, partition, task) ->
+                    runBundle(batchTime, partition, () -> bundles.apply(task), clocks));
+    this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
+    this.watermark =
+        new HeldWatermark(
+            clocks, time -> keys.getOrCompute(time).map(k -> holdOf.apply(k.value().state)).collect());
+  }
+
+  DStream<OutputT> output() {
+    return output;
+  }
+
+  PCollectionWatermark watermark() {
+    return watermark;
+  }
+
+  private static <K, V, OutputT> Iterator<Pair<Object, KeyOutputs<K, OutputT>>> runBundle(
+      long batchTime,
+      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>>> partition,
+      Supplier<Bundle<K, V, OutputT>> bundles,
+      BatchClocks clocks) {
+    if (!partition.hasNext()) {
+      return Collections.emptyIterator();
+    }
+    List<Pair<Object, KeyOutputs<K, OutputT>>> keys = new ArrayList<>();
+    try {
+      Bundle<K, V, OutputT> bundle = bundles.get();
+      while (partition.hasNext()) {
+        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>> update = partition.next();
+        KeyOutputs<K, OutputT> key =
+            update
+                .state()
+                .orElseGet(
+                    () ->
+                        new KeyOutputs<>(
+                            new KeyState<>(
+                                update.values().get(0).getValue().getKey(),
+                                clocks.processingTime())));
+        // Timers set while the new values are processed count from this batch's processing time.
+        KeyTimers.advanceProcessingTime(key.state.timers(), clocks.processingTime());
+        key.emitted(
+            batchTime,
+            bundle.process(
+                key.state, update.values(), clocks.inputWatermark(), clocks.processingTime()));
+        keys.add(new Pair<>(update.key(), key));
+      }
+      // What ending the bundle outputs goes out with the bundle's last key.
+      keys.get(keys.size() - 1).value().outputs.addAll(bundle.finish());
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
+    keys.removeIf(k -> k.value().isDone());
+    return keys.iterator();
+  }
+
+  /** A key's state and what it output in the last batch it was updated in. */
+  private static final class KeyOutputs<K, OutputT> {
+    private final KeyState<K> state;
+    private long batchTime;
+    private List<OutputT> outputs = new ArrayList<>();
+
+    KeyOutputs(KeyState<K> state) {
+      this.state = state;
+    }
+
+    void emitted(long batchTime, List<OutputT> outputs) {
+      this.batchTime = batchTime;
+      this.outputs = new ArrayList<>(outputs);
+    }
+
+    List<OutputT> outputsOf(long time) {
+      return time == batchTime ? outputs : List.of();
+    }
+
+    /** Nothing left to remember: no state, no timer, and this batch's outputs are out. */
+    boolean isDone() {
+      return state.isEmpty() && outputs.isEmpty();
+    }
+  }
+}
