@@ -15,10 +15,12 @@ import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -32,6 +34,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
@@ -133,6 +136,48 @@ class StreamingModeTest {
     public void onEnd(
         @Key String key, @StateId("count") ValueState<Long> count, OutputReceiver<KV<String, Long>> out) {
       out.output(KV.of(key, count.read()));
+    }
+  }
+
+  @Test
+  void mainInputElementsWaitForTheirWindowOfASideInputAndSeeItComplete() {
+    Pipeline pipeline = streamingPipeline();
+    List<TimestampedValue<String>> script =
+        List.of(
+            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
+            at("b", 10), at("b", 12), at("c", 19)); // window [10, 20)
+    PCollection<String> words =
+        pipeline
+            .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))));
+    // the side input of a window is complete only once the watermark passes the window's end,
+    // batches after its first words were read
+    PCollectionView<Long> wordsPerWindow =
+        words.apply(Combine.globally(Count.<String>combineFn()).withoutDefaults()).apply(View.asSingleton());
+    PCollection<String> shares =
+        words.apply(ParDo.of(new WithWindowTotal(wordsPerWindow)).withSideInputs(wordsPerWindow));
+    PAssert.that(shares)
+        .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
+        .containsInAnyOrder("a/4", "b/4", "a/4", "a/4");
+    PAssert.that(shares)
+        .inWindow(new IntervalWindow(new Instant(10_000), new Instant(20_000)))
+        .containsInAnyOrder("b/3", "b/3", "c/3");
+
+    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(EngineThreads.alive(), empty());
+  }
+
+  /** Outputs each word with its window's word count, read from a side input. */
+  private static final class WithWindowTotal extends DoFn<String, String> {
+    private final PCollectionView<Long> total;
+
+    WithWindowTotal(PCollectionView<Long> total) {
+      this.total = total;
+    }
+
+    @ProcessElement
+    public void process(@Element String word, OutputReceiver<String> out, ProcessContext c) {
+      out.output(word + "/" + c.sideInput(total));
     }
   }
 

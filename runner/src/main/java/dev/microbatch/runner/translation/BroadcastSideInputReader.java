@@ -2,14 +2,14 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Broadcast;
 import java.util.Map;
-import org.apache.beam.runners.core.SideInputReader;
+import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** Reads side inputs from the broadcasts the scheduler computed before this task ran. */
-final class BroadcastSideInputReader implements SideInputReader {
+final class BroadcastSideInputReader implements ReadyCheckingSideInputReader {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> broadcasts;
 
   BroadcastSideInputReader(Map<TupleTag<?>, Broadcast<SideInputValues>> broadcasts) {
@@ -24,6 +24,11 @@ final class BroadcastSideInputReader implements SideInputReader {
       throw new IllegalArgumentException("Side input " + view + " was not declared");
     }
     return (T) broadcast.value().get(window);
+  }
+
+  @Override
+  public boolean isReady(PCollectionView<?> view, BoundedWindow window) {
+    return broadcasts.get(view.getTagInternal()).value().isReady(window);
   }
 
   @Override

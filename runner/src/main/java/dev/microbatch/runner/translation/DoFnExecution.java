@@ -10,6 +10,8 @@ import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryBundleFinalizer;
+import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
+import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.coders.Coder;
@@ -24,6 +26,7 @@ import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
@@ -45,11 +48,7 @@ final class DoFnExecution<InputT, OutputT> {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final MetricsContainerImpl metrics;
 
-  /** {@code sideInput} gives the broadcast that holds a side input's contents. */
-  DoFnExecution(
-      ParDo.MultiOutput<InputT, OutputT> transform,
-      AppliedTransformContext context,
-      Function<PCollectionView<?>, Broadcast<SideInputValues>> sideInput) {
+  DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
     PCollection<InputT> input = context.input();
     this.serializedFn = SerializableUtils.serializeToByteArray(transform.getFn());
     this.stepName = context.stepName();
@@ -61,10 +60,39 @@ final class DoFnExecution<InputT, OutputT> {
     this.windowingStrategy = input.getWindowingStrategy();
     this.schemaInformation = ParDoTranslation.getSchemaInformation(context.currentTransform());
     this.sideInputMapping = transform.getSideInputs();
-    for (PCollectionView<?> view : transform.getSideInputs().values()) {
+    this.metrics = context.metrics().getContainer(stepName);
+  }
+
+  private DoFnExecution(
+      DoFnExecution<InputT, OutputT> base,
+      Function<PCollectionView<?>, Broadcast<SideInputValues>> sideInput) {
+    this.serializedFn = base.serializedFn;
+    this.stepName = base.stepName;
+    this.options = base.options;
+    this.mainOutputTag = base.mainOutputTag;
+    this.additionalOutputTags = base.additionalOutputTags;
+    this.inputCoder = base.inputCoder;
+    this.outputCoders.putAll(base.outputCoders);
+    this.windowingStrategy = base.windowingStrategy;
+    this.schemaInformation = base.schemaInformation;
+    this.sideInputMapping = base.sideInputMapping;
+    this.metrics = base.metrics;
+    for (PCollectionView<?> view : sideInputMapping.values()) {
       sideInputs.put(view.getTagInternal(), sideInput.apply(view));
     }
-    this.metrics = context.metrics().getContainer(stepName);
+  }
+
+  /**
+   * This execution reading its side inputs from the broadcasts {@code sideInput} gives (in
+   * streaming mode, those of one batch).
+   */
+  DoFnExecution<InputT, OutputT> withSideInputs(
+      Function<PCollectionView<?>, Broadcast<SideInputValues>> sideInput) {
+    return new DoFnExecution<>(this, sideInput);
+  }
+
+  boolean hasSideInputs() {
+    return !sideInputMapping.isEmpty();
   }
 
   /** Whether the ParDo has outputs besides the main one, so its records carry their tags. */
@@ -102,7 +130,7 @@ final class DoFnExecution<InputT, OutputT> {
         DoFnRunners.simpleRunner(
             options,
             fn,
-            new BroadcastSideInputReader(sideInputs),
+            sideInputReader(),
             output,
             mainOutputTag,
             additionalOutputTags,
@@ -113,6 +141,32 @@ final class DoFnExecution<InputT, OutputT> {
             schemaInformation,
             sideInputMapping);
     return new MeteredDoFnRunner<>(runner, metrics);
+  }
+
+  /**
+   * Starts a bundle on {@code runner}; returns how it takes each element. With side inputs, the
+   * windows whose side inputs are not ready yet (streaming mode) are pushed back: they go to
+   * {@code output} as {@link PushedBack} records, to be tried again in the next batch.
+   */
+  BundleIterator.Step<WindowedValue<InputT>> startBundle(
+      DoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
+    if (!hasSideInputs()) {
+      runner.startBundle();
+      return runner::processElement;
+    }
+    PushbackSideInputDoFnRunner<InputT, OutputT> pushback =
+        SimplePushbackSideInputDoFnRunner.create(
+            runner, sideInputMapping.values(), sideInputReader());
+    pushback.startBundle();
+    return element -> {
+      for (WindowedValue<InputT> later : pushback.processElementInReadyWindows(element)) {
+        output.queue().add(new PushedBack(later));
+      }
+    };
+  }
+
+  private BroadcastSideInputReader sideInputReader() {
+    return new BroadcastSideInputReader(sideInputs);
   }
 
   /** Runs the callbacks a bundle registered, now that its outputs are handed on. */

@@ -19,7 +19,7 @@ final class GroupByKeyStreamTranslator<K, V> implements StreamTranslator<GroupBy
     GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context.options());
     KeyedStreamStep<K, V, WindowedValue<KV<K, Iterable<V>>>> step =
-        new KeyedStreamStep<>(
+        KeyedStreamStep.of(
             input, context, task -> groupAlsoByWindow::process, KeyState::earliestHold);
     context.setOutput(step.output(), step.watermark());
   }

@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.stream.BatchClock;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import java.util.ArrayList;
@@ -47,19 +48,35 @@ final class KeyedStreamStep<K, V, OutputT> {
    * @param bundles starts the bundle of a task
    * @param holdOf what holds back the output watermark in a key's state
    */
-  KeyedStreamStep(
+  static <K, V, OutputT> KeyedStreamStep<K, V, OutputT> of(
       PCollection<KV<K, V>> input,
       StreamingTranslationContext context,
       Function<TaskContext, Bundle<K, V, OutputT>> bundles,
       Function<KeyState<K>, Instant> holdOf) {
     Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
-    BatchClocks clocks = new BatchClocks(context.watermark(input), context.streaming().clock());
+    return new KeyedStreamStep<>(
+        context.stream(input),
+        keyCoder::structuralValue,
+        context.watermark(input),
+        context.streaming().clock(),
+        bundles,
+        holdOf);
+  }
+
+  /** Over a stream of key-value records; {@code structuralKey} gives Beam's key equality. */
+  KeyedStreamStep(
+      DStream<WindowedValue<KV<K, V>>> input,
+      Function<K, Object> structuralKey,
+      PCollectionWatermark inputWatermark,
+      BatchClock clock,
+      Function<TaskContext, Bundle<K, V, OutputT>> bundles,
+      Function<KeyState<K>, Instant> holdOf) {
+    BatchClocks clocks = new BatchClocks(inputWatermark, clock);
     DStream<Pair<Object, KeyOutputs<K, OutputT>>> keys =
-        context
-            .<KV<K, V>>stream(input)
+        input
             .transform(clocks::onInputGenerated)
             .updateStateByKey(
-                wv -> keyCoder.structuralValue(wv.getValue().getKey()),
+                wv -> structuralKey.apply(wv.getValue().getKey()),
                 wv -> wv,
                 (batchTime, partition, task) ->
                     runBundle(batchTime, partition, () -> bundles.apply(task), clocks));

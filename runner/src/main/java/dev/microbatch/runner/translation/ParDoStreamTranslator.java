@@ -10,7 +10,8 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * ParDo in streaming mode: each batch's partitions run as bundles, exactly as in batch mode, and
  * the output watermark is the input's. A stateful ParDo keeps each key's state and timers from
- * batch to batch; its timers hold its output watermark.
+ * batch to batch, and its timers hold its output watermark; a ParDo with side inputs pushes back
+ * what waits for them (see {@link PushbackParDoStream}).
  */
 final class ParDoStreamTranslator<InputT, OutputT>
     implements StreamTranslator<ParDo.MultiOutput<InputT, OutputT>> {
@@ -18,25 +19,25 @@ final class ParDoStreamTranslator<InputT, OutputT>
   @Override
   public void translate(
       ParDo.MultiOutput<InputT, OutputT> transform, StreamingTranslationContext context) {
-    if (!transform.getSideInputs().isEmpty()) {
-      throw new UnsupportedOperationException(
-          "MicroBatchRunner cannot run " + context.stepName()
-              + " in streaming mode yet: side inputs are supported in batch mode only so far");
-    }
-    DoFnExecution<InputT, OutputT> execution =
-        new DoFnExecution<>(
-            transform,
-            context,
-            view -> {
-              throw new IllegalStateException("no side inputs in streaming mode");
-            });
+    DoFnExecution<InputT, OutputT> execution = new DoFnExecution<>(transform, context);
+    DoFnSignature signature = DoFnSignatures.getSignature(transform.getFn().getClass());
+    boolean stateful = signature.usesState() || signature.usesTimers();
     DStream<Object> output;
     PCollectionWatermark watermark;
-    DoFnSignature signature = DoFnSignatures.getSignature(transform.getFn().getClass());
-    if (signature.usesState() || signature.usesTimers()) {
+    if (stateful && execution.hasSideInputs()) {
+      throw new UnsupportedOperationException(
+          "MicroBatchRunner cannot run "
+              + context.stepName()
+              + " in streaming mode yet: a stateful ParDo (UsesStatefulParDo, UsesTimersInParDo)"
+              + " with side inputs is supported in batch mode only so far");
+    } else if (stateful) {
       KeyedStreamStep<?, ?, Object> step = statefulStep(execution, context);
       output = step.output();
       watermark = step.watermark();
+    } else if (execution.hasSideInputs()) {
+      PushbackParDoStream<InputT, OutputT> pushback = new PushbackParDoStream<>(execution, context);
+      output = pushback.output();
+      watermark = pushback.watermark();
     } else {
       output =
           context.<InputT>stream(context.input())
@@ -54,7 +55,7 @@ final class ParDoStreamTranslator<InputT, OutputT>
   private static KeyedStreamStep<?, ?, Object> statefulStep(
       DoFnExecution<?, ?> execution, StreamingTranslationContext context) {
     DoFnExecution<KV<Object, Object>, Object> keyed = (DoFnExecution) execution;
-    return new KeyedStreamStep<Object, Object, Object>(
+    return KeyedStreamStep.<Object, Object, Object>of(
         (PCollection) context.input(),
         context,
         task -> new StatefulBundle<>(keyed, task),

@@ -27,7 +27,7 @@ final class ParDoTranslator<InputT, OutputT>
           "Splittable DoFn " + context.stepName() + " should have been expanded before translation");
     }
     DoFnExecution<InputT, OutputT> execution =
-        new DoFnExecution<>(transform, context, context::sideInput);
+        new DoFnExecution<>(transform, context).withSideInputs(context::sideInput);
     Dataset<WindowedValue<InputT>> input = context.dataset(context.input());
     Dataset<Object> output =
         signature.usesState() || signature.usesTimers()
@@ -71,10 +71,10 @@ final class ParDoTranslator<InputT, OutputT>
       KeyedStepContext step = new KeyedStepContext();
       OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
       var runner = execution.runner(fn, step, output);
-      runner.startBundle();
+      BundleIterator.Step<WindowedValue<InputT>> process = execution.startBundle(runner, output);
       return new BundleIterator<>(
           input,
-          runner::processElement,
+          process,
           () -> {
             runner.finishBundle();
             DoFnExecution.finalizeBundle(step.finalizer());

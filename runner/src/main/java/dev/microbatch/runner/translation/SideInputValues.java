@@ -15,20 +15,26 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
 
 /**
- * The contents of one side input, built once on the driver: the view's value in every window that
- * holds elements, through the view's own {@link ViewFn}.
+ * The contents of one side input, built on the driver: the view's value in every window that
+ * holds elements, through the view's own {@link ViewFn}. In batch mode every window is complete;
+ * in streaming mode a window is ready once it has a pane or the side input's watermark passed it.
  */
 public final class SideInputValues {
   private final PCollectionView<?> view;
   private final Map<BoundedWindow, Object> byWindow;
+  private final Instant watermark;
 
-  private SideInputValues(PCollectionView<?> view, Map<BoundedWindow, Object> byWindow) {
+  private SideInputValues(
+      PCollectionView<?> view, Map<BoundedWindow, Object> byWindow, Instant watermark) {
     this.view = view;
     this.byWindow = byWindow;
+    this.watermark = watermark;
   }
 
+  /** Batch mode: all of the side input, every window complete. */
   static SideInputValues of(PCollectionView<?> view, List<WindowedValue<Object>> records) {
     Map<BoundedWindow, List<Object>> elements = new HashMap<>();
     for (WindowedValue<Object> record : records) {
@@ -36,9 +42,20 @@ public final class SideInputValues {
         elements.computeIfAbsent(window, w -> new ArrayList<>()).add(record.getValue());
       }
     }
+    return of(view, elements, BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
+  /** The side input's elements in each window that has some, at a watermark. */
+  static SideInputValues of(
+      PCollectionView<?> view, Map<BoundedWindow, List<Object>> elements, Instant watermark) {
     Map<BoundedWindow, Object> byWindow = new HashMap<>();
     elements.forEach((window, values) -> byWindow.put(window, viewOf(view, values)));
-    return new SideInputValues(view, byWindow);
+    return new SideInputValues(view, byWindow, watermark);
+  }
+
+  /** Whether {@code window}'s value may be read: it has elements, or no more can come. */
+  boolean isReady(BoundedWindow window) {
+    return byWindow.containsKey(window) || watermark.isAfter(window.maxTimestamp());
   }
 
   /** The view's value in {@code window} (a side-input window), empty if nothing fell in it. */

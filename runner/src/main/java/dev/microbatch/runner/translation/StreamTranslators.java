@@ -6,6 +6,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 
@@ -25,7 +26,8 @@ final class StreamTranslators {
           ParDo.MultiOutput.class, new ParDoStreamTranslator<>(),
           GroupByKey.class, new GroupByKeyStreamTranslator<>(),
           Flatten.PCollections.class, new FlattenStreamTranslator<>(),
-          Window.Assign.class, new WindowAssignStreamTranslator<>());
+          Window.Assign.class, new WindowAssignStreamTranslator<>(),
+          View.CreatePCollectionView.class, new CreateViewStreamTranslator<>());
 
   /** The translator of {@code transform}'s class, or null if it has none. */
   @SuppressWarnings("unchecked")

@@ -12,6 +12,7 @@ import java.util.function.BiFunction;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -25,6 +26,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   private final StreamingContext streaming;
   private final Map<PValue, DStream<?>> streams = new HashMap<>();
   private final Map<PValue, PCollectionWatermark> watermarks = new LinkedHashMap<>();
+  private final Map<TupleTag<?>, SideInputStream> sideInputs = new HashMap<>();
 
   StreamingTranslationContext(
       StreamingContext streaming,
@@ -50,6 +52,18 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
 
   PCollectionWatermark watermark(PValue value) {
     return watermarks.get(value);
+  }
+
+  /**
+   * The side input of {@code view}, made on first use (by CreatePCollectionView or by a ParDo
+   * reading the view, whichever is translated first) from the viewed PCollection.
+   */
+  SideInputStream sideInput(PCollectionView<?> view) {
+    return sideInputs.computeIfAbsent(
+        view.getTagInternal(),
+        tag ->
+            new SideInputStream(
+                view, stream(view.getPCollection()), watermark(view.getPCollection()), this));
   }
 
   /** The stream and watermark of the only output of the current transform. */

@@ -1,0 +1,19 @@
+package dev.microbatch.runner.translation;
+
+import org.apache.beam.sdk.transforms.View;
+
+/**
+ * CreatePCollectionView in streaming mode: the viewed PCollection becomes a {@link
+ * SideInputStream}, which ParDos reading the view ask for its contents batch by batch. Its
+ * output, the side input's panes, is computed every batch even if no ParDo reads the view.
+ */
+final class CreateViewStreamTranslator<ElemT, ViewT>
+    implements StreamTranslator<View.CreatePCollectionView<ElemT, ViewT>> {
+
+  @Override
+  public void translate(
+      View.CreatePCollectionView<ElemT, ViewT> transform, StreamingTranslationContext context) {
+    SideInputStream side = context.sideInput(transform.getView());
+    context.setOutput(side.panes(), side.watermark());
+  }
+}

@@ -1,0 +1,83 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.stream.DStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
+
+/**
+ * A side input in streaming mode. The viewed PCollection is grouped per window under its own
+ * trigger (one key, through ReduceFnRunner), and every pane replaces its window's contents, as
+ * Beam's SideInputHandler does: with the default trigger a window's contents appear once the side
+ * input's watermark passes its end; triggered side inputs update pane by pane.
+ */
+final class SideInputStream {
+  private static final Integer ONE_KEY = 0;
+
+  private final PCollectionView<?> view;
+  private final KeyedStreamStep<Integer, Object, WindowedValue<KV<Integer, Iterable<Object>>>> panes;
+  private final Map<BoundedWindow, List<Object>> contents = new HashMap<>();
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  SideInputStream(
+      PCollectionView<?> view,
+      DStream<WindowedValue<Object>> elements,
+      PCollectionWatermark watermark,
+      StreamingTranslationContext context) {
+    this.view = view;
+    GroupAlsoByWindow<Integer, Object, BoundedWindow> groupAlsoByWindow =
+        new GroupAlsoByWindow<>(
+            (WindowingStrategy<?, BoundedWindow>) view.getWindowingStrategyInternal(),
+            (Coder<Object>) view.getPCollection().getCoder(),
+            context.options());
+    this.panes =
+        new KeyedStreamStep<>(
+            elements.map(e -> e.withValue(KV.of(ONE_KEY, e.getValue()))),
+            key -> key,
+            watermark,
+            context.streaming().clock(),
+            task -> groupAlsoByWindow::process,
+            KeyState::earliestHold);
+  }
+
+  /** The panes the side input fired, batch by batch. */
+  DStream<WindowedValue<KV<Integer, Iterable<Object>>>> panes() {
+    return panes.output();
+  }
+
+  PCollectionWatermark watermark() {
+    return panes.watermark();
+  }
+
+  /**
+   * The side input as it stands after {@code batchTime}: every window's latest pane and the side
+   * input's watermark. Asked on the batch thread while the batch is generated.
+   */
+  Broadcast<SideInputValues> after(long batchTime) {
+    Dataset<WindowedValue<KV<Integer, Iterable<Object>>>> fired = panes().getOrCompute(batchTime);
+    Instant watermark = panes.watermark().after(batchTime);
+    return fired.broadcast(
+        newPanes -> {
+          synchronized (contents) {
+            for (WindowedValue<KV<Integer, Iterable<Object>>> pane : newPanes) {
+              List<Object> values = new ArrayList<>();
+              pane.getValue().getValue().forEach(values::add);
+              for (BoundedWindow window : pane.getWindows()) {
+                contents.put(window, values);
+              }
+            }
+            return SideInputValues.of(view, contents, watermark);
+          }
+        });
+  }
+}
