@@ -25,7 +25,8 @@ final class BatchTranslators {
           Combine.PerKey.class, new CombinePerKeyTranslator<>(),
           Flatten.PCollections.class, new FlattenTranslator<>(),
           Window.Assign.class, new WindowAssignTranslator<>(),
-          View.CreatePCollectionView.class, new CreateViewTranslator<>());
+          View.CreatePCollectionView.class, new CreateViewTranslator<>(),
+          SplittableParDo.ProcessKeyedElements.class, new SplittableProcessTranslator<>());
 
   /** The translator of {@code transform}'s class, or null if it has none. */
   @SuppressWarnings("unchecked")

@@ -49,17 +49,34 @@ final class DoFnExecution<InputT, OutputT> {
   private final MetricsContainerImpl metrics;
 
   DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
+    this(
+        transform.getFn(),
+        transform.getMainOutputTag(),
+        transform.getAdditionalOutputTags().getAll(),
+        transform.getSideInputs(),
+        ParDoTranslation.getSchemaInformation(context.currentTransform()),
+        context);
+  }
+
+  /** For a DoFn the runner applies itself, such as a splittable DoFn's ProcessFn. */
+  DoFnExecution(
+      DoFn<InputT, OutputT> fn,
+      TupleTag<OutputT> mainOutputTag,
+      List<TupleTag<?>> additionalOutputTags,
+      Map<String, PCollectionView<?>> sideInputMapping,
+      DoFnSchemaInformation schemaInformation,
+      AppliedTransformContext context) {
     PCollection<InputT> input = context.input();
-    this.serializedFn = SerializableUtils.serializeToByteArray(transform.getFn());
+    this.serializedFn = SerializableUtils.serializeToByteArray(fn);
     this.stepName = context.stepName();
     this.options = context.options();
-    this.mainOutputTag = transform.getMainOutputTag();
-    this.additionalOutputTags = new ArrayList<>(transform.getAdditionalOutputTags().getAll());
+    this.mainOutputTag = mainOutputTag;
+    this.additionalOutputTags = new ArrayList<>(additionalOutputTags);
     this.inputCoder = input.getCoder();
     context.outputs().forEach((tag, pc) -> outputCoders.put(tag, pc.getCoder()));
     this.windowingStrategy = input.getWindowingStrategy();
-    this.schemaInformation = ParDoTranslation.getSchemaInformation(context.currentTransform());
-    this.sideInputMapping = transform.getSideInputs();
+    this.schemaInformation = schemaInformation;
+    this.sideInputMapping = sideInputMapping;
     this.metrics = context.metrics().getContainer(stepName);
   }
 
@@ -165,7 +182,15 @@ final class DoFnExecution<InputT, OutputT> {
     };
   }
 
-  private BroadcastSideInputReader sideInputReader() {
+  PipelineOptions options() {
+    return options;
+  }
+
+  TupleTag<OutputT> mainOutputTag() {
+    return mainOutputTag;
+  }
+
+  BroadcastSideInputReader sideInputReader() {
     return new BroadcastSideInputReader(sideInputs);
   }
 

@@ -44,7 +44,16 @@ final class ParDoStreamTranslator<InputT, OutputT>
               .transform((d, time) -> ParDoTranslator.stateless(d, execution));
       watermark = context.watermark(context.input());
     }
-    if (execution.isMultiOutput()) {
+    setOutputs(context, output, execution.isMultiOutput(), watermark);
+  }
+
+  /** The outputs of a ParDo-like step: tagged records if it has several, else its only one. */
+  static void setOutputs(
+      StreamingTranslationContext context,
+      DStream<Object> output,
+      boolean multiOutput,
+      PCollectionWatermark watermark) {
+    if (multiOutput) {
       context.setOutputs(output, ParDoTranslator::output, watermark);
     } else {
       context.setOutput(output.transform((d, time) -> ParDoTranslator.asWindowedValues(d)), watermark);

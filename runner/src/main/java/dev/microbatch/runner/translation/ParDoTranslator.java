@@ -33,7 +33,12 @@ final class ParDoTranslator<InputT, OutputT>
         signature.usesState() || signature.usesTimers()
             ? StatefulParDoFunction.apply(input, execution, context)
             : stateless(input, execution);
-    if (execution.isMultiOutput()) {
+    setOutputs(context, output, execution.isMultiOutput());
+  }
+
+  /** The outputs of a ParDo-like step: tagged records if it has several, else its only one. */
+  static void setOutputs(TranslationContext context, Dataset<Object> output, boolean multiOutput) {
+    if (multiOutput) {
       context.setOutputs(output, ParDoTranslator::output);
     } else {
       context.setOutput(asWindowedValues(output));

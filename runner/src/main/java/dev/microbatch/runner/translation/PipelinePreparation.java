@@ -4,16 +4,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.runners.AppliedPTransform;
-import org.apache.beam.sdk.runners.PTransformMatcher;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
-import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
-import org.apache.beam.sdk.util.construction.SplittableParDoNaiveBounded;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
@@ -23,29 +18,15 @@ final class PipelinePreparation {
 
   /**
    * Rewrites the pipeline with Beam's own overrides: Read-based splittable DoFns back to primitive
-   * reads, and splittable DoFns that are bounded per element run to completion per element.
+   * reads, and every other splittable DoFn into its expansion, which ends in the primitive
+   * ProcessKeyedElements.
    */
   static void applyOverrides(Pipeline pipeline) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     pipeline.replaceAll(
         List.of(
             PTransformOverride.of(
-                PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>()),
-            PTransformOverride.of(
-                boundedPerElement(), new SplittableParDoNaiveBounded.OverrideFactory<>())));
-  }
-
-  private static PTransformMatcher boundedPerElement() {
-    PTransformMatcher keyed =
-        PTransformMatchers.urnEqualTo(PTransformTranslation.SPLITTABLE_PROCESS_KEYED_URN);
-    return (AppliedPTransform<?, ?, ?> application) ->
-        keyed.matches(application)
-            && DoFnSignatures.getSignature(
-                        ((SplittableParDo.ProcessKeyedElements<?, ?, ?, ?>) application.getTransform())
-                            .getFn()
-                            .getClass())
-                    .isBoundedPerElement()
-                == PCollection.IsBounded.BOUNDED;
+                PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>())));
   }
 
   /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */

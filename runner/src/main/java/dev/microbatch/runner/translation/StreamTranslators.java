@@ -27,7 +27,8 @@ final class StreamTranslators {
           GroupByKey.class, new GroupByKeyStreamTranslator<>(),
           Flatten.PCollections.class, new FlattenStreamTranslator<>(),
           Window.Assign.class, new WindowAssignStreamTranslator<>(),
-          View.CreatePCollectionView.class, new CreateViewStreamTranslator<>());
+          View.CreatePCollectionView.class, new CreateViewStreamTranslator<>(),
+          SplittableParDo.ProcessKeyedElements.class, new SplittableProcessStreamTranslator<>());
 
   /** The translator of {@code transform}'s class, or null if it has none. */
   @SuppressWarnings("unchecked")

@@ -1,0 +1,170 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.TaskContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.KeyedWorkItem;
+import org.apache.beam.runners.core.KeyedWorkItems;
+import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElementInvoker;
+import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.util.construction.SplittableParDo.ProcessKeyedElements;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * One bundle of a splittable DoFn, run through runners-core's ProcessFn: each call processes an
+ * element's restriction (or resumes its residual) for a bounded time and number of outputs, then
+ * checkpoints; the residual waits in the element's state (its key is unique) for the
+ * processing-time timer ProcessFn sets, and holds the output watermark meanwhile.
+ */
+final class SplittableBundle<InputT, OutputT, RestrictionT>
+    implements KeyedStreamStep.Bundle<byte[], KV<InputT, RestrictionT>, Object> {
+  private static final AtomicInteger CHECKPOINT_THREADS = new AtomicInteger();
+  private static final int MAX_OUTPUTS_PER_CALL = 10_000;
+
+  private final KeyedStepContext step = new KeyedStepContext();
+  private final OutputBuffer output;
+  private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
+  private KeyState<byte[]> current;
+
+  /** How a splittable DoFn's ProcessFn runs as part of {@code transform}. */
+  static <InputT, OutputT, RestrictionT>
+      DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution(
+          ProcessKeyedElements<InputT, OutputT, RestrictionT, ?> transform,
+          AppliedTransformContext context) {
+    return new DoFnExecution<>(
+        new ProcessFn<>(
+            transform.getFn(),
+            transform.getElementCoder(),
+            transform.getRestrictionCoder(),
+            transform.getWatermarkEstimatorStateCoder(),
+            transform.getInputWindowingStrategy(),
+            transform.getSideInputMapping()),
+        transform.getMainOutputTag(),
+        transform.getAdditionalOutputTags().getAll(),
+        transform.getSideInputMapping(),
+        DoFnSchemaInformation.create(),
+        context);
+  }
+
+  @SuppressWarnings("unchecked")
+  SplittableBundle(
+      DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution,
+      TaskContext task,
+      Duration maxCallDuration) {
+    ProcessFn<InputT, OutputT, RestrictionT, ?, ?> processFn =
+        (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
+    this.output = new OutputBuffer(execution.isMultiOutput());
+    processFn.setStateInternalsFactory(key -> current.state());
+    processFn.setTimerInternalsFactory(key -> current.timers());
+    processFn.setSideInputReader(execution.sideInputReader());
+    // The invoker schedules the checkpoint of a call that runs too long on this thread.
+    ScheduledExecutorService checkpoints =
+        Executors.newSingleThreadScheduledExecutor(
+            r ->
+                new Thread(
+                    r, "microbatch-sdf-checkpoint-" + CHECKPOINT_THREADS.incrementAndGet()));
+    task.onCompletion(checkpoints::shutdownNow);
+    processFn.setProcessElementInvoker(
+        new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
+            processFn.getFn(),
+            execution.options(),
+            output,
+            execution.mainOutputTag(),
+            execution.sideInputReader(),
+            checkpoints,
+            MAX_OUTPUTS_PER_CALL,
+            maxCallDuration,
+            step::bundleFinalizer));
+    this.runner = execution.runner(processFn, step, output);
+    runner.startBundle();
+  }
+
+  /**
+   * Streaming mode: resumes the residuals whose wake-up time has come (once each: a residual
+   * that asks to resume at once waits for the next batch), then starts the new elements.
+   */
+  @Override
+  public List<Object> process(
+      KeyState<byte[]> key,
+      List<WindowedValue<KV<byte[], KV<InputT, RestrictionT>>>> values,
+      Instant watermark,
+      Instant now)
+      throws Exception {
+    List<TimerData> due = new ArrayList<>();
+    TimerData timer;
+    while ((timer = key.timers().removeNextProcessingTimer()) != null) {
+      due.add(timer);
+    }
+    for (TimerData wakeUp : due) {
+      resume(key, wakeUp);
+    }
+    for (WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value : values) {
+      start(key, value);
+    }
+    return drain();
+  }
+
+  /**
+   * Batch mode: runs one element to completion. Each call is a bundle of its own as far as
+   * bundle finalization goes, so a DoFn that waits for finalization before it finishes does.
+   */
+  List<Object> runToCompletion(WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value)
+      throws Exception {
+    KeyState<byte[]> key = new KeyState<>(value.getValue().getKey(), Instant.now());
+    start(key, value);
+    DoFnExecution.finalizeBundle(step.finalizer());
+    Instant wakeUp;
+    while ((wakeUp = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME))
+        != null) {
+      // A timer is due once processing time is past it.
+      Instant due = wakeUp.plus(Duration.millis(1));
+      Instant now = Instant.now();
+      KeyTimers.advanceProcessingTime(key.timers(), due.isAfter(now) ? due : now);
+      resume(key, key.timers().removeNextProcessingTimer());
+      DoFnExecution.finalizeBundle(step.finalizer());
+    }
+    return drain();
+  }
+
+  private void start(
+      KeyState<byte[]> key, WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value) {
+    current = key;
+    WindowedValue<KV<InputT, RestrictionT>> element = value.withValue(value.getValue().getValue());
+    runner.processElement(
+        WindowedValues.valueInGlobalWindow(
+            KeyedWorkItems.elementsWorkItem(key.key(), List.of(element))));
+  }
+
+  private void resume(KeyState<byte[]> key, TimerData wakeUp) {
+    current = key;
+    runner.processElement(
+        WindowedValues.valueInGlobalWindow(
+            KeyedWorkItems.<byte[], KV<InputT, RestrictionT>>timersWorkItem(
+                key.key(), List.of(wakeUp))));
+  }
+
+  @Override
+  public List<Object> finish() throws Exception {
+    runner.finishBundle();
+    List<Object> outputs = drain();
+    DoFnExecution.finalizeBundle(step.finalizer());
+    return outputs;
+  }
+
+  private List<Object> drain() {
+    List<Object> drained = new ArrayList<>(output.queue());
+    output.queue().clear();
+    return drained;
+  }
+}
