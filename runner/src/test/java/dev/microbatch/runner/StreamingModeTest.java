@@ -8,15 +8,18 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -28,6 +31,7 @@ import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
@@ -178,6 +182,45 @@ class StreamingModeTest {
     @ProcessElement
     public void process(@Element String word, OutputReceiver<String> out, ProcessContext c) {
       out.output(word + "/" + c.sideInput(total));
+    }
+  }
+
+  @Test
+  void anUnboundedSplittableDoFnResumesItsResidualBatchAfterBatchUntilItsRestrictionIsDone() {
+    Pipeline pipeline = streamingPipeline();
+    PCollection<Long> positions =
+        pipeline.apply(Create.of("x", "y")).apply(ParDo.of(new ThreePositionsPerCall()));
+    // each element's 20 positions take seven calls, so at least seven batches
+    List<Long> expected = new ArrayList<>();
+    for (long i = 0; i < 20; i++) {
+      expected.add(i);
+      expected.add(i);
+    }
+    PAssert.that(positions).containsInAnyOrder(expected);
+
+    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(EngineThreads.alive(), empty());
+  }
+
+  /** Claims at most three positions of [0, 20) per call, then asks to be resumed. */
+  @DoFn.UnboundedPerElement
+  private static final class ThreePositionsPerCall extends DoFn<String, Long> {
+    @ProcessElement
+    public ProcessContinuation process(
+        RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
+      long position = tracker.currentRestriction().getFrom();
+      for (int claimed = 0; claimed < 3; claimed++, position++) {
+        if (!tracker.tryClaim(position)) {
+          return ProcessContinuation.stop();
+        }
+        out.output(position);
+      }
+      return ProcessContinuation.resume();
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction() {
+      return new OffsetRange(0, 20);
     }
   }
 
