@@ -58,20 +58,14 @@ class StreamingModeTest {
     return TimestampedValue.of(word, new Instant(seconds * 1000));
   }
 
-  @Test
-  void anUnboundedSourceIsCountedPerFixedWindowAcrossBatchesAndTheJobEndsWithItsWatermark() {
-    ScriptedUnboundedSource.FINALIZED.set(0);
-    Pipeline pipeline = streamingPipeline();
-    List<TimestampedValue<String>> script =
-        List.of(
-            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
-            at("b", 10), at("b", 12), at("c", 19), // window [10, 20)
-            at("a", 25)); // window [20, 30)
-    PCollection<KV<String, Long>> counts =
-        pipeline
-            .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
-            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
-            .apply(Count.perElement());
+  /** Words in three fixed windows of 10 s, read two per batch: each window spans batches. */
+  private static final List<TimestampedValue<String>> SCRIPT =
+      List.of(
+          at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
+          at("b", 10), at("b", 12), at("c", 19), // window [10, 20)
+          at("a", 25)); // window [20, 30)
+
+  private static void assertCountsPerWindowOfTheScript(PCollection<KV<String, Long>> counts) {
     PAssert.that(counts)
         .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
         .containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
@@ -81,6 +75,18 @@ class StreamingModeTest {
     PAssert.that(counts)
         .inWindow(new IntervalWindow(new Instant(20_000), new Instant(30_000)))
         .containsInAnyOrder(KV.of("a", 1L));
+  }
+
+  @Test
+  void anUnboundedSourceIsCountedPerFixedWindowAcrossBatchesAndTheJobEndsWithItsWatermark() {
+    ScriptedUnboundedSource.FINALIZED.set(0);
+    Pipeline pipeline = streamingPipeline();
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(Read.from(new ScriptedUnboundedSource(SCRIPT, 2)))
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+            .apply(Count.perElement());
+    assertCountsPerWindowOfTheScript(counts);
 
     assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
     // two words per batch: at least four batches, each finalizing its checkpoint
@@ -92,26 +98,13 @@ class StreamingModeTest {
   void aStatefulDoFnKeepsItsStateAcrossBatchesAndItsEventTimeTimerFiresAtEachWindowsEnd() {
     Pipeline pipeline = streamingPipeline();
     // two words per batch: every window's words arrive over two or more batches
-    List<TimestampedValue<String>> script =
-        List.of(
-            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
-            at("b", 10), at("b", 12), at("c", 19), // window [10, 20)
-            at("a", 25)); // window [20, 30)
     PCollection<KV<String, Long>> counts =
         pipeline
-            .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
+            .apply(Read.from(new ScriptedUnboundedSource(SCRIPT, 2)))
             .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
             .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(w -> KV.of(w, 1L)))
             .apply(ParDo.of(new CountAtWindowEnd()));
-    PAssert.that(counts)
-        .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
-        .containsInAnyOrder(KV.of("a", 3L), KV.of("b", 1L));
-    PAssert.that(counts)
-        .inWindow(new IntervalWindow(new Instant(10_000), new Instant(20_000)))
-        .containsInAnyOrder(KV.of("b", 2L), KV.of("c", 1L));
-    PAssert.that(counts)
-        .inWindow(new IntervalWindow(new Instant(20_000), new Instant(30_000)))
-        .containsInAnyOrder(KV.of("a", 1L));
+    assertCountsPerWindowOfTheScript(counts);
 
     assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
     assertThat(EngineThreads.alive(), empty());

@@ -1,6 +1,8 @@
 package dev.microbatch.runner.translation;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -25,5 +27,12 @@ final class OutputBuffer implements WindowedValueMultiReceiver {
 
   ArrayDeque<Object> queue() {
     return queue;
+  }
+
+  /** Takes everything received so far. */
+  List<Object> drain() {
+    List<Object> drained = new ArrayList<>(queue);
+    queue.clear();
+    return drained;
   }
 }

@@ -112,7 +112,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
     for (WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value : values) {
       start(key, value);
     }
-    return drain();
+    return output.drain();
   }
 
   /**
@@ -134,7 +134,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
       resume(key, key.timers().removeNextProcessingTimer());
       DoFnExecution.finalizeBundle(step.finalizer());
     }
-    return drain();
+    return output.drain();
   }
 
   private void start(
@@ -157,14 +157,8 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   @Override
   public List<Object> finish() throws Exception {
     runner.finishBundle();
-    List<Object> outputs = drain();
+    List<Object> outputs = output.drain();
     DoFnExecution.finalizeBundle(step.finalizer());
     return outputs;
-  }
-
-  private List<Object> drain() {
-    List<Object> drained = new ArrayList<>(output.queue());
-    output.queue().clear();
-    return drained;
   }
 }

@@ -46,20 +46,14 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
     }
     KeyTimers.advanceTo(
         key.timers(), watermark, now, timer -> StatefulParDoFunction.fire(runner, key.key(), timer));
-    return drain();
+    return output.drain();
   }
 
   @Override
   public List<Object> finish() throws Exception {
     bundleRunner.finishBundle();
-    List<Object> outputs = drain();
+    List<Object> outputs = output.drain();
     DoFnExecution.finalizeBundle(step.finalizer());
     return outputs;
-  }
-
-  private List<Object> drain() {
-    List<Object> drained = new ArrayList<>(output.queue());
-    output.queue().clear();
-    return drained;
   }
 }
