@@ -1,9 +1,11 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.runner.translation.BatchPipelineTranslator;
+import dev.microbatch.engine.stream.PacedBatchClock;
 import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.translation.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
+import dev.microbatch.runner.translation.PipelinePreparation;
 import dev.microbatch.runner.translation.StreamingPipeline;
 import dev.microbatch.runner.translation.StreamingPipelineTranslator;
 import java.time.Duration;
@@ -69,9 +71,17 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */
   private ExecutablePipeline translate(Pipeline pipeline, MetricsContainerStepMap metrics) {
     if (options.isStreaming()) {
-      StreamingContext streaming =
-          new StreamingContext(
-              Duration.ofMillis(options.getBatchIntervalMillis()), options.getParallelism());
+      Duration interval = Duration.ofMillis(options.getBatchIntervalMillis());
+      StreamingContext streaming;
+      if (PipelinePreparation.hasTestStream(pipeline)) {
+        // A TestStream's events play back to back: the TestStream's own clock is the pipeline's
+        // processing time, so wall time between batches means nothing.
+        PacedBatchClock clock = new PacedBatchClock(System.currentTimeMillis());
+        streaming = new StreamingContext(interval, options.getParallelism(), clock);
+        streaming.addListener(clock);
+      } else {
+        streaming = new StreamingContext(interval, options.getParallelism());
+      }
       new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
       return new StreamingPipeline(streaming);
     }

@@ -5,6 +5,7 @@ import java.time.Duration;
 /** A clock that moves only when told to: tests advance it to generate batches at will. */
 public final class ManualBatchClock implements BatchClock {
   private long now;
+  private long awaited = Long.MIN_VALUE;
 
   public ManualBatchClock(long startMillis) {
     this.now = startMillis;
@@ -29,7 +30,19 @@ public final class ManualBatchClock implements BatchClock {
 
   @Override
   public synchronized void waitUntil(long timeMillis) throws InterruptedException {
+    awaited = Math.max(awaited, timeMillis);
+    notifyAll();
     while (now < timeMillis) {
+      wait();
+    }
+  }
+
+  /**
+   * Blocks until someone waits for {@code timeMillis}: once the batch clock waits for a time, it
+   * has queued every batch before it.
+   */
+  public synchronized void awaitWaiterFor(long timeMillis) throws InterruptedException {
+    while (awaited < timeMillis) {
       wait();
     }
   }

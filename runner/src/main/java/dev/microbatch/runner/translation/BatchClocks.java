@@ -1,7 +1,8 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.stream.BatchClock;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
@@ -11,26 +12,33 @@ import org.joda.time.Instant;
  */
 final class BatchClocks {
   private final PCollectionWatermark input;
-  private final BatchClock clock;
+  private final Supplier<Instant> clock;
   private volatile long batchTime = Long.MIN_VALUE;
-  private volatile Instant inputWatermark;
+  private volatile Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private volatile Instant previousInputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private volatile Instant processingTime;
 
-  BatchClocks(PCollectionWatermark input, BatchClock clock) {
+  BatchClocks(PCollectionWatermark input, Supplier<Instant> clock) {
     this.input = input;
     this.clock = clock;
   }
 
   /** Passed to the input stream's transform: fixes this batch's clocks, returns {@code input}. */
   <T> Dataset<T> onInputGenerated(Dataset<T> records, long time) {
+    previousInputWatermark = inputWatermark;
     inputWatermark = input.after(time);
-    processingTime = new Instant(clock.currentTimeMillis());
+    processingTime = clock.get();
     batchTime = time;
     return records;
   }
 
   Instant inputWatermark() {
     return inputWatermark;
+  }
+
+  /** The input watermark of the batch before: the one this batch's new records arrive at. */
+  Instant previousInputWatermark() {
+    return previousInputWatermark;
   }
 
   Instant processingTime() {

@@ -62,7 +62,7 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
       throws Exception {
     K key = elements.get(0).getValue().getKey();
     return process(
-        new KeyState<>(key, Instant.now()),
+        new KeyState<>(key, BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now()),
         elements,
         BoundedWindow.TIMESTAMP_MAX_VALUE,
         BoundedWindow.TIMESTAMP_MAX_VALUE);

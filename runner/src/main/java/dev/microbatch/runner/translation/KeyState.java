@@ -15,10 +15,11 @@ final class KeyState<K> {
   private final HoldTrackingStateInternals<K> state;
   private final OutputHoldingTimerInternals timers;
 
-  KeyState(K key, Instant processingTime) {
+  /** A key first seen at {@code inputWatermark} (its new values arrive at it) and a time. */
+  KeyState(K key, Instant inputWatermark, Instant processingTime) {
     this.key = key;
     this.state = new HoldTrackingStateInternals<>(key);
-    this.timers = KeyTimers.startingAt(processingTime);
+    this.timers = KeyTimers.startingAt(inputWatermark, processingTime);
   }
 
   K key() {

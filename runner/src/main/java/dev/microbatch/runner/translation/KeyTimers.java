@@ -18,9 +18,10 @@ final class KeyTimers {
     void fire(TimerData timer) throws Exception;
   }
 
-  static OutputHoldingTimerInternals startingAt(Instant processingTime) {
+  static OutputHoldingTimerInternals startingAt(Instant inputWatermark, Instant processingTime) {
     OutputHoldingTimerInternals timers = new OutputHoldingTimerInternals();
     try {
+      timers.advanceInputWatermark(inputWatermark);
       timers.advanceProcessingTime(processingTime);
       timers.advanceSynchronizedProcessingTime(processingTime);
     } catch (Exception e) {

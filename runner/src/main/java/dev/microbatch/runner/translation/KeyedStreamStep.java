@@ -2,7 +2,6 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.dataset.TaskContext;
-import dev.microbatch.engine.stream.BatchClock;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import java.util.ArrayList;
@@ -58,7 +57,7 @@ final class KeyedStreamStep<K, V, OutputT> {
         context.stream(input),
         keyCoder::structuralValue,
         context.watermark(input),
-        context.streaming().clock(),
+        context.processingTime(),
         bundles,
         holdOf);
   }
@@ -68,10 +67,10 @@ final class KeyedStreamStep<K, V, OutputT> {
       DStream<WindowedValue<KV<K, V>>> input,
       Function<K, Object> structuralKey,
       PCollectionWatermark inputWatermark,
-      BatchClock clock,
+      Supplier<Instant> processingTime,
       Function<TaskContext, Bundle<K, V, OutputT>> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    BatchClocks clocks = new BatchClocks(inputWatermark, clock);
+    BatchClocks clocks = new BatchClocks(inputWatermark, processingTime);
     DStream<Pair<Object, KeyOutputs<K, OutputT>>> keys =
         input
             .transform(clocks::onInputGenerated)
@@ -115,6 +114,7 @@ final class KeyedStreamStep<K, V, OutputT> {
                         new KeyOutputs<>(
                             new KeyState<>(
                                 update.values().get(0).getValue().getKey(),
+                                clocks.previousInputWatermark(),
                                 clocks.processingTime())));
         // Timers set while the new values are processed count from this batch's processing time.
         KeyTimers.advanceProcessingTime(key.state.timers(), clocks.processingTime());

@@ -17,10 +17,19 @@ import org.joda.time.Instant;
 final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
   private final Map<String, TimerData> pending = new HashMap<>();
 
-  /** The earliest output timestamp of a pending timer, or the end of time if none is pending. */
+  /**
+   * The earliest output timestamp of a pending timer, or the end of time if none is pending. Once
+   * the input watermark is at the end of time every window has expired, and, as when Beam's
+   * DirectRunner clears an expired window's state, its processing-time timers hold nothing more
+   * (under a TestStream's frozen clock they would otherwise hold the pipeline open forever).
+   */
   Instant earliestOutputTimestamp() {
+    boolean inputDone = !currentInputWatermarkTime().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
     Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
     for (TimerData timer : pending.values()) {
+      if (inputDone && timer.getDomain() != TimeDomain.EVENT_TIME) {
+        continue;
+      }
       if (timer.getOutputTimestamp().isBefore(earliest)) {
         earliest = timer.getOutputTimestamp();
       }

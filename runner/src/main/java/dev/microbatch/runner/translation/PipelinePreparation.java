@@ -6,6 +6,7 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -13,7 +14,7 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /** What both translations do to a pipeline before walking it. */
-final class PipelinePreparation {
+public final class PipelinePreparation {
   private PipelinePreparation() {}
 
   /**
@@ -40,6 +41,19 @@ final class PipelinePreparation {
             node.getTransform().getClass().getName(),
             urn == null ? "" : ", " + urn,
             mode));
+  }
+
+  /** Whether the pipeline plays a TestStream (which then drives its batches and clock). */
+  public static boolean hasTestStream(Pipeline pipeline) {
+    boolean[] found = {false};
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            found[0] |= node.getTransform() instanceof TestStream;
+          }
+        });
+    return found[0];
   }
 
   /** How many transforms read each PCollection as a main input. */

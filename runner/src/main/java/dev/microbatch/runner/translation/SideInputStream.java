@@ -45,7 +45,7 @@ final class SideInputStream {
             elements.map(e -> e.withValue(KV.of(ONE_KEY, e.getValue()))),
             key -> key,
             watermark,
-            context.streaming().clock(),
+            context.processingTime(),
             task -> groupAlsoByWindow::process,
             KeyState::earliestHold);
   }

@@ -14,6 +14,7 @@ import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.construction.SplittableParDo.ProcessKeyedElements;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -121,7 +122,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
    */
   List<Object> runToCompletion(WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value)
       throws Exception {
-    KeyState<byte[]> key = new KeyState<>(value.getValue().getKey(), Instant.now());
+    KeyState<byte[]> key = new KeyState<>(value.getValue().getKey(), BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
     start(key, value);
     DoFnExecution.finalizeBundle(step.finalizer());
     Instant wakeUp;

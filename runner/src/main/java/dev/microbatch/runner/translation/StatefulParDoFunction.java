@@ -76,7 +76,7 @@ final class StatefulParDoFunction {
       throws Exception {
     Object key = ((KV<Object, ?>) elements.get(0).getValue()).getKey();
     InMemoryStateInternals<Object> state = InMemoryStateInternals.forKey(key);
-    InMemoryTimerInternals timers = KeyTimers.startingAt(Instant.now());
+    InMemoryTimerInternals timers = KeyTimers.startingAt(BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
     DoFnRunner<InputT, OutputT> runner =
         statefulRunner(fn, simpleRunner, step, execution, state, timers);
     for (WindowedValue<InputT> element : elements) {

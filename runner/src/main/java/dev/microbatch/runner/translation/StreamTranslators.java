@@ -1,6 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import java.util.Map;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
@@ -28,7 +29,8 @@ final class StreamTranslators {
           Flatten.PCollections.class, new FlattenStreamTranslator<>(),
           Window.Assign.class, new WindowAssignStreamTranslator<>(),
           View.CreatePCollectionView.class, new CreateViewStreamTranslator<>(),
-          SplittableParDo.ProcessKeyedElements.class, new SplittableProcessStreamTranslator<>());
+          SplittableParDo.ProcessKeyedElements.class, new SplittableProcessStreamTranslator<>(),
+          TestStream.class, new TestStreamTranslator<>());
 
   /** The translator of {@code transform}'s class, or null if it has none. */
   @SuppressWarnings("unchecked")

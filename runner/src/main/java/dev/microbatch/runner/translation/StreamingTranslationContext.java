@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -16,6 +17,7 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
 
 /**
  * Streaming translation's state: the stream and the watermark of every translated PCollection.
@@ -27,6 +29,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   private final Map<PValue, DStream<?>> streams = new HashMap<>();
   private final Map<PValue, PCollectionWatermark> watermarks = new LinkedHashMap<>();
   private final Map<TupleTag<?>, SideInputStream> sideInputs = new HashMap<>();
+  private TestStreamClock testStreamClock;
 
   StreamingTranslationContext(
       StreamingContext streaming,
@@ -52,6 +55,26 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
 
   PCollectionWatermark watermark(PValue value) {
     return watermarks.get(value);
+  }
+
+  /**
+   * The pipeline's processing time, as state and triggers see it: the batch clock's, or, in a
+   * pipeline with a TestStream, the TestStream's own clock (as on Beam's DirectRunner). Read when
+   * batches run, so it does not matter which transform is translated first.
+   */
+  Supplier<Instant> processingTime() {
+    return () ->
+        testStreamClock != null
+            ? testStreamClock.now()
+            : new Instant(streaming.clock().currentTimeMillis());
+  }
+
+  /** The clock TestStreams advance, made on first use; from then on the pipeline's processing time. */
+  TestStreamClock testStreamClock() {
+    if (testStreamClock == null) {
+      testStreamClock = new TestStreamClock();
+    }
+    return testStreamClock;
   }
 
   /**

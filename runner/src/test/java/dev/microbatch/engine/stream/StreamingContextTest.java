@@ -133,6 +133,7 @@ class StreamingContextTest {
             });
     ssc.start();
     clock.advance(INTERVAL.multipliedBy(3));
+    clock.awaitWaiterFor(4000); // batches 1000, 2000 and 3000 are queued
 
     Thread stopper = new Thread(() -> ssc.stop(true));
     stopper.start();

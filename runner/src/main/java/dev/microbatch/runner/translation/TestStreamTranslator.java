@@ -1,0 +1,15 @@
+package dev.microbatch.runner.translation;
+
+import org.apache.beam.sdk.testing.TestStream;
+
+/** TestStream in streaming mode: its events, one per batch (see {@link TestStreamInput}). */
+final class TestStreamTranslator<T> implements StreamTranslator<TestStream<T>> {
+
+  @Override
+  public void translate(TestStream<T> transform, StreamingTranslationContext context) {
+    TestStreamInput<T> input =
+        new TestStreamInput<>(
+            context.streaming(), context.stepName(), transform, context.testStreamClock());
+    context.setOutput(input, input::watermarkAfter);
+  }
+}
