@@ -194,6 +194,18 @@ final class DoFnExecution<InputT, OutputT> {
     return new BroadcastSideInputReader(sideInputs);
   }
 
+  /**
+   * Ends a bundle of {@code runner} whose outputs the caller hands on itself: returns what
+   * finishing it output, after running the callbacks the bundle registered.
+   */
+  static List<Object> finishBundle(
+      DoFnRunner<?, ?> runner, KeyedStepContext step, OutputBuffer output) throws Exception {
+    runner.finishBundle();
+    List<Object> outputs = output.drain();
+    finalizeBundle(step.finalizer());
+    return outputs;
+  }
+
   /** Runs the callbacks a bundle registered, now that its outputs are handed on. */
   static void finalizeBundle(InMemoryBundleFinalizer finalizer) throws Exception {
     for (InMemoryBundleFinalizer.Finalization f : finalizer.getAndClearFinalizations()) {

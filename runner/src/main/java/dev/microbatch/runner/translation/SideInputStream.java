@@ -24,9 +24,10 @@ import org.joda.time.Instant;
 final class SideInputStream {
   private static final Integer ONE_KEY = 0;
 
-  private final PCollectionView<?> view;
   private final KeyedStreamStep<Integer, Object, WindowedValue<KV<Integer, Iterable<Object>>>> panes;
-  private final Map<BoundedWindow, List<Object>> contents = new HashMap<>();
+  private SideInputValues contents;
+  private long broadcastFor = Long.MIN_VALUE;
+  private Broadcast<SideInputValues> broadcast;
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   SideInputStream(
@@ -34,7 +35,7 @@ final class SideInputStream {
       DStream<WindowedValue<Object>> elements,
       PCollectionWatermark watermark,
       StreamingTranslationContext context) {
-    this.view = view;
+    this.contents = SideInputValues.of(view, Map.of(), BoundedWindow.TIMESTAMP_MIN_VALUE);
     GroupAlsoByWindow<Integer, Object, BoundedWindow> groupAlsoByWindow =
         new GroupAlsoByWindow<>(
             (WindowingStrategy<?, BoundedWindow>) view.getWindowingStrategyInternal(),
@@ -61,23 +62,30 @@ final class SideInputStream {
 
   /**
    * The side input as it stands after {@code batchTime}: every window's latest pane and the side
-   * input's watermark. Asked on the batch thread while the batch is generated.
+   * input's watermark. Asked on the batch thread while the batch is generated; every ParDo
+   * reading the view in that batch shares the one broadcast.
    */
   Broadcast<SideInputValues> after(long batchTime) {
-    Dataset<WindowedValue<KV<Integer, Iterable<Object>>>> fired = panes().getOrCompute(batchTime);
-    Instant watermark = panes.watermark().after(batchTime);
-    return fired.broadcast(
-        newPanes -> {
-          synchronized (contents) {
-            for (WindowedValue<KV<Integer, Iterable<Object>>> pane : newPanes) {
-              List<Object> values = new ArrayList<>();
-              pane.getValue().getValue().forEach(values::add);
-              for (BoundedWindow window : pane.getWindows()) {
-                contents.put(window, values);
-              }
-            }
-            return SideInputValues.of(view, contents, watermark);
-          }
-        });
+    if (batchTime != broadcastFor) {
+      Dataset<WindowedValue<KV<Integer, Iterable<Object>>>> fired = panes().getOrCompute(batchTime);
+      Instant watermark = panes.watermark().after(batchTime);
+      broadcast = fired.broadcast(newPanes -> update(newPanes, watermark));
+      broadcastFor = batchTime;
+    }
+    return broadcast;
+  }
+
+  private synchronized SideInputValues update(
+      List<WindowedValue<KV<Integer, Iterable<Object>>>> newPanes, Instant watermark) {
+    Map<BoundedWindow, List<Object>> byWindow = new HashMap<>();
+    for (WindowedValue<KV<Integer, Iterable<Object>>> pane : newPanes) {
+      List<Object> values = new ArrayList<>();
+      pane.getValue().getValue().forEach(values::add);
+      for (BoundedWindow window : pane.getWindows()) {
+        byWindow.put(window, values);
+      }
+    }
+    contents = contents.updated(byWindow, watermark);
+    return contents;
   }
 }

@@ -48,9 +48,19 @@ public final class SideInputValues {
   /** The side input's elements in each window that has some, at a watermark. */
   static SideInputValues of(
       PCollectionView<?> view, Map<BoundedWindow, List<Object>> elements, Instant watermark) {
-    Map<BoundedWindow, Object> byWindow = new HashMap<>();
-    elements.forEach((window, values) -> byWindow.put(window, viewOf(view, values)));
-    return new SideInputValues(view, byWindow, watermark);
+    return new SideInputValues(view, Map.of(), BoundedWindow.TIMESTAMP_MIN_VALUE)
+        .updated(elements, watermark);
+  }
+
+  /**
+   * These contents with the windows of {@code panes} replaced by their new elements (each pane
+   * is a window's whole new contents) and the watermark moved on; other windows are not viewed
+   * again.
+   */
+  SideInputValues updated(Map<BoundedWindow, List<Object>> panes, Instant watermark) {
+    Map<BoundedWindow, Object> updated = new HashMap<>(byWindow);
+    panes.forEach((window, values) -> updated.put(window, viewOf(view, values)));
+    return new SideInputValues(view, updated, watermark);
   }
 
   /** Whether {@code window}'s value may be read: it has elements, or no more can come. */

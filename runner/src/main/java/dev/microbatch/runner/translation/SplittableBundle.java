@@ -157,9 +157,6 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
 
   @Override
   public List<Object> finish() throws Exception {
-    runner.finishBundle();
-    List<Object> outputs = output.drain();
-    DoFnExecution.finalizeBundle(step.finalizer());
-    return outputs;
+    return DoFnExecution.finishBundle(runner, step, output);
   }
 }

@@ -1,7 +1,6 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.TaskContext;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -51,9 +50,6 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
 
   @Override
   public List<Object> finish() throws Exception {
-    bundleRunner.finishBundle();
-    List<Object> outputs = output.drain();
-    DoFnExecution.finalizeBundle(step.finalizer());
-    return outputs;
+    return DoFnExecution.finishBundle(bundleRunner, step, output);
   }
 }
