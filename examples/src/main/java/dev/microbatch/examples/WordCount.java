@@ -50,12 +50,12 @@ public class WordCount {
     return pipeline;
   }
 
-  /** The bundled text, copied out of the jar to a temporary file TextIO can read. */
   /** One line of output: {@code word: count}. */
   static String format(KV<String, Long> wordCount) {
     return wordCount.getKey() + ": " + wordCount.getValue();
   }
 
+  /** The bundled text, copied out of the jar to a temporary file TextIO can read. */
   static String bundledText() throws IOException {
     Path copy = Files.createTempFile("microbatch-sonnets", ".txt");
     copy.toFile().deleteOnExit();

@@ -1,7 +1,9 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.translation.ExecutablePipeline;
+import dev.microbatch.runner.translation.StreamingPipeline;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -100,6 +102,14 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   @Override
   public State waitUntilFinish() {
     return waitUntilFinish(Duration.ZERO);
+  }
+
+  /** Streaming mode: hears about each batch from now on (its time, records, delays, watermark). */
+  public void addStreamingListener(StreamingListener listener) {
+    if (!(pipeline instanceof StreamingPipeline streaming)) {
+      throw new IllegalStateException("Only a pipeline run with --streaming has batches to listen to");
+    }
+    streaming.addListener(listener);
   }
 
   @Override

@@ -1,8 +1,12 @@
 package dev.microbatch.engine;
 
+import dev.microbatch.io.socket.SocketLineReceiver;
 import java.util.List;
 
-/** The engine's threads (task pools, batch clock and batch runner) still alive in this JVM. */
+/**
+ * The engine's threads (task pools, batch clock and batch runner, socket receivers) still alive
+ * in this JVM.
+ */
 public final class EngineThreads {
   private EngineThreads() {}
 
@@ -10,7 +14,11 @@ public final class EngineThreads {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(Thread::isAlive)
         .map(Thread::getName)
-        .filter(name -> name.startsWith("microbatch-task-") || name.startsWith("microbatch-stream-"))
+        .filter(
+            name ->
+                name.startsWith("microbatch-task-")
+                    || name.startsWith("microbatch-stream-")
+                    || name.startsWith(SocketLineReceiver.THREAD_PREFIX))
         .toList();
   }
 }

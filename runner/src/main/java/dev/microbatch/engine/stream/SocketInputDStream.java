@@ -1,32 +1,50 @@
 package dev.microbatch.engine.stream;
 
 import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.io.socket.SocketLineReceiver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Spark's socketTextStream, without a receiver: each batch takes the lines received so far. */
+/**
+ * Spark's socketTextStream: a receiver thread takes lines as they arrive, and each batch takes
+ * the lines received so far (at most its record cap; the rest wait for the next batch).
+ */
 final class SocketInputDStream extends InputDStream<String> {
-  private final SocketLineReader reader;
+  /** About 2 MB of lines wait in memory at most; then the socket's buffers hold the rest. */
+  private static final long BUFFER_CHARS = 1 << 20;
+
+  private final SocketLineReceiver receiver;
 
   SocketInputDStream(StreamingContext context, String host, int port, Duration retryWindow) {
     super(context, "socket " + host + ":" + port);
-    this.reader = new SocketLineReader(host, port, retryWindow);
+    this.receiver = new SocketLineReceiver(host, port, retryWindow, BUFFER_CHARS);
   }
 
   @Override
   protected Dataset<String> compute(long batchTime) {
-    List<String> lines = reader.read(maxRecordsPerBatch());
+    List<String> lines = new ArrayList<>();
+    try {
+      SocketLineReceiver.Line line;
+      while (lines.size() < maxRecordsPerBatch() && (line = receiver.poll()) != null) {
+        lines.add(line.text());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
     recordCounter(batchTime).add(lines.size());
     return context().engine().parallelize(lines, context().parallelism());
   }
 
   @Override
   protected void start() {
-    reader.connect();
+    receiver.start();
   }
 
   @Override
   protected void stop() {
-    reader.close();
+    receiver.close();
   }
 }

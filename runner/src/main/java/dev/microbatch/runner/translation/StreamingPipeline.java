@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.engine.stream.StreamingListener;
 
 /** A pipeline turned into streams: runs batch after batch until stopped or done. */
 public final class StreamingPipeline implements ExecutablePipeline {
@@ -10,6 +11,10 @@ public final class StreamingPipeline implements ExecutablePipeline {
 
   public StreamingPipeline(StreamingContext streaming) {
     this.streaming = streaming;
+  }
+
+  public void addListener(StreamingListener listener) {
+    streaming.addListener(listener);
   }
 
   @Override

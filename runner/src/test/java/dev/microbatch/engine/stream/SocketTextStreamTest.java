@@ -59,26 +59,6 @@ class SocketTextStreamTest {
   }
 
   @Test
-  void itReconnectsWhenTheServerClosesTheConnection() throws Exception {
-    try (ServerSocket server = new ServerSocket(0)) {
-      BatchRecorder<String> out = BatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
-      ssc.start();
-      try (Socket first = server.accept()) {
-        first.getOutputStream().write("before\n".getBytes(UTF_8));
-      }
-      assertThat(receive(out, clock, 1), equalTo(List.of("before")));
-
-      clock.advance(INTERVAL); // this batch sees the close and reconnects
-      out.awaitBatch();
-      try (Socket second = server.accept()) {
-        second.getOutputStream().write("after\n".getBytes(UTF_8));
-        second.getOutputStream().flush();
-        assertThat(receive(out, clock, 1), equalTo(List.of("after")));
-      }
-    }
-  }
-
-  @Test
   void withNobodyListeningItFailsNamingHostAndPortAfterTheRetryWindow() throws Exception {
     int port;
     try (ServerSocket closed = new ServerSocket(0)) {

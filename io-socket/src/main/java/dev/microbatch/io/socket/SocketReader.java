@@ -1,0 +1,67 @@
+package dev.microbatch.io.socket;
+
+import java.io.IOException;
+import java.util.NoSuchElementException;
+import org.apache.beam.sdk.io.UnboundedSource;
+import org.joda.time.Instant;
+
+/** Takes the lines its receiver thread has received; never waits for more. */
+final class SocketReader extends UnboundedSource.UnboundedReader<String> {
+  private final SocketSource source;
+  private final SocketLineReceiver receiver;
+  private SocketLineReceiver.Line current;
+
+  SocketReader(SocketSource source, SocketLineReceiver receiver) {
+    this.source = source;
+    this.receiver = receiver;
+  }
+
+  @Override
+  public boolean start() throws IOException {
+    receiver.start();
+    return advance();
+  }
+
+  @Override
+  public boolean advance() throws IOException {
+    current = receiver.poll();
+    return current != null;
+  }
+
+  @Override
+  public String getCurrent() {
+    return currentLine().text();
+  }
+
+  @Override
+  public Instant getCurrentTimestamp() {
+    return new Instant(currentLine().arrivalMillis());
+  }
+
+  private SocketLineReceiver.Line currentLine() {
+    if (current == null) {
+      throw new NoSuchElementException("No line: advance() returned false");
+    }
+    return current;
+  }
+
+  @Override
+  public Instant getWatermark() {
+    return new Instant(receiver.watermarkMillis());
+  }
+
+  @Override
+  public UnboundedSource.CheckpointMark getCheckpointMark() {
+    return new SocketIO.NoReplay();
+  }
+
+  @Override
+  public SocketSource getCurrentSource() {
+    return source;
+  }
+
+  @Override
+  public void close() {
+    receiver.close();
+  }
+}
