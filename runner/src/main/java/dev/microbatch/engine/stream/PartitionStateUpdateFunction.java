@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream;
 
+import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.dataset.TaskContext;
 import java.util.ArrayList;
@@ -15,6 +16,14 @@ import java.util.Optional;
 @FunctionalInterface
 public interface PartitionStateUpdateFunction<K, V, S> {
   Iterator<Pair<K, S>> update(long batchTime, Iterator<KeyUpdate<K, V, S>> keys, TaskContext task);
+
+  /**
+   * The broadcasts the batch's updates read, asked on the batch thread as the batch is generated;
+   * the scheduler computes them before the updates run.
+   */
+  default List<Broadcast<?>> broadcasts(long batchTime) {
+    return List.of();
+  }
 
   /** One key of the batch: its new values (maybe none) and its state (maybe none yet). */
   record KeyUpdate<K, V, S>(K key, List<V> values, Optional<S> state) {}

@@ -54,7 +54,8 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
     return context().engine()
         .union(sides)
         .combineByKey(Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
-        .<Pair<K, S>>mapPartitions((cells, task) -> updated(batchTime, cells, task))
+        .<Pair<K, S>>mapPartitions(
+            (cells, task) -> updated(batchTime, cells, task), update.broadcasts(batchTime))
         .materialize();
   }
 

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
@@ -180,6 +181,17 @@ final class DoFnExecution<InputT, OutputT> {
         output.queue().add(new PushedBack(later));
       }
     };
+  }
+
+  /** Whether every side input is ready for a main input element in {@code window}. */
+  boolean sideInputsReady(BoundedWindow window) {
+    BroadcastSideInputReader reader = sideInputReader();
+    for (PCollectionView<?> view : sideInputMapping.values()) {
+      if (!reader.isReady(view, view.getWindowMappingFn().getSideInputWindow(window))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   PipelineOptions options() {

@@ -99,8 +99,7 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     }
     runner.processElements(
         LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, DROPPED));
-    KeyTimers.advanceTo(
-        key.timers(), inputWatermark, processingTime, timer -> runner.onTimers(List.of(timer)));
+    KeyTimers.advanceToFiringTogether(key.timers(), inputWatermark, processingTime, runner::onTimers);
     runner.persist();
     return panes;
   }

@@ -20,7 +20,7 @@ final class GroupByKeyStreamTranslator<K, V> implements StreamTranslator<GroupBy
         GroupAlsoByWindow.of(input, context.options());
     KeyedStreamStep<K, V, WindowedValue<KV<K, Iterable<V>>>> step =
         KeyedStreamStep.of(
-            input, context, task -> groupAlsoByWindow::process, KeyState::earliestHold);
+            input, context, (time, task) -> groupAlsoByWindow::process, KeyState::earliestHold);
     context.setOutput(step.output(), step.watermark());
   }
 }

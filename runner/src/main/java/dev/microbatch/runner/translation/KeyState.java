@@ -1,9 +1,12 @@
 package dev.microbatch.runner.translation;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
@@ -14,6 +17,7 @@ final class KeyState<K> {
   private final K key;
   private final HoldTrackingStateInternals<K> state;
   private final OutputHoldingTimerInternals timers;
+  private final List<WindowedValue<?>> waiting = new ArrayList<>();
 
   /** A key first seen at {@code inputWatermark} (its new values arrive at it) and a time. */
   KeyState(K key, Instant inputWatermark, Instant processingTime) {
@@ -34,9 +38,33 @@ final class KeyState<K> {
     return timers;
   }
 
-  /** The earliest watermark hold in this key's state, or the end of time if it holds nothing. */
+  /**
+   * The values that wait for their side inputs (see {@link KeyedSideInputs}); they hold the
+   * watermark at their timestamps until they run.
+   */
+  List<WindowedValue<?>> waiting() {
+    return waiting;
+  }
+
+  /**
+   * The earliest watermark hold in this key's state or of its waiting values, or the end of time
+   * if it holds nothing.
+   */
   Instant earliestHold() {
-    return state.earliestHold();
+    Instant hold = state.earliestHold();
+    Instant waits = earliestWaiting();
+    return waits.isBefore(hold) ? waits : hold;
+  }
+
+  /** The earliest timestamp of the waiting values, or the end of time if none waits. */
+  Instant earliestWaiting() {
+    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (WindowedValue<?> value : waiting) {
+      if (value.getTimestamp().isBefore(earliest)) {
+        earliest = value.getTimestamp();
+      }
+    }
+    return earliest;
   }
 
   /**
@@ -46,13 +74,13 @@ final class KeyState<K> {
    */
   Instant earliestHoldOrTimerOutput() {
     Instant timerOutput = timers.earliestOutputTimestamp();
-    Instant hold = state.earliestHold();
+    Instant hold = earliestHold();
     return timerOutput.isBefore(hold) ? timerOutput : hold;
   }
 
-  /** True once the key holds no state and waits for no timer: it can be forgotten. */
+  /** True once the key holds no state and waits for no timer or value: it can be forgotten. */
   boolean isEmpty() {
-    return !timers.hasPendingTimers() && state.isEmpty();
+    return !timers.hasPendingTimers() && state.isEmpty() && waiting.isEmpty();
   }
 
   private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {

@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -16,6 +18,11 @@ final class KeyTimers {
   /** Fires one timer. */
   interface Firing {
     void fire(TimerData timer) throws Exception;
+  }
+
+  /** Fires timers that are due together. */
+  interface GroupFiring {
+    void fire(List<TimerData> timers) throws Exception;
   }
 
   static OutputHoldingTimerInternals startingAt(Instant inputWatermark, Instant processingTime) {
@@ -50,10 +57,7 @@ final class KeyTimers {
   static void advanceTo(
       InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime, Firing firing)
       throws Exception {
-    if (inputWatermark.isAfter(timers.currentInputWatermarkTime())) {
-      timers.advanceInputWatermark(inputWatermark);
-    }
-    advanceProcessingTime(timers, processingTime);
+    advanceClocks(timers, inputWatermark, processingTime);
     boolean fired = true;
     while (fired) {
       fired = false;
@@ -71,5 +75,46 @@ final class KeyTimers {
         fired = true;
       }
     }
+  }
+
+  /**
+   * Like {@link #advanceTo(InMemoryTimerInternals, Instant, Instant, Firing)}, but hands every
+   * timer due at once over together, as the DirectRunner hands a key's timers to
+   * ReduceFnRunner#onTimers: a window whose end-of-window and garbage-collection timers are both
+   * due then fires one final pane, not a second, empty one after its state is gone.
+   */
+  static void advanceToFiringTogether(
+      InMemoryTimerInternals timers,
+      Instant inputWatermark,
+      Instant processingTime,
+      GroupFiring firing)
+      throws Exception {
+    advanceClocks(timers, inputWatermark, processingTime);
+    List<TimerData> due = new ArrayList<>();
+    do {
+      due.clear();
+      TimerData timer;
+      while ((timer = timers.removeNextEventTimer()) != null) {
+        due.add(timer);
+      }
+      while ((timer = timers.removeNextProcessingTimer()) != null) {
+        due.add(timer);
+      }
+      while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
+        due.add(timer);
+      }
+      if (!due.isEmpty()) {
+        firing.fire(List.copyOf(due));
+      }
+    } while (!due.isEmpty());
+  }
+
+  private static void advanceClocks(
+      InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime)
+      throws Exception {
+    if (inputWatermark.isAfter(timers.currentInputWatermarkTime())) {
+      timers.advanceInputWatermark(inputWatermark);
+    }
+    advanceProcessingTime(timers, processingTime);
   }
 }

@@ -1,8 +1,10 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.dataset.TaskContext;
 import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.engine.stream.PartitionStateUpdateFunction;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +42,17 @@ final class KeyedStreamStep<K, V, OutputT> {
     }
   }
 
+  /** Starts the bundles of the step's tasks, batch by batch. */
+  @FunctionalInterface
+  interface Bundles<K, V, OutputT> {
+    Bundle<K, V, OutputT> start(long batchTime, TaskContext task);
+
+    /** The broadcasts the batch's bundles read, asked on the batch thread before they start. */
+    default List<Broadcast<?>> broadcasts(long batchTime) {
+      return List.of();
+    }
+  }
+
   private final DStream<OutputT> output;
   private final PCollectionWatermark watermark;
 
@@ -50,7 +63,7 @@ final class KeyedStreamStep<K, V, OutputT> {
   static <K, V, OutputT> KeyedStreamStep<K, V, OutputT> of(
       PCollection<KV<K, V>> input,
       StreamingTranslationContext context,
-      Function<TaskContext, Bundle<K, V, OutputT>> bundles,
+      Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
     Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
     return new KeyedStreamStep<>(
@@ -68,7 +81,7 @@ final class KeyedStreamStep<K, V, OutputT> {
       Function<K, Object> structuralKey,
       PCollectionWatermark inputWatermark,
       Supplier<Instant> processingTime,
-      Function<TaskContext, Bundle<K, V, OutputT>> bundles,
+      Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
     BatchClocks clocks = new BatchClocks(inputWatermark, processingTime);
     DStream<Pair<Object, KeyOutputs<K, OutputT>>> keys =
@@ -77,8 +90,20 @@ final class KeyedStreamStep<K, V, OutputT> {
             .updateStateByKey(
                 wv -> structuralKey.apply(wv.getValue().getKey()),
                 wv -> wv,
-                (batchTime, partition, task) ->
-                    runBundle(batchTime, partition, () -> bundles.apply(task), clocks));
+                new PartitionStateUpdateFunction<>() {
+                  @Override
+                  public Iterator<Pair<Object, KeyOutputs<K, OutputT>>> update(
+                      long batchTime,
+                      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>>> keys,
+                      TaskContext task) {
+                    return runBundle(batchTime, keys, () -> bundles.start(batchTime, task), clocks);
+                  }
+
+                  @Override
+                  public List<Broadcast<?>> broadcasts(long batchTime) {
+                    return bundles.broadcasts(batchTime);
+                  }
+                });
     this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
     this.watermark =
         new HeldWatermark(

@@ -10,8 +10,8 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * ParDo in streaming mode: each batch's partitions run as bundles, exactly as in batch mode, and
  * the output watermark is the input's. A stateful ParDo keeps each key's state and timers from
- * batch to batch, and its timers hold its output watermark; a ParDo with side inputs pushes back
- * what waits for them (see {@link PushbackParDoStream}).
+ * batch to batch, and its timers hold its output watermark; a ParDo with side inputs holds back
+ * what waits for them (see {@link PushbackParDoStream}, and {@link KeyedSideInputs} when stateful).
  */
 final class ParDoStreamTranslator<InputT, OutputT>
     implements StreamTranslator<ParDo.MultiOutput<InputT, OutputT>> {
@@ -24,13 +24,7 @@ final class ParDoStreamTranslator<InputT, OutputT>
     boolean stateful = signature.usesState() || signature.usesTimers();
     DStream<Object> output;
     PCollectionWatermark watermark;
-    if (stateful && execution.hasSideInputs()) {
-      throw new UnsupportedOperationException(
-          "MicroBatchRunner cannot run "
-              + context.stepName()
-              + " in streaming mode yet: a stateful ParDo (UsesStatefulParDo, UsesTimersInParDo)"
-              + " with side inputs is supported in batch mode only so far");
-    } else if (stateful) {
+    if (stateful) {
       KeyedStreamStep<?, ?, Object> step = statefulStep(execution, context);
       output = step.output();
       watermark = step.watermark();
@@ -67,7 +61,7 @@ final class ParDoStreamTranslator<InputT, OutputT>
     return KeyedStreamStep.<Object, Object, Object>of(
         (PCollection) context.input(),
         context,
-        task -> new StatefulBundle<>(keyed, task),
+        KeyedSideInputs.bundles(keyed, context, StatefulBundle::new),
         KeyState::earliestHoldOrTimerOutput);
   }
 }

@@ -43,8 +43,7 @@ final class PushbackParDoStream<InputT, OutputT> {
 
   @SuppressWarnings("unchecked")
   private Dataset<Object> batch(Dataset<WindowedValue<InputT>> records, long batchTime) {
-    DoFnExecution<InputT, OutputT> ofBatch =
-        execution.withSideInputs(view -> context.sideInput(view).after(batchTime));
+    DoFnExecution<InputT, OutputT> ofBatch = context.afterBatch(execution, batchTime);
     Dataset<WindowedValue<InputT>> elements =
         pushedBack == null ? records : records.union(pushedBack);
     Dataset<Object> processed = ParDoTranslator.stateless(elements, ofBatch).cache();

@@ -47,7 +47,7 @@ final class SideInputStream {
             key -> key,
             watermark,
             context.processingTime(),
-            task -> groupAlsoByWindow::process,
+            (time, task) -> groupAlsoByWindow::process,
             KeyState::earliestHold);
   }
 

@@ -34,6 +34,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   private static final int MAX_OUTPUTS_PER_CALL = 10_000;
 
   private final KeyedStepContext step = new KeyedStepContext();
+  private final DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution;
   private final OutputBuffer output;
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
   private KeyState<byte[]> current;
@@ -63,6 +64,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
       DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution,
       TaskContext task,
       Duration maxCallDuration) {
+    this.execution = execution;
     ProcessFn<InputT, OutputT, RestrictionT, ?, ?> processFn =
         (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
@@ -93,7 +95,8 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
 
   /**
    * Streaming mode: resumes the residuals whose wake-up time has come (once each: a residual
-   * that asks to resume at once waits for the next batch), then starts the new elements.
+   * that asks to resume at once waits for the next batch), then starts the new elements whose
+   * side inputs are ready (and those that waited for theirs).
    */
   @Override
   public List<Object> process(
@@ -110,7 +113,8 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
     for (TimerData wakeUp : due) {
       resume(key, wakeUp);
     }
-    for (WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value : values) {
+    for (WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value :
+        KeyedSideInputs.ready(key, values, execution)) {
       start(key, value);
     }
     return output.drain();

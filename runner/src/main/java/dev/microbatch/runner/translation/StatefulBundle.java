@@ -30,8 +30,9 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
   }
 
   /**
-   * The new values run at the watermark of the batch before (values of windows that expired then
-   * are dropped as late); then the clocks advance and due timers fire, in order.
+   * The new values (and those that waited for their side inputs, once ready) run at the
+   * watermark of the batch before (values of windows that expired then are dropped as late); then
+   * the clocks advance and due timers fire, in order.
    */
   @Override
   public List<Object> process(
@@ -40,11 +41,14 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
     DoFnRunner<KV<K, V>, OutputT> runner =
         StatefulParDoFunction.statefulRunner(
             fn, bundleRunner, step, execution, key.state(), key.timers());
-    for (WindowedValue<KV<K, V>> value : values) {
+    for (WindowedValue<KV<K, V>> value : KeyedSideInputs.ready(key, values, execution)) {
       runner.processElement(value);
     }
     KeyTimers.advanceTo(
-        key.timers(), watermark, now, timer -> StatefulParDoFunction.fire(runner, key.key(), timer));
+        key.timers(),
+        KeyedSideInputs.timersWatermark(key, watermark),
+        now,
+        timer -> StatefulParDoFunction.fire(runner, key.key(), timer));
     return output.drain();
   }
 

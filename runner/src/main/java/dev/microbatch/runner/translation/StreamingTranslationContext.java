@@ -89,6 +89,15 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
                 view, stream(view.getPCollection()), watermark(view.getPCollection()), this));
   }
 
+  /**
+   * {@code execution} reading its side inputs as they stand after {@code batchTime}. Asked on
+   * the batch thread while that batch is generated.
+   */
+  <InputT, OutputT> DoFnExecution<InputT, OutputT> afterBatch(
+      DoFnExecution<InputT, OutputT> execution, long batchTime) {
+    return execution.withSideInputs(view -> sideInput(view).after(batchTime));
+  }
+
   /** The stream and watermark of the only output of the current transform. */
   public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
     PCollection<?> output = output();

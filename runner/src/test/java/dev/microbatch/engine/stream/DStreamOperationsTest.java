@@ -6,14 +6,21 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
+import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +125,44 @@ class DStreamOperationsTest {
     assertThat(out.outputs.get(2000L), containsInAnyOrder(p("a", 3)));
     assertThat(out.outputs.get(3000L), containsInAnyOrder(p("b", 1)));
     assertThat(out.outputs.get(4000L), empty());
+  }
+
+  @Test
+  void aPartitionStateUpdateReadsTheBroadcastsBuiltForItsBatch() throws Exception {
+    Map<Long, Broadcast<Long>> built = new ConcurrentHashMap<>();
+    DStream<Pair<String, Long>> batchOfLastValue =
+        words()
+            .updateStateByKey(
+                w -> w,
+                w -> 1,
+                new PartitionStateUpdateFunction<String, Integer, Long>() {
+                  @Override
+                  public Iterator<Pair<String, Long>> update(
+                      long batchTime, Iterator<KeyUpdate<String, Integer, Long>> keys, TaskContext task) {
+                    long thisBatch = built.get(batchTime).value();
+                    List<Pair<String, Long>> updated = new ArrayList<>();
+                    keys.forEachRemaining(
+                        k -> updated.add(new Pair<>(k.key(), k.values().isEmpty() ? k.state().get() : thisBatch)));
+                    return updated.iterator();
+                  }
+
+                  @Override
+                  public List<Broadcast<?>> broadcasts(long batchTime) {
+                    Broadcast<Long> time = ssc.engine().parallelize(List.of(batchTime), 1).broadcast(l -> l.get(0));
+                    built.put(batchTime, time);
+                    return List.of(time);
+                  }
+                });
+    BatchRecorder<Pair<String, Long>> out = BatchRecorder.of(batchOfLastValue);
+    lines.addAll(List.of(List.of("a"), List.of("b")));
+    ssc.start();
+
+    for (int i = 0; i < 2; i++) {
+      clock.advance(INTERVAL);
+      out.awaitBatch();
+    }
+
+    assertThat(out.outputs.get(2000L), containsInAnyOrder(new Pair<>("a", 1000L), new Pair<>("b", 2000L)));
   }
 
   @Test

@@ -1,0 +1,79 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.dataset.TaskContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.joda.time.Instant;
+
+/**
+ * Side inputs of a keyed step in streaming mode (a stateful ParDo, a splittable DoFn). Each
+ * batch's bundles read the side inputs as they stand after that batch. A key's values whose side
+ * inputs are not ready yet wait in the key's state, holding its watermark and its event-time
+ * timers, and run in the first batch that has their side inputs ready: Beam's pushback, kept per
+ * key (as Beam's Flink runner keeps it in keyed state).
+ */
+final class KeyedSideInputs {
+  private KeyedSideInputs() {}
+
+  /** The bundles of a step running {@code execution}; each batch's read that batch's side inputs. */
+  static <InputT, OutputT, K, V, StepOutputT> KeyedStreamStep.Bundles<K, V, StepOutputT> bundles(
+      DoFnExecution<InputT, OutputT> execution,
+      StreamingTranslationContext context,
+      BiFunction<DoFnExecution<InputT, OutputT>, TaskContext, KeyedStreamStep.Bundle<K, V, StepOutputT>> start) {
+    if (!execution.hasSideInputs()) {
+      return (batchTime, task) -> start.apply(execution, task);
+    }
+    Map<Long, DoFnExecution<InputT, OutputT>> byBatch = new ConcurrentHashMap<>();
+    return new KeyedStreamStep.Bundles<>() {
+      @Override
+      public KeyedStreamStep.Bundle<K, V, StepOutputT> start(long batchTime, TaskContext task) {
+        return start.apply(byBatch.get(batchTime), task);
+      }
+
+      @Override
+      public List<Broadcast<?>> broadcasts(long batchTime) {
+        DoFnExecution<InputT, OutputT> ofBatch = context.afterBatch(execution, batchTime);
+        byBatch.keySet().removeIf(earlier -> earlier < batchTime); // batches run one at a time
+        byBatch.put(batchTime, ofBatch);
+        return ofBatch.broadcasts();
+      }
+    };
+  }
+
+  /**
+   * The values of {@code key} that can run now: those that waited and the new ones, window by
+   * window, whose side inputs are ready. The others wait in the key's state.
+   */
+  @SuppressWarnings("unchecked")
+  static <V> List<WindowedValue<V>> ready(
+      KeyState<?> key, List<WindowedValue<V>> values, DoFnExecution<?, ?> execution) {
+    if (!execution.hasSideInputs()) {
+      return values;
+    }
+    List<WindowedValue<?>> candidates = new ArrayList<>(key.waiting());
+    candidates.addAll(values);
+    key.waiting().clear();
+    List<WindowedValue<V>> ready = new ArrayList<>();
+    for (WindowedValue<?> value : candidates) {
+      for (WindowedValue<?> inOneWindow : value.explodeWindows()) {
+        if (execution.sideInputsReady(inOneWindow.getWindows().iterator().next())) {
+          ready.add((WindowedValue<V>) inOneWindow);
+        } else {
+          key.waiting().add(inOneWindow);
+        }
+      }
+    }
+    return ready;
+  }
+
+  /** How far a key's event-time timers may go: not past a value still waiting. */
+  static Instant timersWatermark(KeyState<?> key, Instant inputWatermark) {
+    Instant waiting = key.earliestWaiting();
+    return waiting.isBefore(inputWatermark) ? waiting : inputWatermark;
+  }
+}
