@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.BatchInfo;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -138,7 +140,7 @@ class SocketWordCountTest {
     }
   }
 
-  private static void awaitPanesOf(Map<Count, Long> batchOf, java.util.Set<Long> windowEnds) throws InterruptedException {
+  private static void awaitPanesOf(Map<Count, Long> batchOf, Set<Long> windowEnds) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       List<Long> done = new ArrayList<>();
@@ -157,5 +159,17 @@ class SocketWordCountTest {
     String line = SocketWordCount.format(window, KV.of("be", 2L));
     assertThat(line.substring(line.indexOf(')') + 2), equalTo("be: 2"));
     assertThat(line.matches("\\[\\d\\d:\\d\\d:\\d\\d, \\d\\d:\\d\\d:\\d\\d\\) be: 2"), equalTo(true));
+  }
+
+  @Test
+  void aWindowShorterThanASecondIsRefusedNamingTheOption() {
+    SocketWordCount.Options options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--windowSeconds=0")
+            .as(SocketWordCount.Options.class);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> SocketWordCount.countsPerWindow(Pipeline.create(options), options));
+    assertThat(e.getMessage(), equalTo("--windowSeconds must be at least 1, but was 0"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.EngineThreads;
+import dev.microbatch.engine.stream.StreamingListener;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -169,5 +170,15 @@ class MicroBatchRunnerTest {
     PipelineResult result = p.run();
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(result.waitUntilFinish(org.joda.time.Duration.millis(1)), equalTo(PipelineResult.State.DONE));
+  }
+
+  @Test
+  void aBatchPipelineHasNoBatchesToListenTo() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1, 2, 3));
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> result.addStreamingListener(new StreamingListener() {}));
+    assertThat(e.getMessage(), equalTo("Only a pipeline run with --streaming has batches to listen to"));
   }
 }
