@@ -8,8 +8,10 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * Bounded data in streaming mode (an Impulse, a bounded Read): all of it in the first batch,
- * after which its watermark is the end of time.
+ * Bounded data in streaming mode (an Impulse, a bounded Read): all of it in the first batch. Its
+ * watermark reaches the end of time one batch later, so that what the data sets off downstream
+ * (a stateful DoFn's timers, a processing-time trigger) gets a batch of its own before every
+ * window closes, as on a runner where the watermark follows the data.
  */
 final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
   private final Dataset<WindowedValue<T>> data;
@@ -35,7 +37,7 @@ final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
   }
 
   Instant watermarkAfter(long batchTime) {
-    return firstBatch >= 0 && batchTime >= firstBatch
+    return firstBatch >= 0 && batchTime > firstBatch
         ? BoundedWindow.TIMESTAMP_MAX_VALUE
         : BoundedWindow.TIMESTAMP_MIN_VALUE;
   }

@@ -18,6 +18,7 @@ final class KeyState<K> {
   private final HoldTrackingStateInternals<K> state;
   private final OutputHoldingTimerInternals timers;
   private final List<WindowedValue<?>> waiting = new ArrayList<>();
+  private Instant firedHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
   /** A key first seen at {@code inputWatermark} (its new values arrive at it) and a time. */
   KeyState(K key, Instant inputWatermark, Instant processingTime) {
@@ -68,19 +69,42 @@ final class KeyState<K> {
   }
 
   /**
-   * The earliest of this key's state holds and its pending timers' output timestamps: what holds
-   * back a stateful DoFn's output watermark. (A GroupByKey's own timers hold nothing: their
+   * A timer fired in this batch holds the output watermark at {@code outputTimestamp} until the
+   * batch is over: downstream sees its outputs in this batch, and the watermark past them only
+   * in the next, as it would while the firing was still in progress on a runner that streams
+   * record by record.
+   */
+  void holdThroughBatch(Instant outputTimestamp) {
+    if (outputTimestamp.isBefore(firedHold)) {
+      firedHold = outputTimestamp;
+    }
+  }
+
+  /** A new batch: the timers fired in the batch before hold no more. */
+  void releaseFiredTimers() {
+    firedHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  }
+
+  /**
+   * The earliest of this key's state holds, its pending timers' output timestamps and those of
+   * the timers fired in this batch: what holds back a stateful DoFn's output watermark. (A GroupByKey's own timers hold nothing: their
    * output timestamps are the firing times, in processing time too.)
    */
   Instant earliestHoldOrTimerOutput() {
     Instant timerOutput = timers.earliestOutputTimestamp();
+    if (firedHold.isBefore(timerOutput)) {
+      timerOutput = firedHold;
+    }
     Instant hold = earliestHold();
     return timerOutput.isBefore(hold) ? timerOutput : hold;
   }
 
   /** True once the key holds no state and waits for no timer or value: it can be forgotten. */
   boolean isEmpty() {
-    return !timers.hasPendingTimers() && state.isEmpty() && waiting.isEmpty();
+    return !timers.hasPendingTimers()
+        && state.isEmpty()
+        && waiting.isEmpty()
+        && firedHold.equals(BoundedWindow.TIMESTAMP_MAX_VALUE);
   }
 
   private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {

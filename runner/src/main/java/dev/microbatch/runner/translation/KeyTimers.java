@@ -109,6 +109,26 @@ final class KeyTimers {
     } while (!due.isEmpty());
   }
 
+  /**
+   * Fires the processing-time timers that came due since the batch before (the clocks are
+   * already advanced to this batch's processing time), before the batch's new values run: they
+   * came due during the interval whose values those are.
+   */
+  static void fireDueProcessingTimers(InMemoryTimerInternals timers, GroupFiring firing)
+      throws Exception {
+    List<TimerData> due = new ArrayList<>();
+    TimerData timer;
+    while ((timer = timers.removeNextProcessingTimer()) != null) {
+      due.add(timer);
+    }
+    while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
+      due.add(timer);
+    }
+    if (!due.isEmpty()) {
+      firing.fire(due);
+    }
+  }
+
   private static void advanceClocks(
       InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime)
       throws Exception {

@@ -3,6 +3,7 @@ package dev.microbatch.runner.translation;
 import dev.microbatch.engine.dataset.TaskContext;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -41,6 +42,9 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
     DoFnRunner<KV<K, V>, OutputT> runner =
         StatefulParDoFunction.statefulRunner(
             fn, bundleRunner, step, execution, key.state(), key.timers());
+    key.releaseFiredTimers();
+    KeyTimers.fireDueProcessingTimers(
+        key.timers(), due -> fireHolding(runner, key, due));
     for (WindowedValue<KV<K, V>> value : KeyedSideInputs.ready(key, values, execution)) {
       runner.processElement(value);
     }
@@ -48,8 +52,16 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
         key.timers(),
         KeyedSideInputs.timersWatermark(key, watermark),
         now,
-        timer -> StatefulParDoFunction.fire(runner, key.key(), timer));
+        timer -> fireHolding(runner, key, List.of(timer)));
     return output.drain();
+  }
+
+  /** Fires timers whose output timestamps hold the output watermark through this batch. */
+  private static void fireHolding(DoFnRunner<?, ?> runner, KeyState<?> key, List<TimerData> timers) {
+    for (TimerData timer : timers) {
+      key.holdThroughBatch(timer.getOutputTimestamp());
+      StatefulParDoFunction.fire(runner, key.key(), timer);
+    }
   }
 
   @Override
