@@ -97,7 +97,7 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
     for (WindowedValue<KV<K, V>> element : elements) {
       values.add(WindowedValues.withValue(element, element.getValue().getValue()));
     }
-    KeyTimers.fireDueProcessingTimers(key.timers(), runner::onTimers);
+    KeyTimers.fireDueSynchronizedProcessingTimers(key.timers(), runner::onTimers);
     runner.processElements(
         LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, DROPPED));
     KeyTimers.advanceToFiringTogether(key.timers(), inputWatermark, processingTime, runner::onTimers);

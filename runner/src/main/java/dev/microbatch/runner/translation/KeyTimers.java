@@ -110,17 +110,15 @@ final class KeyTimers {
   }
 
   /**
-   * Fires the processing-time timers that came due since the batch before (the clocks are
-   * already advanced to this batch's processing time), before the batch's new values run: they
-   * came due during the interval whose values those are.
+   * Fires the synchronized processing-time timers that came due since the batch before (the
+   * clocks are already at this batch's processing time), before the batch's new values run. Such
+   * a timer is a continuation trigger waiting for an upstream pane to be complete, and that pane
+   * came in an earlier batch than the new values: they belong to the next pane.
    */
-  static void fireDueProcessingTimers(InMemoryTimerInternals timers, GroupFiring firing)
+  static void fireDueSynchronizedProcessingTimers(InMemoryTimerInternals timers, GroupFiring firing)
       throws Exception {
     List<TimerData> due = new ArrayList<>();
     TimerData timer;
-    while ((timer = timers.removeNextProcessingTimer()) != null) {
-      due.add(timer);
-    }
     while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
       due.add(timer);
     }

@@ -43,8 +43,6 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
         StatefulParDoFunction.statefulRunner(
             fn, bundleRunner, step, execution, key.state(), key.timers());
     key.releaseFiredTimers();
-    KeyTimers.fireDueProcessingTimers(
-        key.timers(), due -> fireHolding(runner, key, due));
     for (WindowedValue<KV<K, V>> value : KeyedSideInputs.ready(key, values, execution)) {
       runner.processElement(value);
     }
@@ -52,16 +50,14 @@ final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V
         key.timers(),
         KeyedSideInputs.timersWatermark(key, watermark),
         now,
-        timer -> fireHolding(runner, key, List.of(timer)));
+        timer -> fireHolding(runner, key, timer));
     return output.drain();
   }
 
-  /** Fires timers whose output timestamps hold the output watermark through this batch. */
-  private static void fireHolding(DoFnRunner<?, ?> runner, KeyState<?> key, List<TimerData> timers) {
-    for (TimerData timer : timers) {
-      key.holdThroughBatch(timer.getOutputTimestamp());
-      StatefulParDoFunction.fire(runner, key.key(), timer);
-    }
+  /** Fires a timer whose output timestamp holds the output watermark through this batch. */
+  private static void fireHolding(DoFnRunner<?, ?> runner, KeyState<?> key, TimerData timer) {
+    key.holdThroughBatch(timer.getOutputTimestamp());
+    StatefulParDoFunction.fire(runner, key.key(), timer);
   }
 
   @Override
