@@ -1,0 +1,124 @@
+package dev.microbatch.examples;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A single-node Kafka broker in this JVM: KRaft mode, broker and controller in one process, on
+ * free loopback ports, with a temporary log directory deleted on close. For tests and for
+ * KafkaWordCount's {@code --embeddedBroker} demo; a real deployment has its own brokers.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+  private static final int NODE_ID = 1;
+
+  private final Path logDir;
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+
+  private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+    this.logDir = logDir;
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Formats a fresh log directory, starts the broker, and waits until it serves requests. */
+  public static EmbeddedKafkaBroker start() throws Exception {
+    Path logDir = Files.createTempDirectory("microbatch-kafka-");
+    int port = freePort();
+    int controllerPort = freePort();
+    Map<String, String> config = new HashMap<>();
+    config.put("process.roles", "broker,controller");
+    config.put("node.id", String.valueOf(NODE_ID));
+    config.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
+    config.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    config.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
+    config.put("controller.listener.names", "CONTROLLER");
+    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    config.put("inter.broker.listener.name", "PLAINTEXT");
+    config.put("log.dirs", logDir.toString());
+    // one node: every internal topic has one replica
+    config.put("offsets.topic.replication.factor", "1");
+    config.put("offsets.topic.num.partitions", "1");
+    config.put("transaction.state.log.replication.factor", "1");
+    config.put("transaction.state.log.min.isr", "1");
+    config.put("group.initial.rebalance.delay.ms", "0");
+    config.put("auto.create.topics.enable", "false");
+    KafkaConfig kafkaConfig = new KafkaConfig(config, false);
+
+    new Formatter()
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+        .setNodeId(NODE_ID)
+        .setClusterId(Uuid.randomUuid().toString())
+        .setDirectories(List.of(logDir.toString()))
+        .setMetadataLogDirectory(logDir.toString())
+        .setControllerListenerName("CONTROLLER")
+        .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+        .run();
+    KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
+    server.startup();
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, server, "localhost:" + port);
+    try (Admin admin = broker.admin()) {
+      admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      broker.close();
+      throw e;
+    }
+    return broker;
+  }
+
+  /** {@code host:port} for clients' {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Creates a topic with {@code partitions} partitions and waits until it exists. */
+  public void createTopic(String topic, int partitions) throws Exception {
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+    }
+  }
+
+  private Admin admin() {
+    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Stops the broker and deletes its log directory. */
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+    try (Stream<Path> files = Files.walk(logDir)) {
+      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not delete the broker's log directory " + logDir, e);
+    }
+  }
+}

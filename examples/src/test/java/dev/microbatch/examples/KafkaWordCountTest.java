@@ -1,0 +1,156 @@
+package dev.microbatch.examples;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.microbatch.engine.EngineThreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaWordCountTest {
+  private static final int LINES = 100_000;
+  private static final long WINDOW_MILLIS = 10_000;
+  /** The lines' timestamps: 2026-01-01T00:00:00Z onwards, half a millisecond apart (5 windows). */
+  private static final long START = 1_767_225_600_000L;
+  private static final List<String> WORDS =
+      List.of("to", "be", "or", "not", "that", "is", "the", "question", "whether", "tis", "nobler");
+
+  /** Per window start, per word: the count of the lines produced. */
+  private final Map<Long, Map<String, Long>> produced = new TreeMap<>();
+
+  private void produceLines(EmbeddedKafkaBroker broker, String topic) throws Exception {
+    broker.createTopic(topic, 3);
+    Random random = new Random(42);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+      for (int i = 0; i < LINES; i++) {
+        long timestamp = START + i / 2;
+        StringBuilder line = new StringBuilder();
+        for (int w = 0; w < 5; w++) {
+          String word = WORDS.get(random.nextInt(WORDS.size()));
+          line.append(w == 0 ? "" : " ").append(word);
+          produced
+              .computeIfAbsent(timestamp - timestamp % WINDOW_MILLIS, t -> new TreeMap<>())
+              .merge(word, 1L, Long::sum);
+        }
+        producer.send(new ProducerRecord<>(topic, null, timestamp, null, line.toString()));
+      }
+    }
+  }
+
+  private Map<Long, Map<String, Long>> runKafkaWordCount(EmbeddedKafkaBroker broker, String name, String... extraArgs)
+      throws Exception {
+    String in = name + "-lines";
+    String out = name + "-counts";
+    produceLines(broker, in);
+    broker.createTopic(out, 1);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--runner=MicroBatchRunner",
+                "--streaming",
+                "--batchIntervalMillis=500",
+                "--parallelism=2",
+                "--blockOnRun=false",
+                "--inputTopic=" + in,
+                "--outputTopic=" + out,
+                "--groupId=" + name,
+                "--windowSeconds=" + WINDOW_MILLIS / 1000));
+    args.addAll(List.of(extraArgs));
+    KafkaWordCount.Options options =
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(KafkaWordCount.Options.class);
+    PipelineResult result = KafkaWordCount.build(options, broker.bootstrapServers()).run();
+    try {
+      Map<Long, Map<String, Long>> counts = countsWritten(broker, out);
+      assertThat("offsets committed by group " + name, committedOffsets(broker, name), equalTo((long) LINES));
+      return counts;
+    } finally {
+      result.cancel();
+    }
+  }
+
+  /** The offsets the group has committed, over all partitions, once they stop moving. */
+  private static long committedOffsets(EmbeddedKafkaBroker broker, String group) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      long committed = -1;
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (committed < LINES && System.currentTimeMillis() < deadline) {
+        committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
+                .mapToLong(OffsetAndMetadata::offset)
+                .sum();
+        Thread.sleep(100);
+      }
+      return committed;
+    }
+  }
+
+  /** Reads the output topic until it holds a count for every window and word produced. */
+  private Map<Long, Map<String, Long>> countsWritten(EmbeddedKafkaBroker broker, String topic) {
+    Map<Long, Map<String, Long>> counts = new TreeMap<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.currentTimeMillis() + 120_000;
+      while (!sameKeys(counts, produced) && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+          // the record's timestamp is its window's last millisecond; the value "word: count"
+          long window = record.timestamp() - record.timestamp() % WINDOW_MILLIS;
+          long count = Long.parseLong(record.value().substring(record.key().length() + 2));
+          Long before = counts.computeIfAbsent(window, w -> new TreeMap<>()).put(record.key(), count);
+          assertThat("one count per word and window: " + record, before, equalTo(null));
+        }
+      }
+    }
+    return counts;
+  }
+
+  private static boolean sameKeys(Map<Long, Map<String, Long>> a, Map<Long, Map<String, Long>> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    return a.entrySet().stream().allMatch(e -> e.getValue().keySet().equals(b.get(e.getKey()).keySet()));
+  }
+
+  @Test
+  void theLegacyReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker) throws Exception {
+    Map<Long, Map<String, Long>> counts = runKafkaWordCount(broker, "legacy");
+    assertThat(produced.size(), equalTo(5));
+    assertThat(counts, equalTo(produced));
+    assertThat(EngineThreads.alive(), equalTo(List.of()));
+  }
+
+  @Test
+  void theSplittableDoFnReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker) throws Exception {
+    Map<Long, Map<String, Long>> counts = runKafkaWordCount(broker, "sdf", "--experiments=use_sdf_read");
+    assertThat(produced.size(), equalTo(5));
+    assertThat(counts, equalTo(produced));
+    assertThat(EngineThreads.alive(), equalTo(List.of()));
+  }
+}
