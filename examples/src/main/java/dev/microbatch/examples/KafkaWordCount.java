@@ -3,9 +3,19 @@ package dev.microbatch.examples;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.options.Default;
@@ -18,13 +28,18 @@ import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * The word count of the lines in a Kafka topic, per fixed window of the records' timestamps:
@@ -36,6 +51,7 @@ import org.joda.time.Duration;
  * the input topic first, so it runs with no Kafka of one's own.
  */
 public class KafkaWordCount {
+  private static final java.time.Duration CHECK_TIMEOUT = java.time.Duration.ofSeconds(15);
 
   /** Options of the Kafka word count. */
   public interface Options extends PipelineOptions, StreamingOptions {
@@ -121,6 +137,34 @@ public class KafkaWordCount {
     return pipeline;
   }
 
+  /**
+   * Fails with an error naming them if the brokers cannot be reached or a topic is missing,
+   * rather than leaving KafkaIO to wait a minute for metadata.
+   */
+  static void requireTopics(String bootstrapServers, String... topics) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CHECK_TIMEOUT.toMillis()))) {
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        throw new IllegalStateException(
+            "Cannot reach Kafka at " + bootstrapServers + " (--bootstrapServers) within "
+                + CHECK_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+      }
+      for (String topic : topics) {
+        if (!existing.contains(topic)) {
+          throw new IllegalArgumentException(
+              "Kafka topic '" + topic + "' does not exist at " + bootstrapServers);
+        }
+      }
+    }
+  }
+
   /** Produces the bundled text's lines into {@code topic}, one record per line. */
   static int produceBundledText(String bootstrapServers, String topic) throws Exception {
     List<String> lines;
@@ -133,8 +177,10 @@ public class KafkaWordCount {
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
             Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(), new StringSerializer())) {
-      for (String line : lines) {
-        producer.send(new ProducerRecord<>(topic, line));
+      // round robin: a partition without records would hold the watermark back for good
+      int partitions = producer.partitionsFor(topic).size();
+      for (int i = 0; i < lines.size(); i++) {
+        producer.send(new ProducerRecord<>(topic, i % partitions, null, lines.get(i)));
       }
     }
     return lines.size();
@@ -148,6 +194,7 @@ public class KafkaWordCount {
       throw new IllegalArgumentException("Give either --bootstrapServers=host:port or --embeddedBroker");
     }
     if (!options.isEmbeddedBroker()) {
+      requireTopics(options.getBootstrapServers(), options.getInputTopic(), options.getOutputTopic());
       build(options, options.getBootstrapServers()).run().waitUntilFinish();
       return;
     }
@@ -158,7 +205,55 @@ public class KafkaWordCount {
       System.out.println(
           "Embedded broker at " + broker.bootstrapServers() + ": " + lines + " lines in topic '"
               + options.getInputTopic() + "'; counts go to '" + options.getOutputTopic() + "'");
-      build(options, broker.bootstrapServers()).run().waitUntilFinish();
+      options.as(MicroBatchPipelineOptions.class).setBlockOnRun(false);
+      PipelineResult result = build(options, broker.bootstrapServers()).run();
+      printCounts(broker.bootstrapServers(), options.getOutputTopic(), result);
     }
+  }
+
+  /**
+   * The demo's view of the output topic: for each window as its counts arrive, its ten most
+   * frequent words; until the pipeline ends (Ctrl-C).
+   */
+  private static void printCounts(String bootstrapServers, String topic, PipelineResult result) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "microbatch-wordcount-printer",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      // a window's counts may take a few polls to arrive: it is printed after a poll adds none
+      Map<Long, List<ConsumerRecord<String, String>>> arriving = new TreeMap<>();
+      while (!result.getState().isTerminal()) {
+        Set<Long> grown = new HashSet<>();
+        for (ConsumerRecord<String, String> record : consumer.poll(java.time.Duration.ofMillis(500))) {
+          long end = record.timestamp() + 1;
+          arriving.computeIfAbsent(end, t -> new ArrayList<>()).add(record);
+          grown.add(end);
+        }
+        arriving.keySet().removeIf(end -> !grown.contains(end) && printWindow(end, arriving.get(end)));
+      }
+    }
+  }
+
+  /** Prints one window's number of words and its ten most frequent; returns true. */
+  private static boolean printWindow(long end, List<ConsumerRecord<String, String>> records) {
+    List<String> top =
+        records.stream()
+            .sorted(Comparator.comparingLong(KafkaWordCount::countOf).reversed())
+            .limit(10)
+            .map(ConsumerRecord::value)
+            .toList();
+    System.out.println(
+        "Window ending " + new Instant(end) + ": " + records.size() + " words; most frequent: "
+            + String.join(", ", top));
+    return true;
+  }
+
+  private static long countOf(ConsumerRecord<String, String> record) {
+    return Long.parseLong(record.value().substring(record.key().length() + 2));
   }
 }

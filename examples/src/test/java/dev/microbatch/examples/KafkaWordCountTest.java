@@ -2,8 +2,11 @@ package dev.microbatch.examples;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,5 +155,27 @@ class KafkaWordCountTest {
     assertThat(produced.size(), equalTo(5));
     assertThat(counts, equalTo(produced));
     assertThat(EngineThreads.alive(), equalTo(List.of()));
+  }
+
+  @Test
+  void aMissingTopicIsNamed(EmbeddedKafkaBroker broker) throws Exception {
+    broker.createTopic("present", 1);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KafkaWordCount.requireTopics(broker.bootstrapServers(), "present", "absent"));
+    assertThat(e.getMessage(), equalTo("Kafka topic 'absent' does not exist at " + broker.bootstrapServers()));
+  }
+
+  @Test
+  void unreachableBootstrapServersAreNamed() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    String servers = "localhost:" + port;
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> KafkaWordCount.requireTopics(servers, "lines"));
+    assertThat(e.getMessage(), startsWith("Cannot reach Kafka at " + servers + " (--bootstrapServers) within 15 s"));
   }
 }

@@ -97,13 +97,20 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>> {
     if (marks == null) {
       return;
     }
-    for (CheckpointMark mark : marks) {
-      try {
-        mark.finalizeCheckpoint();
-      } catch (IOException e) {
-        throw new UncheckedIOException("Could not finalize checkpoint " + mark + ": " + e.getMessage(), e);
-      }
-    }
+    // Finalizing may report metrics (KafkaIO counts its commits): under this step, as reads do.
+    StepMetrics.inScope(
+        metrics,
+        () -> {
+          for (CheckpointMark mark : marks) {
+            try {
+              mark.finalizeCheckpoint();
+            } catch (IOException e) {
+              throw new UncheckedIOException(
+                  "Could not finalize checkpoint " + mark + ": " + e.getMessage(), e);
+            }
+          }
+          return null;
+        });
   }
 
   /** The lowest watermark of the readers (before a reader's first read: the start of time). */
