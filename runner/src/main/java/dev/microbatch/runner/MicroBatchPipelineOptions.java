@@ -34,8 +34,9 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   void setBatchIntervalMillis(long batchIntervalMillis);
 
   @Description(
-      "Streaming mode: the most records one batch reads from all unbounded sources together;"
-          + " the rest waits in the source for later batches. 0 (the default) means no cap.")
+      "Streaming mode: the most records one batch reads from each unbounded source (an unbounded"
+          + " Read, or a splittable DoFn); the rest waits in the source for later batches. 0 (the"
+          + " default) means no cap.")
   @Default.Long(0)
   long getMaxRecordsPerBatch();
 

@@ -8,10 +8,14 @@ import static org.hamcrest.Matchers.instanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
@@ -358,6 +362,74 @@ class StreamingModeTest {
     @GetInitialRestriction
     public OffsetRange initialRestriction() {
       return new OffsetRange(0, 20);
+    }
+  }
+
+  /** Records seen downstream of the splittable DoFn below since the current batch started. */
+  private static final AtomicLong SEEN_IN_BATCH = new AtomicLong();
+
+  @Test
+  void anUnboundedSplittableDoFnOutputsAtMostMaxRecordsPerBatchAndLosesNothing() {
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner",
+                    "--streaming",
+                    "--batchIntervalMillis=50",
+                    "--parallelism=2",
+                    "--maxRecordsPerBatch=7",
+                    "--blockOnRun=false")
+                .create());
+    PCollection<Long> positions =
+        pipeline.apply(Create.of("x", "y")).apply(ParDo.of(new AllPositionsAtOnce()));
+    positions.apply(ParDo.of(new CountInBatch()));
+    List<Long> expected = new ArrayList<>();
+    for (long i = 0; i < 50; i++) {
+      expected.add(i);
+      expected.add(i);
+    }
+    PAssert.that(positions).containsInAnyOrder(expected);
+
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
+    List<Long> perBatch = new CopyOnWriteArrayList<>();
+    result.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchStarted(long batchTime) {
+            SEEN_IN_BATCH.set(0);
+          }
+
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            perBatch.add(SEEN_IN_BATCH.get());
+          }
+        });
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(perBatch.stream().mapToLong(Long::longValue).max().getAsLong(), equalTo(7L));
+  }
+
+  /** Claims every position of [0, 50) in one call, as fast as it is let. */
+  @DoFn.UnboundedPerElement
+  private static final class AllPositionsAtOnce extends DoFn<String, Long> {
+    @ProcessElement
+    public ProcessContinuation process(
+        RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
+      for (long position = tracker.currentRestriction().getFrom(); tracker.tryClaim(position); position++) {
+        out.output(position);
+      }
+      return ProcessContinuation.stop();
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction() {
+      return new OffsetRange(0, 50);
+    }
+  }
+
+  private static final class CountInBatch extends DoFn<Long, Void> {
+    @ProcessElement
+    public void process(@Element Long position) {
+      SEEN_IN_BATCH.incrementAndGet();
     }
   }
 

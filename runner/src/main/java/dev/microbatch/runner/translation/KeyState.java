@@ -40,8 +40,9 @@ final class KeyState<K> {
   }
 
   /**
-   * The values that wait for their side inputs (see {@link KeyedSideInputs}); they hold the
-   * watermark at their timestamps until they run.
+   * The values that wait for their side inputs (see {@link KeyedSideInputs}) or, for a
+   * splittable DoFn, for a batch with record budget left; they hold the watermark at their
+   * timestamps until they run.
    */
   List<WindowedValue<?>> waiting() {
     return waiting;

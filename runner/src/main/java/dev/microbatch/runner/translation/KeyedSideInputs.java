@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
@@ -20,19 +19,26 @@ import org.joda.time.Instant;
 final class KeyedSideInputs {
   private KeyedSideInputs() {}
 
+  /** Starts a task's bundle of a batch, running the batch's execution. */
+  @FunctionalInterface
+  interface BundleStart<InputT, OutputT, K, V, StepOutputT> {
+    KeyedStreamStep.Bundle<K, V, StepOutputT> start(
+        DoFnExecution<InputT, OutputT> execution, long batchTime, TaskContext task);
+  }
+
   /** The bundles of a step running {@code execution}; each batch's read that batch's side inputs. */
   static <InputT, OutputT, K, V, StepOutputT> KeyedStreamStep.Bundles<K, V, StepOutputT> bundles(
       DoFnExecution<InputT, OutputT> execution,
       StreamingTranslationContext context,
-      BiFunction<DoFnExecution<InputT, OutputT>, TaskContext, KeyedStreamStep.Bundle<K, V, StepOutputT>> start) {
+      BundleStart<InputT, OutputT, K, V, StepOutputT> start) {
     if (!execution.hasSideInputs()) {
-      return (batchTime, task) -> start.apply(execution, task);
+      return (batchTime, task) -> start.start(execution, batchTime, task);
     }
     Map<Long, DoFnExecution<InputT, OutputT>> byBatch = new ConcurrentHashMap<>();
     return new KeyedStreamStep.Bundles<>() {
       @Override
       public KeyedStreamStep.Bundle<K, V, StepOutputT> start(long batchTime, TaskContext task) {
-        return start.apply(byBatch.get(batchTime), task);
+        return start.start(byBatch.get(batchTime), batchTime, task);
       }
 
       @Override
@@ -52,7 +58,7 @@ final class KeyedSideInputs {
   @SuppressWarnings("unchecked")
   static <V> List<WindowedValue<V>> ready(
       KeyState<?> key, List<WindowedValue<V>> values, DoFnExecution<?, ?> execution) {
-    if (!execution.hasSideInputs()) {
+    if (!execution.hasSideInputs() && key.waiting().isEmpty()) {
       return values;
     }
     List<WindowedValue<?>> candidates = new ArrayList<>(key.waiting());
@@ -61,7 +67,8 @@ final class KeyedSideInputs {
     List<WindowedValue<V>> ready = new ArrayList<>();
     for (WindowedValue<?> value : candidates) {
       for (WindowedValue<?> inOneWindow : value.explodeWindows()) {
-        if (execution.sideInputsReady(inOneWindow.getWindows().iterator().next())) {
+        if (!execution.hasSideInputs()
+            || execution.sideInputsReady(inOneWindow.getWindows().iterator().next())) {
           ready.add((WindowedValue<V>) inOneWindow);
         } else {
           key.waiting().add(inOneWindow);

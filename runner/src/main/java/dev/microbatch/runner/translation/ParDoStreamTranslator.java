@@ -61,7 +61,7 @@ final class ParDoStreamTranslator<InputT, OutputT>
     return KeyedStreamStep.<Object, Object, Object>of(
         (PCollection) context.input(),
         context,
-        KeyedSideInputs.bundles(keyed, context, StatefulBundle::new),
+        KeyedSideInputs.bundles(keyed, context, (ofBatch, time, task) -> new StatefulBundle<>(ofBatch, task)),
         KeyState::earliestHoldOrTimerOutput);
   }
 }

@@ -36,6 +36,10 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   private final KeyedStepContext step = new KeyedStepContext();
   private final DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution;
   private final OutputBuffer output;
+  private final ProcessFn<InputT, OutputT, RestrictionT, ?, ?> processFn;
+  private final ScheduledExecutorService checkpoints;
+  private final Duration maxCallDuration;
+  private final RecordBudget budget;
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
   private KeyState<byte[]> current;
 
@@ -59,36 +63,31 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
         context);
   }
 
+  /**
+   * @param maxCallDuration how long one call may process a restriction before it checkpoints
+   * @param budget how many records the calls of this bundle may output (with other bundles')
+   */
   @SuppressWarnings("unchecked")
   SplittableBundle(
       DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution,
       TaskContext task,
-      Duration maxCallDuration) {
+      Duration maxCallDuration,
+      RecordBudget budget) {
     this.execution = execution;
-    ProcessFn<InputT, OutputT, RestrictionT, ?, ?> processFn =
-        (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
+    this.maxCallDuration = maxCallDuration;
+    this.budget = budget;
+    this.processFn = (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
     processFn.setStateInternalsFactory(key -> current.state());
     processFn.setTimerInternalsFactory(key -> current.timers());
     processFn.setSideInputReader(execution.sideInputReader());
     // The invoker schedules the checkpoint of a call that runs too long on this thread.
-    ScheduledExecutorService checkpoints =
+    this.checkpoints =
         Executors.newSingleThreadScheduledExecutor(
             r ->
                 new Thread(
                     r, "microbatch-sdf-checkpoint-" + CHECKPOINT_THREADS.incrementAndGet()));
     task.onCompletion(checkpoints::shutdownNow);
-    processFn.setProcessElementInvoker(
-        new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
-            processFn.getFn(),
-            execution.options(),
-            output,
-            execution.mainOutputTag(),
-            execution.sideInputReader(),
-            checkpoints,
-            MAX_OUTPUTS_PER_CALL,
-            maxCallDuration,
-            step::bundleFinalizer));
     this.runner = execution.runner(processFn, step, output);
     runner.startBundle();
   }
@@ -110,12 +109,23 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
     while ((timer = key.timers().removeNextProcessingTimer()) != null) {
       due.add(timer);
     }
+    // once the batch's record budget is spent, the rest waits for a later batch
     for (TimerData wakeUp : due) {
-      resume(key, wakeUp);
+      long granted = budget.take(MAX_OUTPUTS_PER_CALL);
+      if (granted == 0) {
+        key.timers().setTimer(wakeUp);
+      } else {
+        resume(key, wakeUp, granted);
+      }
     }
     for (WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value :
         KeyedSideInputs.ready(key, values, execution)) {
-      start(key, value);
+      long granted = budget.take(MAX_OUTPUTS_PER_CALL);
+      if (granted == 0) {
+        key.waiting().add(value);
+      } else {
+        start(key, value, granted);
+      }
     }
     return output.drain();
   }
@@ -127,7 +137,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   List<Object> runToCompletion(WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value)
       throws Exception {
     KeyState<byte[]> key = new KeyState<>(value.getValue().getKey(), BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
-    start(key, value);
+    start(key, value, MAX_OUTPUTS_PER_CALL);
     DoFnExecution.finalizeBundle(step.finalizer());
     Instant wakeUp;
     while ((wakeUp = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME))
@@ -136,27 +146,46 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
       Instant due = wakeUp.plus(Duration.millis(1));
       Instant now = Instant.now();
       KeyTimers.advanceProcessingTime(key.timers(), due.isAfter(now) ? due : now);
-      resume(key, key.timers().removeNextProcessingTimer());
+      resume(key, key.timers().removeNextProcessingTimer(), MAX_OUTPUTS_PER_CALL);
       DoFnExecution.finalizeBundle(step.finalizer());
     }
     return output.drain();
   }
 
   private void start(
-      KeyState<byte[]> key, WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value) {
-    current = key;
+      KeyState<byte[]> key, WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value, long granted) {
     WindowedValue<KV<InputT, RestrictionT>> element = value.withValue(value.getValue().getValue());
-    runner.processElement(
-        WindowedValues.valueInGlobalWindow(
-            KeyedWorkItems.elementsWorkItem(key.key(), List.of(element))));
+    call(key, KeyedWorkItems.elementsWorkItem(key.key(), List.of(element)), granted);
   }
 
-  private void resume(KeyState<byte[]> key, TimerData wakeUp) {
+  private void resume(KeyState<byte[]> key, TimerData wakeUp, long granted) {
+    call(
+        key,
+        KeyedWorkItems.<byte[], KV<InputT, RestrictionT>>timersWorkItem(key.key(), List.of(wakeUp)),
+        granted);
+  }
+
+  /**
+   * One ProcessFn call, bounded by time and by {@code granted} outputs (taken from the budget,
+   * which gets back what the call did not use).
+   */
+  private void call(
+      KeyState<byte[]> key, KeyedWorkItem<byte[], KV<InputT, RestrictionT>> work, long granted) {
     current = key;
-    runner.processElement(
-        WindowedValues.valueInGlobalWindow(
-            KeyedWorkItems.<byte[], KV<InputT, RestrictionT>>timersWorkItem(
-                key.key(), List.of(wakeUp))));
+    processFn.setProcessElementInvoker(
+        new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
+            processFn.getFn(),
+            execution.options(),
+            output,
+            execution.mainOutputTag(),
+            execution.sideInputReader(),
+            checkpoints,
+            (int) granted,
+            maxCallDuration,
+            step::bundleFinalizer));
+    int before = output.queue().size();
+    runner.processElement(WindowedValues.valueInGlobalWindow(work));
+    budget.giveBack(granted - (output.queue().size() - before));
   }
 
   @Override

@@ -10,7 +10,7 @@ import org.joda.time.Duration;
  * processed for at most half a batch interval per batch; its residual stays in the element's
  * state and resumes in a later batch, holding the output watermark at what the DoFn's watermark
  * estimator reports. An element whose side inputs are not ready waits (see {@link
- * KeyedSideInputs}).
+ * KeyedSideInputs}); so does a restriction once the batch's --maxRecordsPerBatch outputs are out.
  */
 final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
     implements StreamTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
@@ -21,6 +21,7 @@ final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
       StreamingTranslationContext context) {
     DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution =
         SplittableBundle.execution(transform, context);
+    RecordBudget.PerBatch budgets = new RecordBudget.PerBatch(context.options().getMaxRecordsPerBatch());
     Duration maxCallDuration =
         Duration.millis(Math.max(1, context.options().getBatchIntervalMillis() / 2));
     KeyedStreamStep<byte[], KV<InputT, RestrictionT>, Object> step =
@@ -30,7 +31,8 @@ final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
             KeyedSideInputs.bundles(
                 execution,
                 context,
-                (ofBatch, task) -> new SplittableBundle<>(ofBatch, task, maxCallDuration)),
+                (ofBatch, time, task) ->
+                    new SplittableBundle<>(ofBatch, task, maxCallDuration, budgets.of(time))),
             KeyState::earliestHold);
     ParDoStreamTranslator.setOutputs(
         context, step.output(), execution.isMultiOutput(), step.watermark());

@@ -33,7 +33,7 @@ final class SplittableProcessTranslator<InputT, OutputT, RestrictionT>
                 return Collections.emptyIterator();
               }
               SplittableBundle<InputT, OutputT, RestrictionT> bundle =
-                  new SplittableBundle<>(execution, task, MAX_CALL_DURATION);
+                  new SplittableBundle<>(execution, task, MAX_CALL_DURATION, RecordBudget.unlimited());
               ArrayDeque<Object> outputs = new ArrayDeque<>();
               return new BundleIterator<>(
                   elements,
