@@ -1,15 +1,15 @@
 package dev.microbatch.io.socket;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * reader gets to it. Readers take lines with {@link #poll()}.
  *
  * <p>Memory stays bounded: once {@code bufferChars} characters wait unread, the thread stops
- * reading, and the rest waits in the socket's buffers and then the sender's. When the server
+ * reading, and the rest waits in the socket's buffers and then the sender's; a line longer than
+ * {@code maxLineBytes} comes in pieces of that size (see {@link LineReader}), counted. When the server
  * closes the connection the receiver reconnects; when it cannot connect for {@code retryWindow}
  * it fails, naming the host and port, and {@link #poll()} throws once the lines received before
  * are taken. A socket cannot replay: lines not yet taken when the receiver closes are lost.
@@ -30,6 +31,8 @@ public final class SocketLineReceiver implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SocketLineReceiver.class);
   /** Threads are named with this prefix, so tests can see that none outlives its reader. */
   public static final String THREAD_PREFIX = "microbatch-socket-";
+  /** The longest line unless told otherwise: 1 MiB. */
+  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
   private static final long RECONNECT_PAUSE_MILLIS = 100;
 
@@ -40,6 +43,9 @@ public final class SocketLineReceiver implements Closeable {
   private final int port;
   private final Duration retryWindow;
   private final long bufferChars;
+  private final int maxLineBytes;
+  private final AtomicLong invalidUtf8Lines = new AtomicLong();
+  private final AtomicLong splitLines = new AtomicLong();
   private final Thread thread;
   private final Deque<Line> lines = new ArrayDeque<>();
   private long bufferedChars;
@@ -48,11 +54,21 @@ public final class SocketLineReceiver implements Closeable {
   private volatile boolean closed;
   private volatile Socket socket;
 
-  public SocketLineReceiver(String host, int port, Duration retryWindow, long bufferChars) {
+  /**
+   * @param retryWindow how long to try to connect before failing
+   * @param bufferChars how many characters of unread lines to hold at most
+   * @param maxLineBytes the longest line; a longer one comes in pieces of this many bytes
+   */
+  public SocketLineReceiver(
+      String host, int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
+    if (maxLineBytes < 4) {
+      throw new IllegalArgumentException("The longest line must be at least 4 bytes, not " + maxLineBytes);
+    }
     this.host = host;
     this.port = port;
     this.retryWindow = retryWindow;
     this.bufferChars = bufferChars;
+    this.maxLineBytes = maxLineBytes;
     this.thread = new Thread(this::receive, THREAD_PREFIX + host + ":" + port);
     this.thread.setDaemon(true);
   }
@@ -98,10 +114,11 @@ public final class SocketLineReceiver implements Closeable {
     try {
       while (!closed) {
         Socket connected = connect();
-        try (BufferedReader in =
-            new BufferedReader(new InputStreamReader(connected.getInputStream(), StandardCharsets.UTF_8))) {
+        try (InputStream stream = new BufferedInputStream(connected.getInputStream())) {
+          LineReader in = new LineReader(stream, maxLineBytes);
           String line;
           while ((line = in.readLine()) != null) {
+            count(in);
             add(line);
           }
           if (!closed) {
@@ -118,6 +135,30 @@ public final class SocketLineReceiver implements Closeable {
     } catch (InterruptedException e) {
       // closed
     }
+  }
+
+  /** Counts (and reports the first of) the lines that were pieces or had invalid UTF-8. */
+  private void count(LineReader in) {
+    if (in.wasPiece() && splitLines.getAndIncrement() == 0) {
+      LOG.warn(
+          "A line from {}:{} is longer than {} bytes: it comes in pieces of at most that many"
+              + " (this and further ones are counted)", host, port, maxLineBytes);
+    }
+    if (in.hadInvalidUtf8() && invalidUtf8Lines.getAndIncrement() == 0) {
+      LOG.warn(
+          "A line from {}:{} is not valid UTF-8: its invalid bytes are replaced by U+FFFD"
+              + " (this and further ones are counted)", host, port);
+    }
+  }
+
+  /** How many lines had invalid UTF-8 (replaced by U+FFFD) so far. */
+  public long invalidUtf8Lines() {
+    return invalidUtf8Lines.get();
+  }
+
+  /** How many pieces of lines longer than the limit came so far. */
+  public long splitLines() {
+    return splitLines.get();
   }
 
   /** Connects, retrying for the retry window; throws naming host and port when it runs out. */

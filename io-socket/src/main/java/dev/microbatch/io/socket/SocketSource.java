@@ -17,11 +17,13 @@ final class SocketSource extends UnboundedSource<String, SocketIO.NoReplay> {
   private final String host;
   private final int port;
   private final long retryWindowMillis;
+  private final int maxLineBytes;
 
-  SocketSource(String host, int port, long retryWindowMillis) {
+  SocketSource(String host, int port, long retryWindowMillis, int maxLineBytes) {
     this.host = host;
     this.port = port;
     this.retryWindowMillis = retryWindowMillis;
+    this.maxLineBytes = maxLineBytes;
   }
 
   @Override
@@ -35,7 +37,8 @@ final class SocketSource extends UnboundedSource<String, SocketIO.NoReplay> {
   }
 
   SocketLineReceiver newReceiver() {
-    return new SocketLineReceiver(host, port, java.time.Duration.ofMillis(retryWindowMillis), BUFFER_CHARS);
+    return new SocketLineReceiver(
+        host, port, java.time.Duration.ofMillis(retryWindowMillis), BUFFER_CHARS, maxLineBytes);
   }
 
   @Override

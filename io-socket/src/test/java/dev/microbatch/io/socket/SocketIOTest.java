@@ -7,15 +7,19 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.Closeable;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricName;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.Pipeline;
@@ -89,7 +93,8 @@ class SocketIOTest {
   @Test
   void theReaderGivesEachLineWithItsArrivalTimeAndHoldsTheWatermarkAtTheOldestUnread() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketSource source = new SocketSource("localhost", server.getLocalPort(), Duration.standardSeconds(10).getMillis());
+      SocketSource source = new SocketSource(
+              "localhost", server.getLocalPort(), Duration.standardSeconds(10).getMillis(), 1 << 20);
       assertThat(source.split(4, options), equalTo(List.of(source)));
       try (SocketReader reader = source.createReader(options, null)) {
         assertThat(reader.start(), equalTo(false));
@@ -113,5 +118,38 @@ class SocketIOTest {
         }
       }
     }
+  }
+
+  @Test
+  void invalidUtf8AndSplitLinesAreCountedInTheReadersMetrics() throws Exception {
+    MetricsContainerImpl metrics = new MetricsContainerImpl("read");
+    try (ServerSocket server = new ServerSocket(0);
+        Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+      SocketSource source = new SocketSource("localhost", server.getLocalPort(), 10_000, 4);
+      try (SocketReader reader = source.createReader(options, null)) {
+        reader.start();
+        try (Socket client = server.accept()) {
+          client.getOutputStream().write(new byte[] {'a', (byte) 0xFF, '\n', 'l', 'o', 'n', 'g', 'e', 'r', '\n'});
+          client.getOutputStream().flush();
+          List<String> lines = new ArrayList<>();
+          long deadline = System.currentTimeMillis() + 10_000;
+          while (lines.size() < 3 && System.currentTimeMillis() < deadline) {
+            if (reader.advance()) {
+              lines.add(reader.getCurrent());
+            }
+          }
+          assertThat(lines, equalTo(List.of("a\uFFFD", "long", "er")));
+        }
+      }
+    }
+    assertThat(metrics.getCounter(MetricName.named(SocketIO.class, "invalidUtf8Lines")).getCumulative(), equalTo(1L));
+    assertThat(metrics.getCounter(MetricName.named(SocketIO.class, "splitLines")).getCumulative(), equalTo(1L));
+  }
+
+  @Test
+  void aLineLimitUnderFourBytesIsRefused() {
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withMaxLineBytes(3)).getMessage(),
+        containsString("the longest line must be at least 4 bytes, not 3"));
   }
 }

@@ -28,7 +28,11 @@ class SocketLineReceiverTest {
   private final List<SocketLineReceiver> receivers = new ArrayList<>();
 
   private SocketLineReceiver receiver(int port, Duration retryWindow, long bufferChars) {
-    SocketLineReceiver receiver = new SocketLineReceiver("localhost", port, retryWindow, bufferChars);
+    return receiver(port, retryWindow, bufferChars, SocketLineReceiver.DEFAULT_MAX_LINE_BYTES);
+  }
+
+  private SocketLineReceiver receiver(int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
+    SocketLineReceiver receiver = new SocketLineReceiver("localhost", port, retryWindow, bufferChars, maxLineBytes);
     receivers.add(receiver);
     receiver.start();
     return receiver;
@@ -183,6 +187,23 @@ class SocketLineReceiverTest {
         List<SocketLineReceiver.Line> received = take(receiver, lineCount);
         sender.get(10, TimeUnit.SECONDS);
         assertThat(received.stream().filter(l -> l.text().equals(line)).count(), equalTo((long) lineCount));
+      }
+    }
+  }
+
+  @Test
+  void aLineOverTheLimitComesInPiecesAndInvalidUtf8IsReplacedBothCounted() throws Exception {
+    try (ServerSocket server = new ServerSocket(0)) {
+      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20, 8);
+      try (Socket client = server.accept()) {
+        OutputStream to = client.getOutputStream();
+        to.write("abcdefghijkl\n".getBytes(UTF_8));
+        to.write(new byte[] {'o', 'k', (byte) 0xC3, '\n'}); // a lead byte without its continuation
+        to.write("short\n".getBytes(UTF_8));
+        to.flush();
+        assertThat(texts(take(receiver, 4)), equalTo(List.of("abcdefgh", "ijkl", "ok\uFFFD", "short")));
+        assertThat(receiver.splitLines(), equalTo(1L));
+        assertThat(receiver.invalidUtf8Lines(), equalTo(1L));
       }
     }
   }

@@ -20,7 +20,8 @@ final class SocketInputDStream extends InputDStream<String> {
 
   SocketInputDStream(StreamingContext context, String host, int port, Duration retryWindow) {
     super(context, "socket " + host + ":" + port);
-    this.receiver = new SocketLineReceiver(host, port, retryWindow, BUFFER_CHARS);
+    this.receiver = new SocketLineReceiver(
+            host, port, retryWindow, BUFFER_CHARS, SocketLineReceiver.DEFAULT_MAX_LINE_BYTES);
   }
 
   @Override
