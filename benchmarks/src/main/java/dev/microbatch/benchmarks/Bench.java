@@ -1,0 +1,197 @@
+package dev.microbatch.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs a workload on each runner as a whole process, round after round, interleaved runner by
+ * runner so that machine noise hits all alike; checks every run's output against the
+ * hand-written program's; writes a markdown table of medians and ratios.
+ *
+ * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
+ * -Dbench.args="..."}. Options: {@code --sizeMb=200 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
+ * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}.
+ */
+public final class Bench {
+  private static final long SEED = 42;
+  private static final Pattern STATS =
+      Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+)");
+
+  private Bench() {}
+
+  /** One process's measurements; wall 0 if it did not finish in time. */
+  record Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline) {
+    boolean finished() {
+      return wallMillis > 0;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = parse(args);
+    int sizeMb = Integer.parseInt(options.getOrDefault("sizeMb", "200"));
+    int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
+    int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
+    long timeoutSeconds = Long.parseLong(options.getOrDefault("timeoutSeconds", "300"));
+    List<String> runners =
+        Arrays.asList(options.getOrDefault("runners", "hand-written,MicroBatchRunner,DirectRunner").split(","));
+    Path results = Path.of(options.getOrDefault("results", "results-B1.md"));
+    if (!runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
+      throw new IllegalArgumentException("--runners must start with hand-written: every output is checked against it");
+    }
+
+    Path work = Path.of("target", "bench");
+    Path input = work.resolve("zipf-" + sizeMb + "mb-seed" + SEED + ".txt");
+    if (!Files.exists(input)) {
+      Files.createDirectories(work);
+      System.out.println("Generating " + input + " ...");
+      ZipfText.write(input, sizeMb * 1024L * 1024L, SEED);
+    }
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    List<String> baseline = null;
+    for (int round = 1; round <= rounds; round++) {
+      for (String runner : runners) {
+        Path out = work.resolve("out-" + runner + "-" + round);
+        deleteTree(out);
+        Run run = runOnce(runner, input, out, parallelism, timeoutSeconds);
+        List<String> lines = run.finished() ? sortedOutput(out) : List.of();
+        if (runner.equals(RunWorkload.HAND_WRITTEN) && baseline == null) {
+          baseline = lines;
+        }
+        run = new Run(run.wallMillis(), run.cpuMillis(), run.peakRssKb(), run.finished() && lines.equals(baseline));
+        runs.computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
+        System.out.printf(
+            "round %d %-16s %s%n",
+            round,
+            runner,
+            run.finished() ? run.wallMillis() + " ms wall, " + run.cpuMillis() + " ms CPU, output "
+                + (run.outputAsBaseline() ? "as baseline" : "DIFFERS") : "did not finish in " + timeoutSeconds + " s");
+        deleteTree(out);
+      }
+    }
+    String table = table(runs, sizeMb, parallelism, String.join(" ", args), Files.size(input));
+    Files.writeString(results, table);
+    System.out.println(table);
+  }
+
+  private static Run runOnce(String runner, Path input, Path out, int parallelism, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            RunWorkload.class.getName(),
+            runner,
+            input.toString(),
+            out.toString(),
+            String.valueOf(parallelism));
+    Path log = Files.createTempFile("bench-" + runner, ".log");
+    long start = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor();
+      return new Run(0, 0, 0, false);
+    }
+    long wallMillis = (System.nanoTime() - start) / 1_000_000;
+    String printed = Files.readString(log);
+    Files.delete(log);
+    Matcher stats = STATS.matcher(printed);
+    if (process.exitValue() != 0 || !stats.find()) {
+      throw new IllegalStateException(runner + " failed (exit " + process.exitValue() + "):\n" + printed);
+    }
+    return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)), false);
+  }
+
+  private static List<String> sortedOutput(Path dir) throws IOException {
+    List<String> lines = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("counts")).toList()) {
+        lines.addAll(Files.readAllLines(file));
+      }
+    }
+    lines.sort(null);
+    return lines;
+  }
+
+  static String table(Map<String, List<Run>> runs, int sizeMb, int parallelism, String args, long inputBytes)
+      throws IOException {
+    long baselineWall = median(runs.get(RunWorkload.HAND_WRITTEN), Run::wallMillis);
+    StringBuilder t = new StringBuilder();
+    t.append("B1 word count, ").append(sizeMb).append(" MB Zipf text (").append(inputBytes).append(" bytes), parallelism ")
+        .append(parallelism).append("; ").append(LocalDate.now()).append(", ").append(machine()).append("\n");
+    t.append("Command: `./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"").append(args).append("\"`\n\n");
+    t.append("| runner | wall median | wall min-max | CPU median | peak RSS median | wall / hand-written | output as hand-written |\n");
+    t.append("|---|---|---|---|---|---|---|\n");
+    for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
+      List<Run> done = entry.getValue().stream().filter(Run::finished).toList();
+      if (done.isEmpty()) {
+        t.append("| ").append(entry.getKey()).append(" | did not finish | | | | | |\n");
+        continue;
+      }
+      long wall = median(done, Run::wallMillis);
+      t.append(String.format(
+          "| %s | %.1f s | %.1f-%.1f s | %.1f s | %d MiB | %.1fx | %s |%n",
+          entry.getKey(),
+          wall / 1000.0,
+          done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
+          done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
+          median(done, Run::cpuMillis) / 1000.0,
+          median(done, Run::peakRssKb) / 1024,
+          (double) wall / baselineWall,
+          done.size() == entry.getValue().size() && done.stream().allMatch(Run::outputAsBaseline)
+              ? "yes, all " + done.size() : "NO"));
+    }
+    return t.toString();
+  }
+
+  private static long median(List<Run> runs, java.util.function.ToLongFunction<Run> of) {
+    long[] values = runs.stream().mapToLong(of).sorted().toArray();
+    return values[values.length / 2];
+  }
+
+  private static String machine() throws IOException {
+    String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    return Runtime.getRuntime().availableProcessors() + " cores, " + memory + ", Java " + System.getProperty("java.version");
+  }
+
+  private static final List<String> OPTIONS =
+      List.of("sizeMb", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (String arg : args) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("Options look like --name=value, not " + arg);
+      }
+      String name = arg.substring(2, arg.indexOf('='));
+      if (!OPTIONS.contains(name)) {
+        throw new IllegalArgumentException("Unknown option --" + name + "; the options are " + OPTIONS);
+      }
+      options.put(name, arg.substring(arg.indexOf('=') + 1));
+    }
+    return options;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+}
