@@ -86,16 +86,18 @@ public final class Bench {
 
   private static Run runOnce(String runner, Path input, Path out, int parallelism, long timeoutSeconds)
       throws IOException, InterruptedException {
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(JAVA_17_OPENS);
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
-            System.getProperty("java.class.path"),
+            classPathOf(runner),
             RunWorkload.class.getName(),
             runner,
             input.toString(),
             out.toString(),
-            String.valueOf(parallelism));
+            String.valueOf(parallelism)));
     Path log = Files.createTempFile("bench-" + runner, ".log");
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -112,6 +114,41 @@ public final class Bench {
       throw new IllegalStateException(runner + " failed (exit " + process.exitValue() + "):\n" + printed);
     }
     return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)), false);
+  }
+
+  /**
+   * What Spark (and Flink) need opened on Java 17, as Spark's own launcher passes it; every
+   * measured process gets the same flags.
+   */
+  private static final List<String> JAVA_17_OPENS =
+      Stream.of(
+              "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
+              "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
+              "sun.nio.cs", "sun.security.action", "sun.util.calendar")
+          .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+          .toList();
+
+  /**
+   * The Flink and Spark runners each get the class path their module (profile 'peers') wrote;
+   * the others this process's own.
+   */
+  private static String classPathOf(String runner) throws IOException {
+    String module =
+        switch (runner) {
+          case "FlinkRunner" -> "flink-runner";
+          case "SparkRunner" -> "spark-runner";
+          default -> null;
+        };
+    if (module == null) {
+      return System.getProperty("java.class.path");
+    }
+    Path file = Path.of(module, "target", "classpath.txt");
+    if (!Files.exists(file)) {
+      throw new IllegalStateException(
+          runner + " needs " + file.toAbsolutePath() + ": build it first with"
+              + " ./mvnw -q install -DskipTests -Ppeers");
+    }
+    return Files.readString(file).trim();
   }
 
   private static List<String> sortedOutput(Path dir) throws IOException {

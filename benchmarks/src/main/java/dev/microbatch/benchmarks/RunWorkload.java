@@ -35,7 +35,12 @@ public final class RunWorkload {
           "--runner=" + runner,
           "--inputFile=" + input,
           "--output=" + outputDir.resolve("counts")));
-      options.add(runner.equals("DirectRunner") ? "--targetParallelism=" + parallelism : "--parallelism=" + parallelism);
+      options.add(
+          switch (runner) {
+            case "DirectRunner" -> "--targetParallelism=" + parallelism;
+            case "SparkRunner" -> "--sparkMaster=local[" + parallelism + "]";
+            default -> "--parallelism=" + parallelism; // MicroBatchRunner, FlinkRunner
+          });
       WordCount.Options wordCount =
           PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(WordCount.Options.class);
       WordCount.build(wordCount).run().waitUntilFinish();

@@ -1,7 +1,6 @@
 package dev.microbatch.runner;
 
 import org.apache.beam.sdk.options.Default;
-import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
@@ -9,13 +8,17 @@ import org.apache.beam.sdk.options.StreamingOptions;
 /** Options of {@link MicroBatchRunner}. */
 public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOptions {
 
-  @Description(
-      "Number of engine task threads, and of partitions per shuffle (default: the number of"
-          + " available processors). Must be at least 1.")
-  @Default.InstanceFactory(AvailableProcessors.class)
-  int getParallelism();
+  // --parallelism, --batchIntervalMillis and --maxRecordsPerBatch are declared exactly as Beam's
+  // Flink and Spark runners declare them (type and default), so that their options and ours can
+  // be on one class path, and a pipeline's arguments move between the runners unchanged.
 
-  void setParallelism(int parallelism);
+  @Description(
+      "Number of engine task threads, and of partitions per shuffle. -1 (the default): the"
+          + " number of available processors. Otherwise at least 1.")
+  @Default.Integer(-1)
+  Integer getParallelism();
+
+  void setParallelism(Integer parallelism);
 
   @Description(
       "If true (the default), Pipeline#run() blocks until the pipeline finishes; otherwise it"
@@ -27,26 +30,18 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
 
   @Description(
       "Streaming mode: the batch interval in milliseconds. Each interval's input becomes one"
-          + " micro-batch. Must be at least 1.")
-  @Default.Long(1000)
-  long getBatchIntervalMillis();
+          + " micro-batch. At least 1; 500 by default.")
+  @Default.Long(500)
+  Long getBatchIntervalMillis();
 
-  void setBatchIntervalMillis(long batchIntervalMillis);
+  void setBatchIntervalMillis(Long batchIntervalMillis);
 
   @Description(
       "Streaming mode: the most records one batch reads from each unbounded source (an unbounded"
-          + " Read, or a splittable DoFn); the rest waits in the source for later batches. 0 (the"
+          + " Read, or a splittable DoFn); the rest waits in the source for later batches. -1 (the"
           + " default) means no cap.")
-  @Default.Long(0)
-  long getMaxRecordsPerBatch();
+  @Default.Long(-1)
+  Long getMaxRecordsPerBatch();
 
-  void setMaxRecordsPerBatch(long maxRecordsPerBatch);
-
-  /** The number of processors this JVM may use. */
-  class AvailableProcessors implements DefaultValueFactory<Integer> {
-    @Override
-    public Integer create(PipelineOptions options) {
-      return Runtime.getRuntime().availableProcessors();
-    }
-  }
+  void setMaxRecordsPerBatch(Long maxRecordsPerBatch);
 }

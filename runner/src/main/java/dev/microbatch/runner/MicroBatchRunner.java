@@ -36,17 +36,22 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   static MicroBatchPipelineOptions validate(PipelineOptions options) {
     MicroBatchPipelineOptions mb =
         PipelineOptionsValidator.validate(MicroBatchPipelineOptions.class, options);
+    if (mb.getParallelism() == -1) {
+      mb.setParallelism(Runtime.getRuntime().availableProcessors());
+    }
     if (mb.getParallelism() < 1) {
       throw new IllegalArgumentException(
-          "--parallelism must be at least 1, but was " + mb.getParallelism());
+          "--parallelism must be at least 1 (or -1 for the available processors), but was "
+              + mb.getParallelism());
     }
     if (mb.getBatchIntervalMillis() < 1) {
       throw new IllegalArgumentException(
           "--batchIntervalMillis must be at least 1, but was " + mb.getBatchIntervalMillis());
     }
-    if (mb.getMaxRecordsPerBatch() < 0) {
+    if (mb.getMaxRecordsPerBatch() != -1 && mb.getMaxRecordsPerBatch() < 1) {
       throw new IllegalArgumentException(
-          "--maxRecordsPerBatch must be 0 (no cap) or more, but was " + mb.getMaxRecordsPerBatch());
+          "--maxRecordsPerBatch must be -1 (no cap) or at least 1, but was "
+              + mb.getMaxRecordsPerBatch());
     }
     return mb;
   }

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
@@ -29,10 +30,53 @@ class MicroBatchRunnerOptionsTest {
 
   @Test
   void parallelismDefaultsToTheAvailableProcessors() {
-    MicroBatchPipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner")
-            .as(MicroBatchPipelineOptions.class);
-    assertThat(options.getParallelism(), equalTo(Runtime.getRuntime().availableProcessors()));
+    PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner").create();
+    assertThat(
+        MicroBatchRunner.fromOptions(options).getOptions().getParallelism(),
+        equalTo(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Beam 2.70.0's declarations of the same options in FlinkPipelineOptions. */
+  public interface AsFlinkDeclaresThem extends PipelineOptions {
+    @Default.Integer(-1)
+    Integer getParallelism();
+
+    void setParallelism(Integer value);
+  }
+
+  /** Beam 2.70.0's declarations of the same options in SparkPipelineOptions. */
+  public interface AsSparkDeclaresThem extends PipelineOptions {
+    @Default.Long(500)
+    Long getBatchIntervalMillis();
+
+    void setBatchIntervalMillis(Long value);
+
+    @Default.Long(-1)
+    Long getMaxRecordsPerBatch();
+
+    void setMaxRecordsPerBatch(Long value);
+  }
+
+  @Test
+  void ourOptionsAndTheFlinkAndSparkRunnersOptionsGoTogether() {
+    // Beam refuses one property declared with two types or two defaults: then a class path with
+    // this runner and Flink's or Spark's could not even parse its arguments
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--parallelism=3", "--batchIntervalMillis=250", "--maxRecordsPerBatch=9")
+            .create();
+    assertThat(options.as(AsFlinkDeclaresThem.class).getParallelism(), equalTo(3));
+    assertThat(options.as(AsSparkDeclaresThem.class).getBatchIntervalMillis(), equalTo(250L));
+    assertThat(options.as(MicroBatchPipelineOptions.class).getMaxRecordsPerBatch(), equalTo(9L));
+    assertThat(options.as(AsSparkDeclaresThem.class).getMaxRecordsPerBatch(), equalTo(9L));
+  }
+
+  @Test
+  void aZeroRecordCapFailsNamingTheOption() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--maxRecordsPerBatch=0").create();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
+    assertThat(e.getMessage(), equalTo("--maxRecordsPerBatch must be -1 (no cap) or at least 1, but was 0"));
   }
 
   @Test
