@@ -20,7 +20,9 @@ import java.util.stream.Stream;
  * hand-written program's; writes a markdown table of medians and ratios.
  *
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
- * -Dbench.args="..."}. Options: {@code --sizeMb=200 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
+ * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every
+ * runner) and {@code B4} (its scaling over {@code --sizesMb=50,100,200,400}, and parallelism 1
+ * against 2 at 200 MB). Options: {@code --sizeMb=200 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
  * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}.
  */
 public final class Bench {
@@ -39,17 +41,47 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = parse(args);
-    int sizeMb = Integer.parseInt(options.getOrDefault("sizeMb", "200"));
+    String workload = options.getOrDefault("workload", "B1");
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
     int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeoutSeconds", "300"));
-    List<String> runners =
-        Arrays.asList(options.getOrDefault("runners", "hand-written,MicroBatchRunner,DirectRunner").split(","));
-    Path results = Path.of(options.getOrDefault("results", "results-B1.md"));
+    String defaultRunners = workload.equals("B4") ? "hand-written,MicroBatchRunner" : "hand-written,MicroBatchRunner,DirectRunner";
+    List<String> runners = Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
+    Path results = Path.of(options.getOrDefault("results", "results-" + workload + ".md"));
     if (!runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
       throw new IllegalArgumentException("--runners must start with hand-written: every output is checked against it");
     }
+    String command = "`./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"" + String.join(" ", args) + "\"`";
+    String table;
+    switch (workload) {
+      case "B1" -> {
+        int sizeMb = Integer.parseInt(options.getOrDefault("sizeMb", "200"));
+        Path input = input(sizeMb);
+        Map<String, List<Run>> runs = measure(runners, input, parallelism, rounds, timeoutSeconds);
+        table = header("B1 word count", sizeMb, Files.size(input), parallelism, command) + table(runs);
+      }
+      case "B4" -> {
+        StringBuilder t = new StringBuilder(header("B4 scaling of the B1 word count", 0, 0, parallelism, command));
+        t.append("| runner | size | parallelism | wall median | wall min-max | MB/s | output as hand-written |\n");
+        t.append("|---|---|---|---|---|---|---|\n");
+        for (String size : options.getOrDefault("sizesMb", "50,100,200,400").split(",")) {
+          int sizeMb = Integer.parseInt(size);
+          Path input = input(sizeMb);
+          scalingRows(t, measure(runners, input, parallelism, rounds, timeoutSeconds), sizeMb, parallelism);
+          if (parallelism > 1 && sizeMb == 200) {
+            scalingRows(t, measure(runners, input, 1, rounds, timeoutSeconds), sizeMb, 1);
+          }
+        }
+        table = t.toString();
+      }
+      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1 and B4");
+    }
+    Files.writeString(results, table);
+    System.out.println(table);
+  }
 
+  /** The generated input of {@code sizeMb} MiB, made on first use and kept for later runs. */
+  private static Path input(int sizeMb) throws IOException {
     Path work = Path.of("target", "bench");
     Path input = work.resolve("zipf-" + sizeMb + "mb-seed" + SEED + ".txt");
     if (!Files.exists(input)) {
@@ -57,11 +89,17 @@ public final class Bench {
       System.out.println("Generating " + input + " ...");
       ZipfText.write(input, sizeMb * 1024L * 1024L, SEED);
     }
+    return input;
+  }
+
+  /** Every runner on {@code input}, round after round; outputs checked against the first runner's. */
+  private static Map<String, List<Run>> measure(
+      List<String> runners, Path input, int parallelism, int rounds, long timeoutSeconds) throws Exception {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     List<String> baseline = null;
     for (int round = 1; round <= rounds; round++) {
       for (String runner : runners) {
-        Path out = work.resolve("out-" + runner + "-" + round);
+        Path out = Path.of("target", "bench", "out-" + runner + "-" + round);
         deleteTree(out);
         Run run = runOnce(runner, input, out, parallelism, timeoutSeconds);
         List<String> lines = run.finished() ? sortedOutput(out) : List.of();
@@ -71,7 +109,9 @@ public final class Bench {
         run = new Run(run.wallMillis(), run.cpuMillis(), run.peakRssKb(), run.finished() && lines.equals(baseline));
         runs.computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
         System.out.printf(
-            "round %d %-16s %s%n",
+            "%s p%d round %d %-16s %s%n",
+            input.getFileName(),
+            parallelism,
             round,
             runner,
             run.finished() ? run.wallMillis() + " ms wall, " + run.cpuMillis() + " ms CPU, output "
@@ -79,9 +119,33 @@ public final class Bench {
         deleteTree(out);
       }
     }
-    String table = table(runs, sizeMb, parallelism, String.join(" ", args), Files.size(input));
-    Files.writeString(results, table);
-    System.out.println(table);
+    return runs;
+  }
+
+  private static void scalingRows(StringBuilder t, Map<String, List<Run>> runs, int sizeMb, int parallelism) {
+    for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
+      List<Run> done = entry.getValue().stream().filter(Run::finished).toList();
+      if (done.isEmpty()) {
+        t.append("| ").append(entry.getKey()).append(" | ").append(sizeMb).append(" MB | ").append(parallelism)
+            .append(" | did not finish | | | |\n");
+        continue;
+      }
+      long wall = median(done, Run::wallMillis);
+      t.append(String.format(
+          "| %s | %d MB | %d | %.1f s | %.1f-%.1f s | %.0f | %s |%n",
+          entry.getKey(),
+          sizeMb,
+          parallelism,
+          wall / 1000.0,
+          done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
+          done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
+          sizeMb * 1000.0 / wall,
+          allAsBaseline(entry.getValue(), done)));
+    }
+  }
+
+  private static String allAsBaseline(List<Run> all, List<Run> done) {
+    return done.size() == all.size() && done.stream().allMatch(Run::outputAsBaseline) ? "yes, all " + done.size() : "NO";
   }
 
   private static Run runOnce(String runner, Path input, Path out, int parallelism, long timeoutSeconds)
@@ -162,13 +226,15 @@ public final class Bench {
     return lines;
   }
 
-  static String table(Map<String, List<Run>> runs, int sizeMb, int parallelism, String args, long inputBytes)
+  private static String header(String what, int sizeMb, long inputBytes, int parallelism, String command)
       throws IOException {
+    return what + (sizeMb > 0 ? ", " + sizeMb + " MB Zipf text (" + inputBytes + " bytes)" : "") + ", parallelism "
+        + parallelism + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command + "\n\n";
+  }
+
+  static String table(Map<String, List<Run>> runs) {
     long baselineWall = median(runs.get(RunWorkload.HAND_WRITTEN), Run::wallMillis);
     StringBuilder t = new StringBuilder();
-    t.append("B1 word count, ").append(sizeMb).append(" MB Zipf text (").append(inputBytes).append(" bytes), parallelism ")
-        .append(parallelism).append("; ").append(LocalDate.now()).append(", ").append(machine()).append("\n");
-    t.append("Command: `./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"").append(args).append("\"`\n\n");
     t.append("| runner | wall median | wall min-max | CPU median | peak RSS median | wall / hand-written | output as hand-written |\n");
     t.append("|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
@@ -187,8 +253,7 @@ public final class Bench {
           median(done, Run::cpuMillis) / 1000.0,
           median(done, Run::peakRssKb) / 1024,
           (double) wall / baselineWall,
-          done.size() == entry.getValue().size() && done.stream().allMatch(Run::outputAsBaseline)
-              ? "yes, all " + done.size() : "NO"));
+          allAsBaseline(entry.getValue(), done)));
     }
     return t.toString();
   }
@@ -204,7 +269,7 @@ public final class Bench {
   }
 
   private static final List<String> OPTIONS =
-      List.of("sizeMb", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
+      List.of("workload", "sizeMb", "sizesMb", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();
