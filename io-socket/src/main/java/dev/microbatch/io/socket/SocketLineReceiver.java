@@ -33,6 +33,8 @@ public final class SocketLineReceiver implements Closeable {
   public static final String THREAD_PREFIX = "microbatch-socket-";
   /** The longest line unless told otherwise: 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+  /** How many characters of unread lines wait at most unless told otherwise: about 2 MB. */
+  public static final long DEFAULT_BUFFER_CHARS = 1 << 20;
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
   private static final long RECONNECT_PAUSE_MILLIS = 100;
 

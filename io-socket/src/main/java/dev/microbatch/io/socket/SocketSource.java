@@ -11,8 +11,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /** The lines of one TCP connection. It does not split: a server sends each line once. */
 final class SocketSource extends UnboundedSource<String, SocketIO.NoReplay> {
   private static final long serialVersionUID = 1L;
-  /** About 2 MB of lines wait in the reader at most. */
-  static final long BUFFER_CHARS = 1 << 20;
 
   private final String host;
   private final int port;
@@ -38,7 +36,11 @@ final class SocketSource extends UnboundedSource<String, SocketIO.NoReplay> {
 
   SocketLineReceiver newReceiver() {
     return new SocketLineReceiver(
-        host, port, java.time.Duration.ofMillis(retryWindowMillis), BUFFER_CHARS, maxLineBytes);
+        host,
+        port,
+        java.time.Duration.ofMillis(retryWindowMillis),
+        SocketLineReceiver.DEFAULT_BUFFER_CHARS,
+        maxLineBytes);
   }
 
   @Override

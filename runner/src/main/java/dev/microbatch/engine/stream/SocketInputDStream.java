@@ -13,15 +13,16 @@ import java.util.List;
  * the lines received so far (at most its record cap; the rest wait for the next batch).
  */
 final class SocketInputDStream extends InputDStream<String> {
-  /** About 2 MB of lines wait in memory at most; then the socket's buffers hold the rest. */
-  private static final long BUFFER_CHARS = 1 << 20;
-
   private final SocketLineReceiver receiver;
 
   SocketInputDStream(StreamingContext context, String host, int port, Duration retryWindow) {
     super(context, "socket " + host + ":" + port);
     this.receiver = new SocketLineReceiver(
-            host, port, retryWindow, BUFFER_CHARS, SocketLineReceiver.DEFAULT_MAX_LINE_BYTES);
+            host,
+            port,
+            retryWindow,
+            SocketLineReceiver.DEFAULT_BUFFER_CHARS,
+            SocketLineReceiver.DEFAULT_MAX_LINE_BYTES);
   }
 
   @Override
