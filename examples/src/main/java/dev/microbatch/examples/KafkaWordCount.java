@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -234,13 +235,21 @@ public class KafkaWordCount {
           arriving.computeIfAbsent(end, t -> new ArrayList<>()).add(record);
           grown.add(end);
         }
-        arriving.keySet().removeIf(end -> !grown.contains(end) && printWindow(end, arriving.get(end)));
+        for (Iterator<Map.Entry<Long, List<ConsumerRecord<String, String>>>> windows =
+                arriving.entrySet().iterator();
+            windows.hasNext(); ) {
+          Map.Entry<Long, List<ConsumerRecord<String, String>>> window = windows.next();
+          if (!grown.contains(window.getKey())) {
+            printWindow(window.getKey(), window.getValue());
+            windows.remove();
+          }
+        }
       }
     }
   }
 
-  /** Prints one window's number of words and its ten most frequent; returns true. */
-  private static boolean printWindow(long end, List<ConsumerRecord<String, String>> records) {
+  /** Prints one window's number of words and its ten most frequent. */
+  private static void printWindow(long end, List<ConsumerRecord<String, String>> records) {
     List<String> top =
         records.stream()
             .sorted(Comparator.comparingLong(KafkaWordCount::countOf).reversed())
@@ -250,7 +259,6 @@ public class KafkaWordCount {
     System.out.println(
         "Window ending " + new Instant(end) + ": " + records.size() + " words; most frequent: "
             + String.join(", ", top));
-    return true;
   }
 
   private static long countOf(ConsumerRecord<String, String> record) {

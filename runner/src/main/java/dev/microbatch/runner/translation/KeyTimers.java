@@ -90,23 +90,10 @@ final class KeyTimers {
       GroupFiring firing)
       throws Exception {
     advanceClocks(timers, inputWatermark, processingTime);
-    List<TimerData> due = new ArrayList<>();
-    do {
-      due.clear();
-      TimerData timer;
-      while ((timer = timers.removeNextEventTimer()) != null) {
-        due.add(timer);
-      }
-      while ((timer = timers.removeNextProcessingTimer()) != null) {
-        due.add(timer);
-      }
-      while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
-        due.add(timer);
-      }
-      if (!due.isEmpty()) {
-        firing.fire(List.copyOf(due));
-      }
-    } while (!due.isEmpty());
+    List<TimerData> due;
+    while (!(due = removeDue(timers, true)).isEmpty()) {
+      firing.fire(due);
+    }
   }
 
   /**
@@ -117,14 +104,29 @@ final class KeyTimers {
    */
   static void fireDueSynchronizedProcessingTimers(InMemoryTimerInternals timers, GroupFiring firing)
       throws Exception {
-    List<TimerData> due = new ArrayList<>();
-    TimerData timer;
-    while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
-      due.add(timer);
-    }
+    List<TimerData> due = removeDue(timers, false);
     if (!due.isEmpty()) {
       firing.fire(due);
     }
+  }
+
+  /**
+   * Takes the due timers, each domain in timestamp order: event time and processing time (only
+   * with {@code allDomains}), then synchronized processing time.
+   */
+  private static List<TimerData> removeDue(InMemoryTimerInternals timers, boolean allDomains) {
+    List<TimerData> due = new ArrayList<>();
+    TimerData timer;
+    while (allDomains && (timer = timers.removeNextEventTimer()) != null) {
+      due.add(timer);
+    }
+    while (allDomains && (timer = timers.removeNextProcessingTimer()) != null) {
+      due.add(timer);
+    }
+    while ((timer = timers.removeNextSynchronizedProcessingTimer()) != null) {
+      due.add(timer);
+    }
+    return due;
   }
 
   private static void advanceClocks(

@@ -20,10 +20,6 @@ final class RecordBudget {
     return new RecordBudget(Long.MAX_VALUE);
   }
 
-  boolean isSpent() {
-    return remaining.get() <= 0;
-  }
-
   /** Takes up to {@code wanted} records of the budget; returns how many were granted. */
   long take(long wanted) {
     while (true) {
