@@ -44,4 +44,21 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   Long getMaxRecordsPerBatch();
 
   void setMaxRecordsPerBatch(Long maxRecordsPerBatch);
+
+  @Description(
+      "Streaming mode: a directory for checkpoints. The job writes each source's position and the"
+          + " keyed state of its GroupByKeys and stateful DoFns there every"
+          + " --checkpointIntervalBatches batches, and a job restarted with the same directory"
+          + " resumes after the latest checkpoint. Unset (the default): no checkpoints.")
+  String getCheckpointDir();
+
+  void setCheckpointDir(String checkpointDir);
+
+  @Description(
+      "Streaming mode with --checkpointDir: write a checkpoint after every this many completed"
+          + " batches. At least 1; 10 by default.")
+  @Default.Integer(10)
+  Integer getCheckpointIntervalBatches();
+
+  void setCheckpointIntervalBatches(Integer checkpointIntervalBatches);
 }

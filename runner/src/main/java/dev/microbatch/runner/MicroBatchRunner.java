@@ -53,6 +53,14 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
           "--maxRecordsPerBatch must be -1 (no cap) or at least 1, but was "
               + mb.getMaxRecordsPerBatch());
     }
+    if (mb.getCheckpointIntervalBatches() < 1) {
+      throw new IllegalArgumentException(
+          "--checkpointIntervalBatches must be at least 1, but was "
+              + mb.getCheckpointIntervalBatches());
+    }
+    if (mb.getCheckpointDir() != null && mb.getCheckpointDir().isBlank()) {
+      throw new IllegalArgumentException("--checkpointDir must name a directory, but was empty");
+    }
     return mb;
   }
 

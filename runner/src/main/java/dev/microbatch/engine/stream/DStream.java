@@ -162,7 +162,7 @@ public abstract class DStream<T> {
    * {@link #updateStateByKey(Function, Function, StateUpdateFunction)} with one call per
    * partition of the batch, which updates every key of that partition.
    */
-  public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
+  public <K, V, S> StateDStream<T, K, V, S> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, PartitionStateUpdateFunction<K, V, S> update) {
     return new StateDStream<>(this, keyOf, valueOf, update);
   }

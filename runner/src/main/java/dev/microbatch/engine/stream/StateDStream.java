@@ -14,13 +14,15 @@ import java.util.function.Function;
 /**
  * Keyed state from batch to batch: the previous batch's state and this batch's records meet in
  * one shuffle, each key is updated, and the result is materialized so that the lineage of a
- * batch never reaches back further than the batch before it.
+ * batch never reaches back further than the batch before it. A restarted job can start it from
+ * the state an earlier run had after some batch.
  */
-final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
+public final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
   private final DStream<T> parent;
   private final Function<T, K> keyOf;
   private final Function<T, V> valueOf;
   private final PartitionStateUpdateFunction<K, V, S> update;
+  private List<Pair<K, S>> initialState = List.of();
 
   StateDStream(
       DStream<T> parent,
@@ -44,6 +46,10 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
   protected Dataset<Pair<K, S>> compute(long batchTime) {
     Dataset<T> input = parent.getOrCompute(batchTime);
     Dataset<Pair<K, S>> previous = getOrCompute(batchTime - slideMillis());
+    if (previous == null && !initialState.isEmpty()) {
+      previous = context().engine().parallelize(initialState, context().parallelism());
+      initialState = List.of();
+    }
     List<Dataset<Pair<K, Entry<V, S>>>> sides = new ArrayList<>();
     if (previous != null) {
       sides.add(previous.map(p -> new Pair<>(p.key(), Entry.<V, S>state(p.value()))));
@@ -57,6 +63,18 @@ final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
         .<Pair<K, S>>mapPartitions(
             (cells, task) -> updated(batchTime, cells, task), update.broadcasts(batchTime))
         .materialize();
+  }
+
+  /** Before the context starts: the keys' state before the first batch. */
+  public void startFrom(List<Pair<K, S>> state) {
+    context().checkNotStarted("set the initial state of a stream");
+    initialState = List.copyOf(state);
+  }
+
+  /** Every key's state after {@code batchTime}, the last completed batch. */
+  public List<Pair<K, S>> stateAfter(long batchTime) {
+    Dataset<Pair<K, S>> state = getOrCompute(batchTime);
+    return state == null ? List.of() : state.collect();
   }
 
   private Iterator<Pair<K, S>> updated(

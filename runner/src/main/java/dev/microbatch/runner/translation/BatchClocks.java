@@ -32,6 +32,11 @@ final class BatchClocks {
     return records;
   }
 
+  /** Before the first batch: the input watermark as it was after a batch of an earlier run. */
+  void resumeAt(Instant inputWatermark) {
+    this.inputWatermark = inputWatermark;
+  }
+
   Instant inputWatermark() {
     return inputWatermark;
   }

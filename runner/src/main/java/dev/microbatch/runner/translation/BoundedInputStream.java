@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.InputDStream;
 import dev.microbatch.engine.stream.StreamingContext;
@@ -11,11 +12,14 @@ import org.joda.time.Instant;
  * Bounded data in streaming mode (an Impulse, a bounded Read): all of it in the first batch. Its
  * watermark reaches the end of time one batch later, so that what the data sets off downstream
  * (a stateful DoFn's timers, a processing-time trigger) gets a batch of its own before every
- * window closes, as on a runner where the watermark follows the data.
+ * window closes, as on a runner where the watermark follows the data. A checkpoint keeps whether
+ * the data went out: a job resumed after it does not read it again.
  */
-final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
+final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>>
+    implements CheckpointedState {
   private final Dataset<WindowedValue<T>> data;
   private long firstBatch = -1;
+  private boolean readBeforeRestart;
 
   BoundedInputStream(StreamingContext context, String name, Dataset<WindowedValue<T>> data) {
     super(context, name);
@@ -24,7 +28,7 @@ final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
 
   @Override
   protected Dataset<WindowedValue<T>> compute(long batchTime) {
-    if (firstBatch >= 0) {
+    if (firstBatch >= 0 || readBeforeRestart) {
       return context().engine().empty();
     }
     firstBatch = batchTime;
@@ -37,8 +41,18 @@ final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>> {
   }
 
   Instant watermarkAfter(long batchTime) {
-    return firstBatch >= 0 && batchTime > firstBatch
+    return readBeforeRestart || (firstBatch >= 0 && batchTime > firstBatch)
         ? BoundedWindow.TIMESTAMP_MAX_VALUE
         : BoundedWindow.TIMESTAMP_MIN_VALUE;
+  }
+
+  @Override
+  public byte[] snapshot(long batchTime) {
+    return new byte[] {(byte) (firstBatch >= 0 || readBeforeRestart ? 1 : 0)};
+  }
+
+  @Override
+  public void restore(byte[] snapshot) {
+    readBeforeRestart = snapshot[0] == 1;
   }
 }

@@ -14,6 +14,7 @@ final class BoundedReadStreamTranslator<T>
     Dataset<WindowedValue<T>> all =
         BoundedReadTranslator.read(transform.getSource(), context, context.streaming().engine());
     BoundedInputStream<T> read = new BoundedInputStream<>(context.streaming(), context.stepName(), all);
+    context.checkpointed(read);
     context.setOutput(read, read::watermarkAfter);
   }
 }

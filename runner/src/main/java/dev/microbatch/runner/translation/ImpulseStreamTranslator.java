@@ -12,6 +12,7 @@ final class ImpulseStreamTranslator implements StreamTranslator<Impulse> {
             context.streaming(),
             context.stepName(),
             ImpulseTranslator.impulse(context.streaming().engine()));
+    context.checkpointed(impulse);
     context.setOutput(impulse, impulse::watermarkAfter);
   }
 }

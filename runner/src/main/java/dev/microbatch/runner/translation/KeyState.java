@@ -1,9 +1,15 @@
 package dev.microbatch.runner.translation;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.runners.core.InMemoryStateInternals;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.runners.core.StateTag;
+import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -37,6 +43,16 @@ final class KeyState<K> {
 
   InMemoryTimerInternals timers() {
     return timers;
+  }
+
+  /** The timers set and not yet fired or deleted. */
+  Collection<TimerData> pendingTimers() {
+    return timers.pendingTimers();
+  }
+
+  /** The state cells that hold something, by namespace and tag. */
+  Map<StateNamespace, Map<StateTag, State>> stateInUse() {
+    return state.inUse();
   }
 
   /**
@@ -124,6 +140,19 @@ final class KeyState<K> {
         }
       }
       return earliest;
+    }
+
+    Map<StateNamespace, Map<StateTag, State>> inUse() {
+      Map<StateNamespace, Map<StateTag, State>> inUse = new LinkedHashMap<>();
+      for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
+        inMemoryState.getTagsInUse(namespace).forEach(
+            (tag, s) -> {
+              if (!((InMemoryState<?>) s).isCleared()) {
+                inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s);
+              }
+            });
+      }
+      return inUse;
     }
 
     boolean isEmpty() {

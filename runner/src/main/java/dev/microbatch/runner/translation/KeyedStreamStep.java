@@ -1,11 +1,14 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.dataset.TaskContext;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
+import dev.microbatch.engine.stream.StateDStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -53,6 +56,9 @@ final class KeyedStreamStep<K, V, OutputT> {
     }
   }
 
+  private final BatchClocks clocks;
+  private final StateDStream<WindowedValue<KV<K, V>>, Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>> keys;
+  private final Function<K, Object> structuralKey;
   private final DStream<OutputT> output;
   private final PCollectionWatermark watermark;
 
@@ -65,14 +71,20 @@ final class KeyedStreamStep<K, V, OutputT> {
       StreamingTranslationContext context,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
-    return new KeyedStreamStep<>(
-        context.stream(input),
-        keyCoder::structuralValue,
-        context.watermark(input),
-        context.processingTime(),
-        bundles,
-        holdOf);
+    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+    KeyedStreamStep<K, V, OutputT> step =
+        new KeyedStreamStep<>(
+            context.stream(input),
+            coder.getKeyCoder()::structuralValue,
+            context.watermark(input),
+            context.processingTime(),
+            bundles,
+            holdOf);
+    context.checkpointed(
+        step.checkpointed(
+            new KeyStateCoder<>(
+                coder.getKeyCoder(), coder, input.getWindowingStrategy().getWindowFn().windowCoder())));
+    return step;
   }
 
   /** Over a stream of key-value records; {@code structuralKey} gives Beam's key equality. */
@@ -83,8 +95,9 @@ final class KeyedStreamStep<K, V, OutputT> {
       Supplier<Instant> processingTime,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    BatchClocks clocks = new BatchClocks(inputWatermark, processingTime);
-    DStream<Pair<Object, KeyOutputs<K, OutputT>>> keys =
+    this.clocks = new BatchClocks(inputWatermark, processingTime);
+    this.structuralKey = structuralKey;
+    this.keys =
         input
             .transform(clocks::onInputGenerated)
             .updateStateByKey(
@@ -108,6 +121,29 @@ final class KeyedStreamStep<K, V, OutputT> {
     this.watermark =
         new HeldWatermark(
             clocks, time -> keys.getOrCompute(time).map(k -> holdOf.apply(k.value().state)).collect());
+  }
+
+  /** The state checkpoints keep: every key's, and the input watermark after the batch. */
+  private CheckpointedState checkpointed(KeyStateCoder<K> coder) {
+    return new CheckpointedState() {
+      @Override
+      public byte[] snapshot(long batchTime) throws IOException {
+        List<KeyState<K>> states = new ArrayList<>();
+        keys.stateAfter(batchTime).forEach(key -> states.add(key.value().state));
+        return coder.encode(new KeyStateCoder.Snapshot<>(clocks.inputWatermark(), states));
+      }
+
+      @Override
+      public void restore(byte[] snapshot) throws IOException {
+        KeyStateCoder.Snapshot<K> restored = coder.decode(snapshot);
+        clocks.resumeAt(restored.inputWatermark());
+        List<Pair<Object, KeyOutputs<K, OutputT>>> states = new ArrayList<>();
+        for (KeyState<K> key : restored.keys()) {
+          states.add(new Pair<>(structuralKey.apply(key.key()), new KeyOutputs<>(key)));
+        }
+        keys.startFrom(states);
+      }
+    };
   }
 
   DStream<OutputT> output() {

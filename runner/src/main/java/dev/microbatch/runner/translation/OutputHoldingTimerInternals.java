@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
@@ -35,6 +36,11 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
       }
     }
     return earliest;
+  }
+
+  /** The timers set and not yet fired or deleted. */
+  Collection<TimerData> pendingTimers() {
+    return pending.values();
   }
 
   @Override

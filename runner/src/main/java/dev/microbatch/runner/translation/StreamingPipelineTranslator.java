@@ -1,9 +1,16 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.checkpoint.CheckpointStore;
+import dev.microbatch.engine.checkpoint.Checkpointer;
 import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -12,7 +19,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 /**
  * Turns a Beam pipeline into engine streams, streaming mode: every PCollection becomes a DStream
  * with a watermark of its own. When every watermark has reached the end of time (a pipeline
- * with only bounded inputs), the streaming context stops by itself.
+ * with only bounded inputs), the streaming context stops by itself. With --checkpointDir, the
+ * job resumes from the directory's latest checkpoint and writes new ones as it goes.
  */
 public final class StreamingPipelineTranslator {
   private final StreamingContext streaming;
@@ -31,13 +39,20 @@ public final class StreamingPipelineTranslator {
     StreamingTranslationContext context =
         new StreamingTranslationContext(
             streaming, options, metrics, PipelinePreparation.countConsumers(pipeline));
+    MessageDigest shape = sha256();
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {
           @Override
           public void visitPrimitiveTransform(TransformHierarchy.Node node) {
             translate(node, pipeline, context);
+            shape.update(
+                (node.getFullName() + '|' + node.getTransform().getClass().getName() + '\n')
+                    .getBytes(StandardCharsets.UTF_8));
           }
         });
+    if (options.getCheckpointDir() != null) {
+      resumeAndCheckpoint(context, "pipeline " + HexFormat.of().formatHex(shape.digest(), 0, 8));
+    }
     streaming.addListener(
         new StreamingListener() {
           @Override
@@ -47,6 +62,30 @@ public final class StreamingPipelineTranslator {
             }
           }
         });
+  }
+
+  /**
+   * Restores the job's state from the latest checkpoint, if any, and writes checkpoints from
+   * now on. A pipeline is known by a digest of its transforms' names and kinds: a checkpoint of a
+   * pipeline of another shape is refused.
+   */
+  private void resumeAndCheckpoint(StreamingTranslationContext context, String pipelineId) {
+    Checkpointer checkpointer =
+        new Checkpointer(
+            new CheckpointStore(Path.of(options.getCheckpointDir()), 3),
+            pipelineId,
+            options.getCheckpointIntervalBatches());
+    context.checkpointed().forEach(checkpointer::register);
+    checkpointer.restore();
+    streaming.addListener(checkpointer);
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void translate(

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.StreamingContext;
@@ -29,6 +30,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   private final Map<PValue, DStream<?>> streams = new HashMap<>();
   private final Map<PValue, PCollectionWatermark> watermarks = new LinkedHashMap<>();
   private final Map<TupleTag<?>, SideInputStream> sideInputs = new HashMap<>();
+  private final Map<String, CheckpointedState> checkpointed = new LinkedHashMap<>();
   private TestStreamClock testStreamClock;
 
   StreamingTranslationContext(
@@ -82,6 +84,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
    * reading the view, whichever is translated first) from the viewed PCollection.
    */
   SideInputStream sideInput(PCollectionView<?> view) {
+    refuseCheckpointing("Side inputs (" + view.getTagInternal().getId() + ")");
     return sideInputs.computeIfAbsent(
         view.getTagInternal(),
         tag ->
@@ -96,6 +99,27 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   <InputT, OutputT> DoFnExecution<InputT, OutputT> afterBatch(
       DoFnExecution<InputT, OutputT> execution, long batchTime) {
     return execution.withSideInputs(view -> sideInput(view).after(batchTime));
+  }
+
+  /** With --checkpointDir: checkpoints keep {@code state} of the current transform. */
+  void checkpointed(CheckpointedState state) {
+    if (options().getCheckpointDir() != null) {
+      checkpointed.put(stepName(), state);
+    }
+  }
+
+  /** With --checkpointDir: fails, naming {@code feature}, which checkpoints cannot keep yet. */
+  void refuseCheckpointing(String feature) {
+    if (options().getCheckpointDir() != null) {
+      throw new UnsupportedOperationException(
+          feature + " in streaming mode cannot be checkpointed yet (" + stepName()
+              + "); run the pipeline without --checkpointDir");
+    }
+  }
+
+  /** The state checkpoints keep, by step name. */
+  Map<String, CheckpointedState> checkpointed() {
+    return checkpointed;
   }
 
   /** The stream and watermark of the only output of the current transform. */

@@ -7,6 +7,7 @@ final class TestStreamTranslator<T> implements StreamTranslator<TestStream<T>> {
 
   @Override
   public void translate(TestStream<T> transform, StreamingTranslationContext context) {
+    context.refuseCheckpointing("TestStream");
     TestStreamInput<T> input =
         new TestStreamInput<>(
             context.streaming(), context.stepName(), transform, context.testStreamClock());

@@ -25,6 +25,7 @@ final class UnboundedReadStreamTranslator<T>
     UnboundedSourcePull<T> pull =
         new UnboundedSourcePull<>(
             splits, context.options(), metrics, context.options().getBatchIntervalMillis() / 2);
+    context.checkpointed(pull);
     InputDStream<WindowedValue<T>> input = context.streaming().pullStream(context.stepName(), pull);
     long cap = context.options().getMaxRecordsPerBatch();
     if (cap > 0) {

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.stream.PullSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,10 +13,18 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.io.UnboundedSource.CheckpointMark;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.SerializableUtils;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
@@ -25,26 +34,40 @@ import org.joda.time.Instant;
  * each with a reader kept open from batch to batch. A batch reads from a reader until it has no
  * record ready, the batch's record share is reached, or the read time budget is spent. The
  * checkpoint marks a batch leaves are finalized only once that batch has completed.
+ *
+ * <p>A job's checkpoints keep the splits and each one's latest checkpoint mark; a job restored
+ * from one reopens each split's reader at its mark, as Beam's Flink runner does.
  */
-final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>> {
-  private final List<? extends UnboundedSource<T, ?>> splits;
+final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, CheckpointedState {
+  /** A snapshot: each split (serialized) with its latest mark (encoded), if it has one. */
+  private static final Coder<List<KV<byte[], byte[]>>> SNAPSHOT_CODER =
+      ListCoder.of(KvCoder.of(ByteArrayCoder.of(), NullableCoder.of(ByteArrayCoder.of())));
+
   private final PipelineOptions options;
   private final MetricsContainer metrics;
   private final long readBudgetMillis;
-  private final UnboundedSource.UnboundedReader<T>[] readers;
-  private final Instant[] watermarks;
   private final Map<Long, Queue<CheckpointMark>> marksByBatch = new ConcurrentHashMap<>();
+  private List<? extends UnboundedSource<T, ?>> splits;
+  private UnboundedSource.UnboundedReader<T>[] readers;
+  private Instant[] watermarks;
+  private CheckpointMark[] latestMarks;
 
-  @SuppressWarnings("unchecked")
   UnboundedSourcePull(
       List<? extends UnboundedSource<T, ?>> splits,
       PipelineOptions options,
       MetricsContainer metrics,
       long readBudgetMillis) {
-    this.splits = splits;
     this.options = options;
     this.metrics = metrics;
     this.readBudgetMillis = readBudgetMillis;
+    startAt(splits, new CheckpointMark[splits.size()]);
+  }
+
+  /** Reads {@code splits}, each from its mark (from the start where the mark is null). */
+  @SuppressWarnings("unchecked")
+  private void startAt(List<? extends UnboundedSource<T, ?>> splits, CheckpointMark[] marks) {
+    this.splits = splits;
+    this.latestMarks = marks;
     this.readers = new UnboundedSource.UnboundedReader[splits.size()];
     this.watermarks = new Instant[splits.size()];
     Arrays.fill(watermarks, BoundedWindow.TIMESTAMP_MIN_VALUE);
@@ -67,7 +90,7 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>> {
       UnboundedSource.UnboundedReader<T> reader = readers[partition];
       boolean available;
       if (reader == null) {
-        reader = splits.get(partition).createReader(options, null);
+        reader = createReader(splits.get(partition), latestMarks[partition]);
         readers[partition] = reader;
         available = reader.start();
       } else {
@@ -81,14 +104,58 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>> {
         }
         available = reader.advance();
       }
-      marksByBatch
-          .computeIfAbsent(batchTime, t -> new ConcurrentLinkedQueue<>())
-          .add(reader.getCheckpointMark());
+      CheckpointMark mark = reader.getCheckpointMark();
+      latestMarks[partition] = mark;
+      marksByBatch.computeIfAbsent(batchTime, t -> new ConcurrentLinkedQueue<>()).add(mark);
       watermarks[partition] = reader.getWatermark();
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read " + splits.get(partition) + ": " + e.getMessage(), e);
     }
     return records.iterator();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <MarkT extends CheckpointMark> UnboundedSource.UnboundedReader<T> createReader(
+      UnboundedSource<T, MarkT> split, CheckpointMark mark) throws IOException {
+    return split.createReader(options, (MarkT) mark);
+  }
+
+  /** Every split, and the mark its reader left after the batch (if it was read yet). */
+  @Override
+  public byte[] snapshot(long batchTime) throws IOException {
+    List<KV<byte[], byte[]>> splitsAndMarks = new ArrayList<>();
+    for (int i = 0; i < splits.size(); i++) {
+      byte[] mark =
+          latestMarks[i] == null
+              ? null
+              : CoderUtils.encodeToByteArray(markCoder(splits.get(i)), latestMarks[i]);
+      splitsAndMarks.add(KV.of(SerializableUtils.serializeToByteArray(splits.get(i)), mark));
+    }
+    return CoderUtils.encodeToByteArray(SNAPSHOT_CODER, splitsAndMarks);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void restore(byte[] snapshot) throws IOException {
+    List<KV<byte[], byte[]>> splitsAndMarks = CoderUtils.decodeFromByteArray(SNAPSHOT_CODER, snapshot);
+    List<UnboundedSource<T, ?>> restored = new ArrayList<>();
+    CheckpointMark[] marks = new CheckpointMark[splitsAndMarks.size()];
+    for (KV<byte[], byte[]> splitAndMark : splitsAndMarks) {
+      UnboundedSource<T, ?> split =
+          (UnboundedSource<T, ?>)
+              SerializableUtils.deserializeFromByteArray(
+                  splitAndMark.getKey(), "a split of an UnboundedSource");
+      if (splitAndMark.getValue() != null) {
+        marks[restored.size()] = CoderUtils.decodeFromByteArray(markCoder(split), splitAndMark.getValue());
+      }
+      restored.add(split);
+    }
+    startAt(restored, marks);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Coder<CheckpointMark> markCoder(UnboundedSource<?, ?> split) {
+    return (Coder<CheckpointMark>) split.getCheckpointMarkCoder();
   }
 
   @Override
