@@ -6,7 +6,6 @@ import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.runner.translation.PipelinePreparation;
-import dev.microbatch.runner.translation.StreamingPipeline;
 import dev.microbatch.runner.translation.StreamingPipelineTranslator;
 import java.time.Duration;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
@@ -95,8 +94,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       } else {
         streaming = new StreamingContext(interval, options.getParallelism());
       }
-      new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
-      return new StreamingPipeline(streaming);
+      return new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
     }
     EngineContext engine = new EngineContext(options.getParallelism());
     return new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);

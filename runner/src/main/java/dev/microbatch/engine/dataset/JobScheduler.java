@@ -129,7 +129,7 @@ final class JobScheduler {
       throw t;
     } finally {
       try {
-        task.complete();
+        task.complete(failure == null);
       } catch (RuntimeException e) {
         if (failure == null) {
           throw e;

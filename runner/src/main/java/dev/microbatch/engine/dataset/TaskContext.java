@@ -2,6 +2,7 @@ package dev.microbatch.engine.dataset;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 /**
  * What a running task knows about itself: its partition, whether its job was cancelled, and the
@@ -10,7 +11,7 @@ import java.util.Deque;
 public final class TaskContext {
   private final int partition;
   private final JobControl job;
-  private final Deque<Runnable> completionListeners = new ArrayDeque<>();
+  private final Deque<Consumer<Boolean>> completionListeners = new ArrayDeque<>();
 
   TaskContext(int partition, JobControl job) {
     this.partition = partition;
@@ -28,15 +29,20 @@ public final class TaskContext {
 
   /** Registers clean-up (a DoFn's teardown, say) to run when this task ends, however it ends. */
   public void onCompletion(Runnable listener) {
+    onCompletionWithOutcome(succeeded -> listener.run());
+  }
+
+  /** Like {@link #onCompletion(Runnable)}, told whether the task succeeded. */
+  public void onCompletionWithOutcome(Consumer<Boolean> listener) {
     completionListeners.push(listener);
   }
 
   /** Runs the completion listeners; the first failure among them is thrown after all ran. */
-  void complete() {
+  void complete(boolean succeeded) {
     RuntimeException failure = null;
     while (!completionListeners.isEmpty()) {
       try {
-        completionListeners.pop().run();
+        completionListeners.pop().accept(succeeded);
       } catch (RuntimeException e) {
         if (failure == null) {
           failure = e;

@@ -1,6 +1,8 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.runners.AppliedPTransform;
@@ -13,12 +15,13 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterab
 /**
  * What batch and streaming translation share: the options, the metrics of every step, how many
  * transforms read each PCollection, and the transform being translated with its inputs and
- * outputs.
+ * outputs; and what to clean up once the pipeline has ended.
  */
 abstract class AppliedTransformContext {
   private final MicroBatchPipelineOptions options;
   private final MetricsContainerStepMap metrics;
   private final Map<PValue, Integer> consumers;
+  private final List<Runnable> atPipelineEnd = new ArrayList<>();
   private AppliedPTransform<?, ?, ?> current;
 
   AppliedTransformContext(
@@ -66,6 +69,30 @@ abstract class AppliedTransformContext {
   @SuppressWarnings("unchecked")
   public <T> PCollection<T> output() {
     return (PCollection<T>) Iterables.getOnlyElement(current.getOutputs().values());
+  }
+
+  /** Registers clean-up to run once the pipeline has ended, however it ended. */
+  void atPipelineEnd(Runnable cleanUp) {
+    atPipelineEnd.add(cleanUp);
+  }
+
+  /** Runs every clean-up registered; the first failure among them is thrown after all ran. */
+  void endPipeline() {
+    RuntimeException failure = null;
+    for (Runnable cleanUp : atPipelineEnd) {
+      try {
+        cleanUp.run();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   /** How many transforms read {@code value} as a main input. */

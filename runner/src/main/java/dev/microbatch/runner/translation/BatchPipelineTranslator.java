@@ -33,7 +33,7 @@ public final class BatchPipelineTranslator {
         new TranslationContext(
             engine, options, metrics, PipelinePreparation.countConsumers(pipeline));
     pipeline.traverseTopologically(new Visitor(pipeline, context));
-    return new TranslatedPipeline(engine, context.leaves());
+    return new TranslatedPipeline(engine, context.leaves(), context::endPipeline);
   }
 
   /** Batch mode runs bounded pipelines in one pass; unbounded PCollections need --streaming. */

@@ -19,9 +19,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.PCollection;
@@ -32,11 +30,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
 /**
- * Everything needed to run one ParDo application in a task: a fresh DoFn instance per task (set up
- * now, torn down when the task ends however it ends), its side inputs, its outputs and metrics.
+ * Everything needed to run one ParDo application in a task: a set-up DoFn instance (see {@link
+ * DoFnInstances}), its side inputs, its outputs and metrics.
  */
 final class DoFnExecution<InputT, OutputT> {
-  private final byte[] serializedFn;
+  private final DoFnInstances<InputT, OutputT> instances;
   private final String stepName;
   private final PipelineOptions options;
   private final TupleTag<OutputT> mainOutputTag;
@@ -68,9 +66,11 @@ final class DoFnExecution<InputT, OutputT> {
       DoFnSchemaInformation schemaInformation,
       AppliedTransformContext context) {
     PCollection<InputT> input = context.input();
-    this.serializedFn = SerializableUtils.serializeToByteArray(fn);
     this.stepName = context.stepName();
     this.options = context.options();
+    this.instances =
+        new DoFnInstances<>(SerializableUtils.serializeToByteArray(fn), stepName, options);
+    context.atPipelineEnd(instances::close);
     this.mainOutputTag = mainOutputTag;
     this.additionalOutputTags = new ArrayList<>(additionalOutputTags);
     this.inputCoder = input.getCoder();
@@ -84,7 +84,7 @@ final class DoFnExecution<InputT, OutputT> {
   private DoFnExecution(
       DoFnExecution<InputT, OutputT> base,
       Function<PCollectionView<?>, Broadcast<SideInputValues>> sideInput) {
-    this.serializedFn = base.serializedFn;
+    this.instances = base.instances;
     this.stepName = base.stepName;
     this.options = base.options;
     this.mainOutputTag = base.mainOutputTag;
@@ -130,15 +130,9 @@ final class DoFnExecution<InputT, OutputT> {
     return windowingStrategy;
   }
 
-  /** A fresh instance of the user's DoFn for this task, set up, torn down when the task ends. */
-  @SuppressWarnings("unchecked")
+  /** A set-up instance of the user's DoFn for this task, which has it until it ends. */
   DoFn<InputT, OutputT> instantiate(TaskContext task) {
-    DoFn<InputT, OutputT> fn =
-        (DoFn<InputT, OutputT>) SerializableUtils.deserializeFromByteArray(serializedFn, stepName);
-    // Tears the instance down itself if @Setup throws.
-    DoFnInvoker<InputT, OutputT> invoker = DoFnInvokers.tryInvokeSetupFor(fn, options);
-    task.onCompletion(invoker::invokeTeardown);
-    return fn;
+    return instances.take(task);
   }
 
   /** Beam's own DoFnRunner for {@code fn}, reporting metrics under this step. */

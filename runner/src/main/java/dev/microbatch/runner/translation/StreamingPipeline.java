@@ -7,10 +7,13 @@ import dev.microbatch.engine.stream.StreamingListener;
 /** A pipeline turned into streams: runs batch after batch until stopped or done. */
 public final class StreamingPipeline implements ExecutablePipeline {
   private final StreamingContext streaming;
+  private final Runnable end;
   private volatile boolean cancelled;
 
-  public StreamingPipeline(StreamingContext streaming) {
+  /** @param end cleans up once the pipeline has ended */
+  StreamingPipeline(StreamingContext streaming, Runnable end) {
     this.streaming = streaming;
+    this.end = end;
   }
 
   public void addListener(StreamingListener listener) {
@@ -19,8 +22,12 @@ public final class StreamingPipeline implements ExecutablePipeline {
 
   @Override
   public void execute() throws InterruptedException {
-    streaming.start();
-    streaming.awaitTermination();
+    try {
+      streaming.start();
+      streaming.awaitTermination();
+    } finally {
+      end.run();
+    }
     if (cancelled) {
       throw new JobCancelledException("The pipeline was cancelled");
     }

@@ -34,7 +34,7 @@ public final class StreamingPipelineTranslator {
     this.metrics = metrics;
   }
 
-  public void translate(Pipeline pipeline) {
+  public StreamingPipeline translate(Pipeline pipeline) {
     PipelinePreparation.applyOverrides(pipeline);
     StreamingTranslationContext context =
         new StreamingTranslationContext(
@@ -62,6 +62,7 @@ public final class StreamingPipelineTranslator {
             }
           }
         });
+    return new StreamingPipeline(streaming, context::endPipeline);
   }
 
   /**

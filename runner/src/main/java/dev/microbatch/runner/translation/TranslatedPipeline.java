@@ -8,15 +8,22 @@ import java.util.List;
 public final class TranslatedPipeline implements ExecutablePipeline {
   private final EngineContext engine;
   private final List<Dataset<?>> leaves;
+  private final Runnable end;
 
-  TranslatedPipeline(EngineContext engine, List<Dataset<?>> leaves) {
+  /** @param end cleans up once the pipeline has ended */
+  TranslatedPipeline(EngineContext engine, List<Dataset<?>> leaves, Runnable end) {
     this.engine = engine;
     this.leaves = List.copyOf(leaves);
+    this.end = end;
   }
 
   @Override
   public void execute() {
-    engine.runJob(leaves, List.of());
+    try {
+      engine.runJob(leaves, List.of());
+    } finally {
+      end.run();
+    }
   }
 
   @Override
