@@ -80,6 +80,15 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
+  void aZeroCheckpointIntervalFailsNamingTheOption() {
+    PipelineOptions options =
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--checkpointIntervalBatches=0").create();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
+    assertThat(e.getMessage(), equalTo("--checkpointIntervalBatches must be at least 1, but was 0"));
+  }
+
+  @Test
   void zeroParallelismFailsBeforeThePipelineRunsNamingTheOption() {
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=0").create();

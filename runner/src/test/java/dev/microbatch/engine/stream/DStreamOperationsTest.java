@@ -128,6 +128,27 @@ class DStreamOperationsTest {
   }
 
   @Test
+  void keyedStateStartsFromTheStateOfAnEarlierRunAndIsReadBackAfterABatch() throws Exception {
+    StateDStream<String, String, Integer, Integer> totals =
+        words()
+            .updateStateByKey(
+                w -> w,
+                w -> 1,
+                PartitionStateUpdateFunction.<String, Integer, Integer>perKey(
+                    (time, key, values, state) -> Optional.of(state.orElse(0) + values.size())));
+    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(totals);
+    totals.startFrom(List.of(p("a", 10), p("z", 5)));
+    lines.add(List.of("a b"));
+    ssc.start();
+
+    clock.advance(INTERVAL);
+    out.awaitBatch();
+
+    assertThat(out.outputs.get(1000L), containsInAnyOrder(p("a", 11), p("b", 1), p("z", 5)));
+    assertThat(totals.stateAfter(1000L), containsInAnyOrder(p("a", 11), p("b", 1), p("z", 5)));
+  }
+
+  @Test
   void aPartitionStateUpdateReadsTheBroadcastsBuiltForItsBatch() throws Exception {
     Map<Long, Broadcast<Long>> built = new ConcurrentHashMap<>();
     DStream<Pair<String, Long>> batchOfLastValue =
