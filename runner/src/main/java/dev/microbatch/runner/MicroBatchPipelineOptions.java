@@ -61,4 +61,37 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   Integer getCheckpointIntervalBatches();
 
   void setCheckpointIntervalBatches(Integer checkpointIntervalBatches);
+
+  @Description(
+      "Streaming mode: backpressure. After each batch a PID rate estimator (Spark Streaming's) sets"
+          + " how many records the next batch reads, from the processing rate and the scheduling"
+          + " delay; the unbounded sources share that budget. True by default.")
+  @Default.Boolean(true)
+  boolean isBackpressure();
+
+  void setBackpressure(boolean backpressure);
+
+  @Description(
+      "Streaming mode with backpressure: records per second the first batches read, until the rate"
+          + " estimator has measured the job. -1 (the default): no limit until then.")
+  @Default.Long(-1)
+  Long getInitialRate();
+
+  void setInitialRate(Long initialRate);
+
+  @Description(
+      "Streaming mode with backpressure: the rate, in records per second, the estimator never goes"
+          + " below. At least 1; 100 by default, as in Spark.")
+  @Default.Long(100)
+  Long getMinRate();
+
+  void setMinRate(Long minRate);
+
+  @Description(
+      "Streaming mode: the most records per second one reader of an unbounded source (a Kafka"
+          + " partition, say) reads. -1 (the default): no cap.")
+  @Default.Long(-1)
+  Long getMaxRatePerReader();
+
+  void setMaxRatePerReader(Long maxRatePerReader);
 }

@@ -2,6 +2,8 @@ package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.stream.PacedBatchClock;
+import dev.microbatch.engine.rate.PIDRateEstimator;
+import dev.microbatch.engine.rate.RateController;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
@@ -57,10 +59,20 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
           "--checkpointIntervalBatches must be at least 1, but was "
               + mb.getCheckpointIntervalBatches());
     }
+    requireRate("--initialRate", mb.getInitialRate(), true);
+    requireRate("--minRate", mb.getMinRate(), false);
+    requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);
     if (mb.getCheckpointDir() != null && mb.getCheckpointDir().isBlank()) {
       throw new IllegalArgumentException("--checkpointDir must name a directory, but was empty");
     }
     return mb;
+  }
+
+  private static void requireRate(String option, long rate, boolean unlimitedAllowed) {
+    if (rate < 1 && !(unlimitedAllowed && rate == -1)) {
+      throw new IllegalArgumentException(
+          option + " must be " + (unlimitedAllowed ? "-1 (no limit) or " : "") + "at least 1 record per second, but was " + rate);
+    }
   }
 
   public MicroBatchPipelineOptions getOptions() {
@@ -93,6 +105,14 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
         streaming.addListener(clock);
       } else {
         streaming = new StreamingContext(interval, options.getParallelism());
+      }
+      if (options.isBackpressure()) {
+        streaming.enableBackpressure(
+            new RateController(
+                new PIDRateEstimator(options.getBatchIntervalMillis(), options.getMinRate()),
+                options.getBatchIntervalMillis(),
+                Math.max(0, options.getInitialRate()),
+                Math.max(0, options.getMaxRatePerReader())));
       }
       return new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
     }

@@ -11,13 +11,16 @@ import java.util.Map;
  * @param processingStartTime when the batch began to run (generation included)
  * @param processingEndTime when its last output operation finished
  * @param watermark the lowest watermark of the input streams after the batch
+ * @param recordBudget the most records the batch's sources could read under backpressure;
+ *     Long.MAX_VALUE if it had no budget
  */
 public record BatchInfo(
     long batchTime,
     Map<String, Long> inputRecords,
     long processingStartTime,
     long processingEndTime,
-    long watermark) {
+    long watermark,
+    long recordBudget) {
 
   public long numRecords() {
     return inputRecords.values().stream().mapToLong(Long::longValue).sum();

@@ -8,9 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A stream that reads from outside when a batch is generated (no receivers). It counts what
- * each batch read and may cap it at {@link #maxRecordsPerBatch()}.
+ * each batch read, and reads at most {@link #recordLimit()} records a batch.
  */
-public abstract class InputDStream<T> extends DStream<T> {
+public abstract class InputDStream<T> extends DStream<T> implements RecordSource {
   private final String name;
   private final Map<Long, LongAdder> recordsByBatch = new ConcurrentHashMap<>();
   private volatile long maxRecordsPerBatch = Long.MAX_VALUE;
@@ -21,6 +21,7 @@ public abstract class InputDStream<T> extends DStream<T> {
     context.addInput(this);
   }
 
+  @Override
   public final String name() {
     return name;
   }
@@ -35,8 +36,12 @@ public abstract class InputDStream<T> extends DStream<T> {
     return context().batchIntervalMillis();
   }
 
-  public final long maxRecordsPerBatch() {
-    return maxRecordsPerBatch;
+  /**
+   * The most records the batch being generated may read: the cap set with {@link
+   * #withMaxRecordsPerBatch}, and under backpressure this input's share of the batch's budget.
+   */
+  protected final long recordLimit() {
+    return Math.min(maxRecordsPerBatch, context().recordLimit(this));
   }
 
   /** Caps how many records one batch reads; the rest waits in the source for later batches. */
@@ -63,7 +68,8 @@ public abstract class InputDStream<T> extends DStream<T> {
         });
   }
 
-  final long takeRecordCount(long batchTime) {
+  @Override
+  public final long takeRecordCount(long batchTime) {
     LongAdder count = recordsByBatch.remove(batchTime);
     return count == null ? 0 : count.sum();
   }

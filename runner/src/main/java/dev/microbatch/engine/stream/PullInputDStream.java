@@ -4,7 +4,8 @@ import dev.microbatch.engine.dataset.Dataset;
 
 /**
  * An input whose batches are read by tasks from a {@link PullSource}, each partition taking its
- * share of the per-batch cap. Each batch's dataset is cached: a source is read once.
+ * share of the batch's record limit (at most the context's per-reader cap). Each batch's dataset
+ * is cached: a source is read once.
  */
 final class PullInputDStream<T> extends InputDStream<T> {
   private final PullSource<T> source;
@@ -16,12 +17,21 @@ final class PullInputDStream<T> extends InputDStream<T> {
 
   @Override
   protected Dataset<T> compute(long batchTime) {
-    int partitions = source.numPartitions();
-    long share = maxRecordsPerBatch() == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, maxRecordsPerBatch() / partitions);
+    long[] shares = source.shares(recordLimit());
+    long perReader = context().maxRecordsPerReader();
     return counted(
-            context().engine().generate(partitions, (partition, task) -> source.read(partition, batchTime, share)),
+            context()
+                .engine()
+                .generate(
+                    shares.length,
+                    (partition, task) -> source.read(partition, batchTime, Math.min(shares[partition], perReader))),
             batchTime)
         .cache();
+  }
+
+  @Override
+  public long backlog() {
+    return source.backlog();
   }
 
   @Override

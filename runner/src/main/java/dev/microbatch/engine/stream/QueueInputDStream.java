@@ -35,7 +35,7 @@ final class QueueInputDStream<T> extends InputDStream<T> {
       }
     }
     List<T> records = new ArrayList<>();
-    while (!leftOver.isEmpty() && records.size() < maxRecordsPerBatch()) {
+    while (!leftOver.isEmpty() && records.size() < recordLimit()) {
       records.add(leftOver.poll());
     }
     recordCounter(batchTime).add(records.size());

@@ -30,7 +30,7 @@ final class SocketInputDStream extends InputDStream<String> {
     List<String> lines = new ArrayList<>();
     try {
       SocketLineReceiver.Line line;
-      while (lines.size() < maxRecordsPerBatch() && (line = receiver.poll()) != null) {
+      while (lines.size() < recordLimit() && (line = receiver.poll()) != null) {
         lines.add(line.text());
       }
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.microbatch.engine.stream;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.engine.rate.RateController;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,6 +36,7 @@ public final class StreamingContext {
   private final EngineContext engine;
   private final BatchClock clock;
   private final List<InputDStream<?>> inputs = new ArrayList<>();
+  private final List<RecordSource> recordSources = new CopyOnWriteArrayList<>();
   private final List<ForEachDStream<?>> outputs = new ArrayList<>();
   private final List<StreamingListener> listeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -44,6 +46,7 @@ public final class StreamingContext {
   private Thread clockThread;
   private Thread batchThread;
   private volatile Throwable failure;
+  private RateController rateController;
 
   public StreamingContext(Duration batchInterval, int parallelism, BatchClock clock) {
     if (batchInterval.isNegative() || batchInterval.isZero()) {
@@ -105,8 +108,32 @@ public final class StreamingContext {
     listeners.add(listener);
   }
 
+  /** Counts {@code source}'s records into every batch's statistics, and gives it its budget share. */
+  public void addRecordSource(RecordSource source) {
+    checkNotStarted("add a record source");
+    recordSources.add(source);
+  }
+
+  /** Backpressure: each batch's sources read at most their share of {@code controller}'s budget. */
+  public synchronized void enableBackpressure(RateController controller) {
+    checkNotStarted("enable backpressure");
+    rateController = controller;
+    addListener(controller);
+  }
+
+  /** The most records {@code source} may read in the batch being generated. */
+  public long recordLimit(RecordSource source) {
+    return rateController == null ? Long.MAX_VALUE : rateController.shareOf(source);
+  }
+
+  /** The most records one reader of a source may read in a batch. */
+  public long maxRecordsPerReader() {
+    return rateController == null ? Long.MAX_VALUE : rateController.maxRecordsPerReader();
+  }
+
   synchronized void addInput(InputDStream<?> input) {
     inputs.add(input);
+    recordSources.add(input);
   }
 
   synchronized void addOutput(ForEachDStream<?> output) {
@@ -239,6 +266,11 @@ public final class StreamingContext {
 
   private void runBatch(long batchTime) {
     long start = clock.currentTimeMillis();
+    long budget = Long.MAX_VALUE;
+    if (rateController != null) {
+      rateController.planBatch(recordSources);
+      budget = rateController.budget();
+    }
     listeners.forEach(l -> l.onBatchStarted(batchTime));
     List<Runnable> jobs = new ArrayList<>();
     for (ForEachDStream<?> output : outputs) {
@@ -251,15 +283,23 @@ public final class StreamingContext {
     outputs.forEach(output -> output.forgetBefore(batchTime));
     Map<String, Long> records = new LinkedHashMap<>();
     long watermark = Long.MAX_VALUE;
+    for (RecordSource source : recordSources) {
+      records.merge(source.name(), source.takeRecordCount(batchTime), Long::sum);
+    }
     for (InputDStream<?> input : inputs) {
-      records.merge(input.name(), input.takeRecordCount(batchTime), Long::sum);
       input.batchCompleted(batchTime);
       watermark = Math.min(watermark, input.watermark(batchTime));
     }
-    BatchInfo info = new BatchInfo(batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark);
+    BatchInfo info =
+        new BatchInfo(batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget);
     LOG.info(
-        "Batch {}: {} records, scheduling delay {} ms, processing {} ms, total delay {} ms",
-        batchTime, info.numRecords(), info.schedulingDelay(), info.processingTime(), info.totalDelay());
+        "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
+        batchTime,
+        info.numRecords(),
+        budget == Long.MAX_VALUE ? "" : " (budget " + budget + ")",
+        info.schedulingDelay(),
+        info.processingTime(),
+        info.totalDelay());
     listeners.forEach(l -> l.onBatchCompleted(info));
   }
 

@@ -26,6 +26,12 @@ final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>>
     this.data = data;
   }
 
+  /** Bounded data is read whole, outside any record budget. */
+  @Override
+  public boolean isRateLimited() {
+    return false;
+  }
+
   @Override
   protected Dataset<WindowedValue<T>> compute(long batchTime) {
     if (firstBatch >= 0 || readBeforeRestart) {

@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.stream.RecordSource;
+import dev.microbatch.engine.stream.StreamingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,9 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * tasks together never exceed the budget.
  */
 final class RecordBudget {
+  private final long records;
   private final AtomicLong remaining;
 
   RecordBudget(long records) {
+    this.records = records;
     this.remaining = new AtomicLong(records);
   }
 
@@ -38,20 +42,45 @@ final class RecordBudget {
     }
   }
 
-  /** A fresh budget for every batch of a step. */
-  static final class PerBatch {
-    private final long records;
+  /** The records granted and used. */
+  long used() {
+    return records - remaining.get();
+  }
+
+  /**
+   * A fresh budget for every batch of a step: the step's --maxRecordsPerBatch, and under
+   * backpressure at most its share of the batch's budget. Its records count into the batch's.
+   */
+  static final class PerBatch implements RecordSource {
+    private final String name;
+    private final long cap;
+    private final StreamingContext streaming;
     private final Map<Long, RecordBudget> byBatch = new ConcurrentHashMap<>();
 
-    /** @param records each batch's budget; 0 for no cap */
-    PerBatch(long records) {
-      this.records = records;
+    /** @param cap each batch's budget; -1 for no cap */
+    PerBatch(String name, long cap, StreamingContext streaming) {
+      this.name = name;
+      this.cap = cap > 0 ? cap : Long.MAX_VALUE;
+      this.streaming = streaming;
+      streaming.addRecordSource(this);
     }
 
+    /** Asked on the batch thread while the batch is generated, then by its tasks. */
     RecordBudget of(long batchTime) {
-      byBatch.keySet().removeIf(earlier -> earlier < batchTime); // batches run one at a time
       return byBatch.computeIfAbsent(
-          batchTime, t -> records > 0 ? new RecordBudget(records) : unlimited());
+          batchTime, t -> new RecordBudget(Math.min(cap, streaming.recordLimit(this))));
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public long takeRecordCount(long batchTime) {
+      RecordBudget budget = byBatch.remove(batchTime);
+      byBatch.keySet().removeIf(earlier -> earlier < batchTime);
+      return budget == null ? 0 : budget.used();
     }
   }
 }

@@ -10,7 +10,8 @@ import org.joda.time.Duration;
  * processed for at most half a batch interval per batch; its residual stays in the element's
  * state and resumes in a later batch, holding the output watermark at what the DoFn's watermark
  * estimator reports. An element whose side inputs are not ready waits (see {@link
- * KeyedSideInputs}); so does a restriction once the batch's --maxRecordsPerBatch outputs are out.
+ * KeyedSideInputs}); so does a restriction once the batch's record budget (--maxRecordsPerBatch,
+ * and its share under backpressure) is spent.
  */
 final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
     implements StreamTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
@@ -21,7 +22,9 @@ final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
       StreamingTranslationContext context) {
     DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution =
         SplittableBundle.execution(transform, context);
-    RecordBudget.PerBatch budgets = new RecordBudget.PerBatch(context.options().getMaxRecordsPerBatch());
+    RecordBudget.PerBatch budgets =
+        new RecordBudget.PerBatch(
+            context.stepName(), context.options().getMaxRecordsPerBatch(), context.streaming());
     Duration maxCallDuration =
         Duration.millis(Math.max(1, context.options().getBatchIntervalMillis() / 2));
     KeyedStreamStep<byte[], KV<InputT, RestrictionT>, Object> step =

@@ -33,6 +33,12 @@ final class TestStreamInput<T> extends InputDStream<WindowedValue<T>> {
     this.clock = clock;
   }
 
+  /** Bounded data is read whole, outside any record budget. */
+  @Override
+  public boolean isRateLimited() {
+    return false;
+  }
+
   @Override
   protected Dataset<WindowedValue<T>> compute(long batchTime) {
     generated = batchTime;

@@ -78,6 +78,46 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
     return splits.size();
   }
 
+  /**
+   * In proportion to the readers' backlogs when every reader reports one (a Kafka partition's lag,
+   * say); evenly otherwise, as before a reader's first read.
+   */
+  @Override
+  public long[] shares(long limit) {
+    long[] backlogs = new long[splits.size()];
+    long total = 0;
+    for (int i = 0; i < backlogs.length; i++) {
+      backlogs[i] = readers[i] == null ? -1 : readers[i].getSplitBacklogBytes();
+      if (backlogs[i] < 0 || total < 0) {
+        total = -1;
+      } else {
+        total += backlogs[i];
+      }
+    }
+    if (limit == Long.MAX_VALUE || total <= 0) {
+      return PullSource.super.shares(limit);
+    }
+    long[] shares = new long[backlogs.length];
+    for (int i = 0; i < shares.length; i++) {
+      shares[i] = Math.max(1, (long) ((double) limit * backlogs[i] / total));
+    }
+    return shares;
+  }
+
+  /** The readers' total backlog, or -1 if one of them cannot tell (or has not started). */
+  @Override
+  public long backlog() {
+    long total = 0;
+    for (UnboundedSource.UnboundedReader<T> reader : readers) {
+      long backlog = reader == null ? -1 : reader.getSplitBacklogBytes();
+      if (backlog < 0) {
+        return -1;
+      }
+      total += backlog;
+    }
+    return total;
+  }
+
   @Override
   public Iterator<WindowedValue<T>> read(int partition, long batchTime, long maxRecords) {
     return StepMetrics.inScope(metrics, () -> readBatch(partition, batchTime, maxRecords));

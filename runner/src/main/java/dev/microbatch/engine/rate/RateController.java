@@ -1,0 +1,84 @@
+package dev.microbatch.engine.rate;
+
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.RecordSource;
+import dev.microbatch.engine.stream.StreamingListener;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Backpressure (Spark Streaming's RateController): after each completed batch, a {@link
+ * PIDRateEstimator} sets the rate the job can take; each batch's record budget is that rate over
+ * one batch interval, divided between the sources that read from outside, in proportion to their
+ * backlogs when every one of them reports one, else evenly. Until the first estimate the budget
+ * comes from the initial rate, if there is one, and is otherwise unlimited.
+ */
+public final class RateController implements StreamingListener {
+  private final PIDRateEstimator estimator;
+  private final long batchIntervalMillis;
+  private final long maxRecordsPerReader;
+  private volatile double rate;
+  private volatile long budget = Long.MAX_VALUE;
+  private volatile Map<String, Long> shares = Map.of();
+
+  /**
+   * @param initialRate records per second before the first estimate; 0 for no limit until then
+   * @param maxRatePerReader the most records per second one reader of a source takes; 0 for no cap
+   */
+  public RateController(
+      PIDRateEstimator estimator, long batchIntervalMillis, double initialRate, double maxRatePerReader) {
+    this.estimator = estimator;
+    this.batchIntervalMillis = batchIntervalMillis;
+    this.rate = initialRate;
+    this.maxRecordsPerReader =
+        maxRatePerReader > 0 ? recordsPerBatch(maxRatePerReader) : Long.MAX_VALUE;
+  }
+
+  /** At the start of a batch, on the batch thread: divides its budget between {@code sources}. */
+  public void planBatch(List<? extends RecordSource> sources) {
+    budget = rate > 0 ? recordsPerBatch(rate) : Long.MAX_VALUE;
+    List<? extends RecordSource> limited = sources.stream().filter(RecordSource::isRateLimited).toList();
+    boolean byBacklog = !limited.isEmpty() && limited.stream().allMatch(s -> s.backlog() > 0);
+    double total = byBacklog ? limited.stream().mapToDouble(RecordSource::backlog).sum() : limited.size();
+    Map<String, Long> planned = new HashMap<>();
+    for (RecordSource source : limited) {
+      double weight = byBacklog ? source.backlog() : 1;
+      planned.put(
+          source.name(),
+          budget == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) (budget * weight / total)));
+    }
+    shares = planned;
+  }
+
+  /** The record budget of the batch planned last; Long.MAX_VALUE for none. */
+  public long budget() {
+    return budget;
+  }
+
+  /** The share of {@code source} in the batch planned last; Long.MAX_VALUE for no limit. */
+  public long shareOf(RecordSource source) {
+    return shares.getOrDefault(source.name(), Long.MAX_VALUE);
+  }
+
+  /** The most records one reader of a source takes in a batch; Long.MAX_VALUE for no cap. */
+  public long maxRecordsPerReader() {
+    return maxRecordsPerReader;
+  }
+
+  /** The rate in records per second the next batch is planned at; 0 if unlimited. */
+  public double rate() {
+    return rate;
+  }
+
+  @Override
+  public void onBatchCompleted(BatchInfo batch) {
+    estimator
+        .compute(batch.batchTime(), batch.numRecords(), batch.processingTime(), batch.schedulingDelay())
+        .ifPresent(estimate -> rate = estimate);
+  }
+
+  private long recordsPerBatch(double recordsPerSecond) {
+    return Math.max(1, (long) (recordsPerSecond * batchIntervalMillis / 1000));
+  }
+}

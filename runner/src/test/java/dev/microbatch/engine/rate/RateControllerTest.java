@@ -1,0 +1,62 @@
+package dev.microbatch.engine.rate;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.RecordSource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RateControllerTest {
+  private static final long INTERVAL = 500;
+
+  private record Source(String name, long backlog, boolean isRateLimited) implements RecordSource {
+    @Override
+    public long takeRecordCount(long batchTime) {
+      return 0;
+    }
+  }
+
+  private static BatchInfo completed(long time, long records, long processingMillis) {
+    return new BatchInfo(time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE);
+  }
+
+  @Test
+  void withoutAnInitialRateTheFirstBatchesAreUnlimited() {
+    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 0);
+    Source kafka = new Source("kafka", 10, true);
+    controller.planBatch(List.of(kafka));
+    assertThat(controller.budget(), equalTo(Long.MAX_VALUE));
+    assertThat(controller.shareOf(kafka), equalTo(Long.MAX_VALUE));
+  }
+
+  @Test
+  void theBudgetIsTheEstimatedRateOverOneIntervalSharedByBacklogOrEvenly() {
+    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    Source big = new Source("big", 300, true);
+    Source small = new Source("small", 100, true);
+    Source bounded = new Source("bounded", -1, false);
+    controller.planBatch(List.of(big, small, bounded));
+    assertThat(controller.budget(), equalTo(1000L)); // 2000 records/s over 500 ms
+    assertThat(controller.shareOf(big), equalTo(750L));
+    assertThat(controller.shareOf(small), equalTo(250L));
+    assertThat(controller.shareOf(bounded), equalTo(Long.MAX_VALUE));
+
+    // the job processes 1000 records/s: the estimate follows
+    controller.onBatchCompleted(completed(1000, 1000, 1000));
+    controller.onBatchCompleted(completed(1500, 500, 500));
+    Source unknown = new Source("unknown", -1, true);
+    controller.planBatch(List.of(big, unknown));
+    assertThat(controller.budget(), equalTo(500L));
+    assertThat(controller.shareOf(big), equalTo(250L));
+    assertThat(controller.shareOf(unknown), equalTo(250L));
+  }
+
+  @Test
+  void aReaderCapIsItsRateOverOneInterval() {
+    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 300);
+    assertThat(controller.maxRecordsPerReader(), equalTo(150L));
+  }
+}
