@@ -39,42 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaWordCountTest {
-  private static final int LINES = 100_000;
-  private static final long WINDOW_MILLIS = 10_000;
-  /** The lines' timestamps: 2026-01-01T00:00:00Z onwards, half a millisecond apart (5 windows). */
-  private static final long START = 1_767_225_600_000L;
-  private static final List<String> WORDS =
-      List.of("to", "be", "or", "not", "that", "is", "the", "question", "whether", "tis", "nobler");
-
-  /** Per window start, per word: the count of the lines produced. */
-  private final Map<Long, Map<String, Long>> produced = new TreeMap<>();
+  private final WordCountTopics topics = new WordCountTopics();
+  private final Map<Long, Map<String, Long>> produced = topics.produced();
 
   @TempDir Path checkpoints;
 
-  private void produceLines(EmbeddedKafkaBroker broker, String topic) throws Exception {
-    broker.createTopic(topic, 3);
-    Random random = new Random(42);
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-      for (int i = 0; i < LINES; i++) {
-        long timestamp = START + i / 2;
-        StringBuilder line = new StringBuilder();
-        for (int w = 0; w < 5; w++) {
-          String word = WORDS.get(random.nextInt(WORDS.size()));
-          line.append(w == 0 ? "" : " ").append(word);
-          produced
-              .computeIfAbsent(timestamp - timestamp % WINDOW_MILLIS, t -> new TreeMap<>())
-              .merge(word, 1L, Long::sum);
-        }
-        producer.send(new ProducerRecord<>(topic, null, timestamp, null, line.toString()));
-      }
-    }
-  }
-
   private Map<Long, Map<String, Long>> runKafkaWordCount(EmbeddedKafkaBroker broker, String name, String... extraArgs)
       throws Exception {
-    produceLines(broker, name + "-lines");
+    topics.produceLines(broker, name + "-lines");
     broker.createTopic(name + "-counts", 1);
     PipelineResult result = start(broker, name, "--batchIntervalMillis=500", extraArgs);
     try {
@@ -91,7 +63,7 @@ class KafkaWordCountTest {
    */
   private Map<Long, Map<String, Long>> runCancelledAndRestarted(
       EmbeddedKafkaBroker broker, String name, String... extraArgs) throws Exception {
-    produceLines(broker, name + "-lines");
+    topics.produceLines(broker, name + "-lines");
     broker.createTopic(name + "-counts", 1);
     List<String> args = new ArrayList<>(List.of(extraArgs));
     args.addAll(List.of("--checkpointDir=" + checkpoints, "--checkpointIntervalBatches=2"));
@@ -113,9 +85,9 @@ class KafkaWordCountTest {
     } finally {
       first.cancel();
     }
-    try (KafkaConsumer<String, String> output = consumer(broker, "first-run-" + name, name + "-counts")) {
+    try (KafkaConsumer<String, String> output = WordCountTopics.consumer(broker, "first-run-" + name, name + "-counts")) {
       Set<Long> windows = new TreeSet<>();
-      output.poll(Duration.ofSeconds(1)).forEach(r -> windows.add(r.timestamp() - r.timestamp() % WINDOW_MILLIS));
+      output.poll(Duration.ofSeconds(1)).forEach(r -> windows.add(r.timestamp() - r.timestamp() % WordCountTopics.WINDOW_MILLIS));
       assertThat("cancelled mid-stream, windows out " + windows, windows.size() < produced.size(), equalTo(true));
     }
     PipelineResult second = start(broker, name, "--batchIntervalMillis=200", restartable);
@@ -138,7 +110,7 @@ class KafkaWordCountTest {
                 "--inputTopic=" + name + "-lines",
                 "--outputTopic=" + name + "-counts",
                 "--groupId=" + name,
-                "--windowSeconds=" + WINDOW_MILLIS / 1000));
+                "--windowSeconds=" + WordCountTopics.WINDOW_MILLIS / 1000));
     args.addAll(List.of(extraArgs));
     KafkaWordCount.Options options =
         PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(KafkaWordCount.Options.class);
@@ -147,8 +119,8 @@ class KafkaWordCountTest {
 
   private Map<Long, Map<String, Long>> countsAndCommits(
       EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat) throws Exception {
-    Map<Long, Map<String, Long>> counts = countsWritten(broker, name + "-counts", panesMayRepeat);
-    assertThat("offsets committed by group " + name, committedOffsets(broker, name), equalTo((long) LINES));
+    Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, name + "-counts", panesMayRepeat);
+    assertThat("offsets committed by group " + name, committedOffsets(broker, name), equalTo((long) WordCountTopics.LINES));
     return counts;
   }
 
@@ -157,7 +129,7 @@ class KafkaWordCountTest {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       long committed = -1;
       long deadline = System.currentTimeMillis() + 30_000;
-      while (committed < LINES && System.currentTimeMillis() < deadline) {
+      while (committed < WordCountTopics.LINES && System.currentTimeMillis() < deadline) {
         committed =
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
                 .mapToLong(OffsetAndMetadata::offset)
@@ -166,53 +138,6 @@ class KafkaWordCountTest {
       }
       return committed;
     }
-  }
-
-  private static KafkaConsumer<String, String> consumer(EmbeddedKafkaBroker broker, String group, String topic) {
-    KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-            new StringDeserializer(),
-            new StringDeserializer());
-    consumer.subscribe(List.of(topic));
-    return consumer;
-  }
-
-  /**
-   * Reads the output topic until it holds a count for every window and word produced. Output is
-   * at least once across a restart: a pane emitted before the cancel may be emitted again after
-   * it, and must then carry the same count.
-   */
-  private Map<Long, Map<String, Long>> countsWritten(
-      EmbeddedKafkaBroker broker, String topic, boolean panesMayRepeat) {
-    Map<Long, Map<String, Long>> counts = new TreeMap<>();
-    try (KafkaConsumer<String, String> consumer = consumer(broker, "check-" + topic, topic)) {
-      long deadline = System.currentTimeMillis() + 120_000;
-      while (!sameKeys(counts, produced) && System.currentTimeMillis() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          // the record's timestamp is its window's last millisecond; the value "word: count"
-          long window = record.timestamp() - record.timestamp() % WINDOW_MILLIS;
-          long count = Long.parseLong(record.value().substring(record.key().length() + 2));
-          Long before = counts.computeIfAbsent(window, w -> new TreeMap<>()).put(record.key(), count);
-          if (before != null && panesMayRepeat) {
-            assertThat("a pane emitted again carries the same count: " + record, before, equalTo(count));
-          } else {
-            assertThat("one count per word and window: " + record, before, equalTo(null));
-          }
-        }
-      }
-    }
-    return counts;
-  }
-
-  private static boolean sameKeys(Map<Long, Map<String, Long>> a, Map<Long, Map<String, Long>> b) {
-    if (!a.keySet().equals(b.keySet())) {
-      return false;
-    }
-    return a.entrySet().stream().allMatch(e -> e.getValue().keySet().equals(b.get(e.getKey()).keySet()));
   }
 
   @Test

@@ -10,8 +10,7 @@ import org.joda.time.Duration;
  * processed for at most half a batch interval per batch; its residual stays in the element's
  * state and resumes in a later batch, holding the output watermark at what the DoFn's watermark
  * estimator reports. An element whose side inputs are not ready waits (see {@link
- * KeyedSideInputs}); so does a restriction once the batch's record budget (--maxRecordsPerBatch,
- * and its share under backpressure) is spent.
+ * KeyedSideInputs}); so does a restriction once the batch's --maxRecordsPerBatch outputs are out.
  */
 final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
     implements StreamTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {

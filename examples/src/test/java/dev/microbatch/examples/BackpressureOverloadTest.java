@@ -1,0 +1,166 @@
+package dev.microbatch.examples;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
+
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.util.concurrent.RateLimiter;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The seed's overload: a producer writes 2000 records a second into Kafka for 30 s, and the job's
+ * DoFn can take at most 1000 a second. Backpressure keeps each batch to what the job can take
+ * (Kafka buffers the rest): once the rate controller has settled, the scheduling delay stays
+ * bounded instead of growing batch after batch; when the producer stops, the job catches up and
+ * has processed every record exactly once.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class BackpressureOverloadTest {
+  private static final int PRODUCED_PER_SECOND = 2000;
+  private static final int PROCESSED_PER_SECOND = 1000;
+  /** 30 s in CI; the soak command sets 600 with -Doverload.seconds. */
+  private static final int PRODUCE_SECONDS = Integer.getInteger("overload.seconds", 30);
+  private static final long INTERVAL_MILLIS = 500;
+
+  private static final RateLimiter CAPACITY = RateLimiter.create(PROCESSED_PER_SECOND);
+  private static final Set<Long> SEEN = ConcurrentHashMap.newKeySet();
+  private static final AtomicLong PROCESSED = new AtomicLong();
+
+  /** Takes at most 1000 records a second, however many threads run it. */
+  private static final class SlowDoFn extends DoFn<KV<Long, String>, Void> {
+    @ProcessElement
+    public void process(@Element KV<Long, String> record) {
+      CAPACITY.acquire();
+      SEEN.add(record.getKey());
+      PROCESSED.incrementAndGet();
+    }
+  }
+
+  @Test
+  void twiceTheRecordsTheJobCanTakeKeepTheSchedulingDelayBoundedAndLoseNothing(EmbeddedKafkaBroker broker)
+      throws Exception {
+    broker.createTopic("overload", 3);
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner",
+                    "--streaming",
+                    "--batchIntervalMillis=" + INTERVAL_MILLIS,
+                    "--parallelism=2",
+                    "--blockOnRun=false")
+                .create());
+    pipeline
+        .apply(
+            KafkaIO.<Long, String>read()
+                .withBootstrapServers(broker.bootstrapServers())
+                .withTopic("overload")
+                .withKeyDeserializer(LongDeserializer.class)
+                .withValueDeserializer(StringDeserializer.class)
+                .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
+                .withoutMetadata())
+        .apply(ParDo.of(new SlowDoFn()));
+    MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
+    List<BatchInfo> batches = new CopyOnWriteArrayList<>();
+    AtomicLong heapHighWater = new AtomicLong();
+    job.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            batches.add(batch);
+            heapHighWater.accumulateAndGet(
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+          }
+        });
+    long produced;
+    long producingEnded;
+    try {
+      produced = produceFor(broker, PRODUCE_SECONDS);
+      producingEnded = System.currentTimeMillis();
+      // the backlog is as large as what was processed: as long again to catch up, and some slack
+      long deadline = producingEnded + PRODUCE_SECONDS * 1500L + 60_000;
+      while (PROCESSED.get() < produced && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+    } finally {
+      job.cancel();
+    }
+    long caughtUpMillis = System.currentTimeMillis() - producingEnded;
+
+    // settled: the second half of the batches while the producer ran
+    List<BatchInfo> whileProducing =
+        batches.stream().filter(b -> b.processingEndTime() <= producingEnded).toList();
+    List<BatchInfo> settled = whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
+    List<BatchInfo> lastQuarter = settled.subList(settled.size() / 2, settled.size());
+    long maxDelay = settled.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow();
+    double settledRate =
+        settled.stream().mapToLong(BatchInfo::numRecords).sum() * 1000.0 / (settled.size() * INTERVAL_MILLIS);
+    System.out.printf(
+        "OVERLOAD: %d records/s in, at most %d/s processed: settled rate %.0f records/s, budget %d records"
+            + " a batch, max scheduling delay after settling %d ms (last quarter %d ms), heap high-water %d MB,"
+            + " produced %d, processed %d, caught up %.1f s after the producer stopped%n",
+        PRODUCED_PER_SECOND,
+        PROCESSED_PER_SECOND,
+        settledRate,
+        settled.get(settled.size() - 1).recordBudget(),
+        maxDelay,
+        lastQuarter.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow(),
+        heapHighWater.get() >> 20,
+        produced,
+        PROCESSED.get(),
+        caughtUpMillis / 1000.0);
+
+    // without backpressure the delay would grow by about an interval every batch (some 15 s here)
+    assertThat("max scheduling delay after settling, ms", maxDelay, lessThan(4 * INTERVAL_MILLIS));
+    assertThat(
+        "the scheduling delay does not grow",
+        lastQuarter.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow(),
+        lessThan(maxDelay + INTERVAL_MILLIS));
+    assertThat("the settled rate is what the job can take", settledRate, lessThan(1.25 * PROCESSED_PER_SECOND));
+    assertThat("heap high-water mark, MB", heapHighWater.get() >> 20, lessThan(1024L));
+    assertThat("every record processed once", PROCESSED.get(), equalTo(produced));
+    assertThat(SEEN.size(), equalTo((int) produced));
+  }
+
+  /** Writes 2000 records a second, keyed by their number, for {@code seconds}; returns how many. */
+  private static long produceFor(EmbeddedKafkaBroker broker, int seconds) throws InterruptedException {
+    RateLimiter rate = RateLimiter.create(PRODUCED_PER_SECOND);
+    long count = 0;
+    try (KafkaProducer<Long, String> producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 5),
+            new LongSerializer(),
+            new StringSerializer())) {
+      long end = System.currentTimeMillis() + seconds * 1000L;
+      while (System.currentTimeMillis() < end) {
+        rate.acquire();
+        producer.send(new ProducerRecord<>("overload", count, "event " + count));
+        count++;
+      }
+    }
+    return count;
+  }
+}

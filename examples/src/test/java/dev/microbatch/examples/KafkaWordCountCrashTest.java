@@ -1,0 +1,91 @@
+package dev.microbatch.examples;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * KafkaWordCount with --checkpointDir in a JVM of its own, killed with SIGKILL at random moments
+ * and started again on the same directory each time: in the end, the last count emitted for every
+ * word of every window is its true count, and no window is missing. State and offsets are exact;
+ * output is at least once (a pane emitted again after a restart carries the same count).
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class KafkaWordCountCrashTest {
+  /** Kills in CI; the soak command sets more with -Dcrash.kills. */
+  private static final int KILLS = Integer.getInteger("crash.kills", 5);
+
+  @TempDir Path work;
+
+  @Test
+  void killedWithSigkillAndRestartedOnItsCheckpointsItEndsWithEveryCountExact(EmbeddedKafkaBroker broker)
+      throws Exception {
+    WordCountTopics topics = new WordCountTopics();
+    topics.produceLines(broker, "crash-lines");
+    broker.createTopic("crash-counts", 1);
+    Random random = new Random(7);
+    List<Long> killedAfterMillis = new ArrayList<>();
+    for (int kill = 0; kill < KILLS; kill++) {
+      Process job = startJob(broker, kill);
+      // the JVM starts in some 3 s; then a batch of 2,000 lines every 200 ms
+      long lifetime = 3000 + random.nextInt(4000);
+      assertThat("the job died by itself, see " + log(kill), job.waitFor(lifetime, TimeUnit.MILLISECONDS), equalTo(false));
+      job.destroyForcibly().waitFor(); // SIGKILL
+      killedAfterMillis.add(lifetime);
+    }
+    Process last = startJob(broker, KILLS);
+    try {
+      Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, "crash-counts", true);
+      long resumed = 0;
+      for (int life = 0; life <= KILLS; life++) {
+        resumed += Files.readString(log(life).toPath()).contains("Resumed from the checkpoint") ? 1 : 0;
+      }
+      System.out.printf(
+          "CRASH: %d SIGKILLs survived (after %s ms of life), %d starts resumed from a checkpoint,"
+              + " every count of %d windows exact%n",
+          KILLS, killedAfterMillis, resumed, counts.size());
+      assertThat(counts, equalTo(topics.produced()));
+      assertThat("the last start resumed from a checkpoint",
+          Files.readString(log(KILLS).toPath()).contains("Resumed from the checkpoint"), equalTo(true));
+    } finally {
+      last.destroyForcibly().waitFor();
+    }
+  }
+
+  private Process startJob(EmbeddedKafkaBroker broker, int life) throws Exception {
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            KafkaWordCount.class.getName(),
+            "--runner=MicroBatchRunner",
+            "--bootstrapServers=" + broker.bootstrapServers(),
+            "--inputTopic=crash-lines",
+            "--outputTopic=crash-counts",
+            "--groupId=crash",
+            "--windowSeconds=" + WordCountTopics.WINDOW_MILLIS / 1000,
+            "--parallelism=2",
+            "--batchIntervalMillis=200",
+            "--maxRecordsPerBatch=2000",
+            "--checkpointIntervalBatches=2",
+            "--checkpointDir=" + work.resolve("checkpoints"));
+    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(life)).start();
+  }
+
+  private File log(int life) {
+    return work.resolve("job-" + life + ".log").toFile();
+  }
+}
