@@ -89,6 +89,21 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
+  void rateOptionsOutOfRangeFailNamingTheOption() {
+    for (String[] wrong :
+        new String[][] {
+          {"--initialRate=0", "--initialRate must be -1 (no limit) or at least 1 record per second, but was 0"},
+          {"--minRate=-1", "--minRate must be at least 1 record per second, but was -1"},
+          {"--maxRatePerReader=-5", "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"}
+        }) {
+      PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", wrong[0]).create();
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
+      assertThat(e.getMessage(), equalTo(wrong[1]));
+    }
+  }
+
+  @Test
   void zeroParallelismFailsBeforeThePipelineRunsNamingTheOption() {
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=0").create();
