@@ -94,4 +94,13 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   Long getMaxRatePerReader();
 
   void setMaxRatePerReader(Long maxRatePerReader);
+
+  @Description(
+      "Streaming mode: how long, in milliseconds, a split of an unbounded source may keep failing"
+          + " (its reads throwing IOExceptions) before the pipeline fails; until then each batch"
+          + " retries it from its last checkpoint mark. At least 0; 60000 by default.")
+  @Default.Long(60_000)
+  Long getReadRetryWindowMillis();
+
+  void setReadRetryWindowMillis(Long readRetryWindowMillis);
 }

@@ -59,6 +59,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
           "--checkpointIntervalBatches must be at least 1, but was "
               + mb.getCheckpointIntervalBatches());
     }
+    if (mb.getReadRetryWindowMillis() < 0) {
+      throw new IllegalArgumentException(
+          "--readRetryWindowMillis must be at least 0, but was " + mb.getReadRetryWindowMillis());
+    }
     requireRate("--initialRate", mb.getInitialRate(), true);
     requireRate("--minRate", mb.getMinRate(), false);
     requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);

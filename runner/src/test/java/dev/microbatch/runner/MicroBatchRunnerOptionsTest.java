@@ -89,12 +89,13 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
-  void rateOptionsOutOfRangeFailNamingTheOption() {
+  void rateAndRetryOptionsOutOfRangeFailNamingTheOption() {
     for (String[] wrong :
         new String[][] {
           {"--initialRate=0", "--initialRate must be -1 (no limit) or at least 1 record per second, but was 0"},
           {"--minRate=-1", "--minRate must be at least 1 record per second, but was -1"},
-          {"--maxRatePerReader=-5", "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"}
+          {"--maxRatePerReader=-5", "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"},
+          {"--readRetryWindowMillis=-1", "--readRetryWindowMillis must be at least 0, but was -1"}
         }) {
       PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", wrong[0]).create();
       IllegalArgumentException e =

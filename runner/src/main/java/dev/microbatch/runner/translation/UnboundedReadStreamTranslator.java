@@ -24,7 +24,11 @@ final class UnboundedReadStreamTranslator<T>
         StepMetrics.inScope(metrics, () -> split(transform.getSource(), context));
     UnboundedSourcePull<T> pull =
         new UnboundedSourcePull<>(
-            splits, context.options(), metrics, context.options().getBatchIntervalMillis() / 2);
+            splits,
+            context.options(),
+            metrics,
+            context.options().getBatchIntervalMillis() / 2,
+            new ReadRetries(context.stepName(), context.options().getReadRetryWindowMillis()));
     context.checkpointed(pull);
     InputDStream<WindowedValue<T>> input = context.streaming().pullStream(context.stepName(), pull);
     long cap = context.options().getMaxRecordsPerBatch();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An UnboundedSource read a batch at a time: split once into about {@code parallelism} splits,
@@ -35,10 +38,15 @@ import org.joda.time.Instant;
  * record ready, the batch's record share is reached, or the read time budget is spent. The
  * checkpoint marks a batch leaves are finalized only once that batch has completed.
  *
+ * <p>A read that fails with an IOException is retried from the split's last mark (see {@link
+ * ReadRetries}).
+ *
  * <p>A job's checkpoints keep the splits and each one's latest checkpoint mark; a job restored
  * from one reopens each split's reader at its mark, as Beam's Flink runner does.
  */
 final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, CheckpointedState {
+  private static final Logger LOG = LoggerFactory.getLogger(UnboundedSourcePull.class);
+
   /** A snapshot: each split (serialized) with its latest mark (encoded), if it has one. */
   private static final Coder<List<KV<byte[], byte[]>>> SNAPSHOT_CODER =
       ListCoder.of(KvCoder.of(ByteArrayCoder.of(), NullableCoder.of(ByteArrayCoder.of())));
@@ -46,6 +54,7 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
   private final PipelineOptions options;
   private final MetricsContainer metrics;
   private final long readBudgetMillis;
+  private final ReadRetries retries;
   private final Map<Long, Queue<CheckpointMark>> marksByBatch = new ConcurrentHashMap<>();
   private List<? extends UnboundedSource<T, ?>> splits;
   private UnboundedSource.UnboundedReader<T>[] readers;
@@ -56,10 +65,12 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
       List<? extends UnboundedSource<T, ?>> splits,
       PipelineOptions options,
       MetricsContainer metrics,
-      long readBudgetMillis) {
+      long readBudgetMillis,
+      ReadRetries retries) {
     this.options = options;
     this.metrics = metrics;
     this.readBudgetMillis = readBudgetMillis;
+    this.retries = retries;
     startAt(splits, new CheckpointMark[splits.size()]);
   }
 
@@ -148,10 +159,26 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
       latestMarks[partition] = mark;
       marksByBatch.computeIfAbsent(batchTime, t -> new ConcurrentLinkedQueue<>()).add(mark);
       watermarks[partition] = reader.getWatermark();
+      retries.succeeded(partition);
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not read " + splits.get(partition) + ": " + e.getMessage(), e);
+      // what the failed attempt read is read again from the last mark
+      closeQuietly(partition);
+      retries.failed(partition, splits.get(partition), e);
+      return Collections.emptyIterator();
     }
     return records.iterator();
+  }
+
+  private void closeQuietly(int partition) {
+    UnboundedSource.UnboundedReader<T> reader = readers[partition];
+    readers[partition] = null;
+    if (reader != null) {
+      try {
+        reader.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Closing the failed reader of {} failed too", splits.get(partition), e);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")
