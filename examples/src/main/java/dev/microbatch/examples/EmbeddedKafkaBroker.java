@@ -32,12 +32,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final int NODE_ID = 1;
 
   private final Path logDir;
-  private final KafkaRaftServer server;
+  private final KafkaConfig config;
   private final String bootstrapServers;
+  private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path logDir, KafkaRaftServer server, String bootstrapServers) {
+  private EmbeddedKafkaBroker(Path logDir, KafkaConfig config, String bootstrapServers) {
     this.logDir = logDir;
-    this.server = server;
+    this.config = config;
     this.bootstrapServers = bootstrapServers;
   }
 
@@ -74,16 +75,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         .setControllerListenerName("CONTROLLER")
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .run();
-    KafkaRaftServer server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
-    server.startup();
-    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, server, "localhost:" + port);
-    try (Admin admin = broker.admin()) {
-      admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+    EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(logDir, kafkaConfig, "localhost:" + port);
+    try {
+      broker.startAgain();
     } catch (Exception e) {
       broker.close();
       throw e;
     }
     return broker;
+  }
+
+  /** Stops the broker, keeping its ports and its data, as for a broker's restart. */
+  public void stop() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts a stopped broker again, on its ports and data, and waits until it serves requests. */
+  public void startAgain() throws Exception {
+    server = new KafkaRaftServer(config, Time.SYSTEM);
+    server.startup();
+    try (Admin admin = admin()) {
+      admin.describeCluster().nodes().get(60, TimeUnit.SECONDS);
+    }
   }
 
   /** {@code host:port} for clients' {@code bootstrap.servers}. */
@@ -111,8 +128,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Stops the broker and deletes its log directory. */
   @Override
   public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    stop();
     try (Stream<Path> files = Files.walk(logDir)) {
       for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(file);
