@@ -64,6 +64,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("transaction.state.log.min.isr", "1");
     config.put("group.initial.rebalance.delay.ms", "0");
     config.put("auto.create.topics.enable", "false");
+    // keep every record: tests produce records stamped months back, which the default 7-day
+    // retention would delete at its first check, five minutes in
+    config.put("log.retention.ms", "-1");
     KafkaConfig kafkaConfig = new KafkaConfig(config, false);
 
     new Formatter()
