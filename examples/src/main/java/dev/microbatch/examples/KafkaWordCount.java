@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.microbatch.runner.MicroBatchPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -196,7 +195,7 @@ public class KafkaWordCount {
     }
     if (!options.isEmbeddedBroker()) {
       requireTopics(options.getBootstrapServers(), options.getInputTopic(), options.getOutputTopic());
-      build(options, options.getBootstrapServers()).run().waitUntilFinish();
+      WithStatus.run(build(options, options.getBootstrapServers())).waitUntilFinish();
       return;
     }
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -206,8 +205,7 @@ public class KafkaWordCount {
       System.out.println(
           "Embedded broker at " + broker.bootstrapServers() + ": " + lines + " lines in topic '"
               + options.getInputTopic() + "'; counts go to '" + options.getOutputTopic() + "'");
-      options.as(MicroBatchPipelineOptions.class).setBlockOnRun(false);
-      PipelineResult result = build(options, broker.bootstrapServers()).run();
+      PipelineResult result = WithStatus.run(build(options, broker.bootstrapServers()));
       printCounts(broker.bootstrapServers(), options.getOutputTopic(), result);
     }
   }

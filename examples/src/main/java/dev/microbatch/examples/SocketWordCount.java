@@ -85,6 +85,6 @@ public class SocketWordCount {
     System.out.println(
         "Counting the words of the lines from " + options.getHost() + ":" + options.getPort()
             + " per " + options.getWindowSeconds() + " s window; Ctrl-C stops");
-    pipeline.run().waitUntilFinish();
+    WithStatus.run(pipeline).waitUntilFinish();
   }
 }

@@ -103,4 +103,13 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   Long getReadRetryWindowMillis();
 
   void setReadRetryWindowMillis(Long readRetryWindowMillis);
+
+  @Description(
+      "Serve the job's status (its transforms, batches, metrics) as JSON on this port of localhost;"
+          + " 0 picks a free port, printed at start. -1 (the default): no status server, no port,"
+          + " no thread.")
+  @Default.Integer(-1)
+  Integer getStatusPort();
+
+  void setStatusPort(Integer statusPort);
 }

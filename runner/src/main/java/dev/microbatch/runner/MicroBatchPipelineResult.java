@@ -1,5 +1,8 @@
 package dev.microbatch.runner;
 
+import dev.microbatch.runner.status.StatusServer;
+import java.net.URI;
+import java.util.Optional;
 import dev.microbatch.engine.dataset.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.translation.ExecutablePipeline;
@@ -20,18 +23,24 @@ import org.joda.time.Duration;
 public final class MicroBatchPipelineResult implements PipelineResult {
   private final ExecutablePipeline pipeline;
   private final MetricsContainerStepMap metrics;
+  private final @Nullable StatusServer status;
   private final CompletableFuture<Void> execution = new CompletableFuture<>();
   private volatile State state = State.RUNNING;
 
-  private MicroBatchPipelineResult(ExecutablePipeline pipeline, MetricsContainerStepMap metrics) {
+  private MicroBatchPipelineResult(
+      ExecutablePipeline pipeline, MetricsContainerStepMap metrics, @Nullable StatusServer status) {
     this.pipeline = pipeline;
     this.metrics = metrics;
+    this.status = status;
   }
 
-  /** Starts executing {@code pipeline} on a driver thread of its own. */
+  /**
+   * Starts executing {@code pipeline} on a driver thread of its own; {@code status}, if any, is
+   * closed when it ends.
+   */
   static MicroBatchPipelineResult start(
-      ExecutablePipeline pipeline, MetricsContainerStepMap metrics) {
-    MicroBatchPipelineResult result = new MicroBatchPipelineResult(pipeline, metrics);
+      ExecutablePipeline pipeline, MetricsContainerStepMap metrics, @Nullable StatusServer status) {
+    MicroBatchPipelineResult result = new MicroBatchPipelineResult(pipeline, metrics, status);
     Thread driver =
         new Thread(
             () -> {
@@ -51,6 +60,9 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   }
 
   private void finish(State finalState, @Nullable Throwable failure) {
+    if (status != null) {
+      status.close();
+    }
     state = finalState;
     if (failure == null) {
       execution.complete(null);
@@ -102,6 +114,11 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   @Override
   public State waitUntilFinish() {
     return waitUntilFinish(Duration.ZERO);
+  }
+
+  /** Where the job's status is served (--statusPort), if it is. */
+  public Optional<URI> statusUrl() {
+    return Optional.ofNullable(status).map(StatusServer::url);
   }
 
   /** Streaming mode: hears about each batch from now on (its time, records, delays, watermark). */

@@ -1,15 +1,20 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.stream.PacedBatchClock;
 import dev.microbatch.engine.rate.PIDRateEstimator;
 import dev.microbatch.engine.rate.RateController;
+import dev.microbatch.engine.stream.BatchStatistics;
+import dev.microbatch.engine.stream.PacedBatchClock;
 import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.runner.translation.PipelinePreparation;
+import dev.microbatch.runner.translation.StreamingPipeline;
 import dev.microbatch.runner.translation.StreamingPipelineTranslator;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
@@ -17,12 +22,18 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Beam runner that executes pipelines on the MicroBatch engine. Select it with {@code
  * --runner=MicroBatchRunner}.
  */
 public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchRunner.class);
+
   private final MicroBatchPipelineOptions options;
 
   protected MicroBatchRunner(MicroBatchPipelineOptions options) {
@@ -63,6 +74,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       throw new IllegalArgumentException(
           "--readRetryWindowMillis must be at least 0, but was " + mb.getReadRetryWindowMillis());
     }
+    if (mb.getStatusPort() < -1 || mb.getStatusPort() > 65535) {
+      throw new IllegalArgumentException(
+          "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was " + mb.getStatusPort());
+    }
     requireRate("--initialRate", mb.getInitialRate(), true);
     requireRate("--minRate", mb.getMinRate(), false);
     requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);
@@ -88,12 +103,37 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    ExecutablePipeline executable = translate(pipeline, metrics);
     MicroBatchPipelineResult result =
-        MicroBatchPipelineResult.start(translate(pipeline, metrics), metrics);
+        MicroBatchPipelineResult.start(executable, metrics, status(pipeline, executable, metrics));
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }
     return result;
+  }
+
+  /** With --statusPort, the status server of the translated pipeline; null without. */
+  private @Nullable StatusServer status(
+      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics) {
+    if (options.getStatusPort() < 0) {
+      return null;
+    }
+    Map<String, String> transforms = new LinkedHashMap<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+            transforms.put(node.getFullName(), node.getTransform().getClass().getSimpleName());
+          }
+        });
+    BatchStatistics batches = null;
+    if (executable instanceof StreamingPipeline streaming) {
+      batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
+      streaming.addListener(batches);
+    }
+    StatusServer server = StatusServer.start(options.getStatusPort(), transforms, batches, metrics);
+    LOG.info("The job's status is at {}", server.url());
+    return server;
   }
 
   /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */

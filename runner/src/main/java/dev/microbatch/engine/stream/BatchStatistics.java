@@ -1,0 +1,73 @@
+package dev.microbatch.engine.stream;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A streaming job's statistics as Spark Streaming's status tab shows them: the batches running
+ * now, the last completed ones in detail, and totals over every batch since the start. Its size
+ * stays bounded however long the job runs: beyond the last {@code retained} batches only the
+ * totals remain.
+ */
+public final class BatchStatistics implements StreamingListener {
+  private final long batchIntervalMillis;
+  private final long startTime;
+  private final int retained;
+  private final Map<Long, Long> running = new TreeMap<>();
+  private final Deque<BatchInfo> recent = new ArrayDeque<>();
+  private final Map<String, Long> recordsByInput = new LinkedHashMap<>();
+  private long completedBatches;
+  private long totalRecords;
+
+  /** Totals over every completed batch. */
+  public record Totals(long completedBatches, long records, Map<String, Long> recordsByInput) {}
+
+  /** A consistent view: the running batches (their times and start times) and the recent ones. */
+  public record Snapshot(
+      long batchIntervalMillis,
+      long startTime,
+      Map<Long, Long> runningSince,
+      List<BatchInfo> completed,
+      Totals totals) {}
+
+  public BatchStatistics(long batchIntervalMillis, long startTime, int retained) {
+    if (retained < 1) {
+      throw new IllegalArgumentException("Batch statistics keep at least 1 batch, not " + retained);
+    }
+    this.batchIntervalMillis = batchIntervalMillis;
+    this.startTime = startTime;
+    this.retained = retained;
+  }
+
+  @Override
+  public synchronized void onBatchStarted(long batchTime) {
+    running.put(batchTime, System.currentTimeMillis());
+  }
+
+  @Override
+  public synchronized void onBatchCompleted(BatchInfo batch) {
+    running.remove(batch.batchTime());
+    recent.addLast(batch);
+    if (recent.size() > retained) {
+      recent.removeFirst();
+    }
+    completedBatches++;
+    totalRecords += batch.numRecords();
+    batch.inputRecords().forEach((input, records) -> recordsByInput.merge(input, records, Long::sum));
+  }
+
+  public synchronized Snapshot snapshot() {
+    return new Snapshot(
+        batchIntervalMillis,
+        startTime,
+        Collections.unmodifiableMap(new TreeMap<>(running)),
+        List.copyOf(new ArrayList<>(recent)),
+        new Totals(completedBatches, totalRecords, Map.copyOf(recordsByInput)));
+  }
+}

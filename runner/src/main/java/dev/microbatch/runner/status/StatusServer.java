@@ -1,0 +1,160 @@
+package dev.microbatch.runner.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.BatchStatistics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The job's status over HTTP (--statusPort), as JSON: {@code /api/pipeline} (its transforms),
+ * {@code /api/batches} (streaming mode: running and recent batches, totals) and {@code
+ * /api/metrics} (Beam's counters, distributions and gauges). One daemon thread answers; it ends
+ * with the pipeline.
+ */
+public final class StatusServer implements AutoCloseable {
+  public static final String THREAD_NAME = "microbatch-status";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  private StatusServer(HttpServer server, ExecutorService executor) {
+    this.server = server;
+    this.executor = executor;
+  }
+
+  /**
+   * Listens on {@code port} of the loopback interface (0: a free one).
+   *
+   * @param transforms the pipeline's transforms, by full name, with their kinds
+   * @param batches the batch statistics in streaming mode, null in batch mode
+   */
+  public static StatusServer start(
+      int port,
+      Map<String, String> transforms,
+      @Nullable BatchStatistics batches,
+      MetricsContainerStepMap metrics) {
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot serve the job's status on localhost:" + port + " (--statusPort): " + e, e);
+    }
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, THREAD_NAME);
+              thread.setDaemon(true);
+              return thread;
+            });
+    server.setExecutor(executor);
+    server.createContext("/api/pipeline", exchange -> answer(exchange, () -> Map.of("transforms", transforms)));
+    server.createContext(
+        "/api/batches",
+        exchange -> answer(exchange, () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot())));
+    server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
+    server.start();
+    return new StatusServer(server, executor);
+  }
+
+  public URI url() {
+    return URI.create("http://localhost:" + server.getAddress().getPort() + "/");
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private static void answer(HttpExchange exchange, Supplier<Object> body) throws IOException {
+    try (exchange) {
+      byte[] json = JSON.writeValueAsBytes(body.get());
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, json.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(json);
+      }
+    }
+  }
+
+  /** One batch as the page shows it, its delays included. */
+  record BatchJson(
+      long batchTime,
+      long records,
+      Map<String, Long> inputRecords,
+      long schedulingDelay,
+      long processingTime,
+      long totalDelay,
+      long watermark,
+      @Nullable Long recordBudget) {
+    static BatchJson of(BatchInfo batch) {
+      return new BatchJson(
+          batch.batchTime(),
+          batch.numRecords(),
+          batch.inputRecords(),
+          batch.schedulingDelay(),
+          batch.processingTime(),
+          batch.totalDelay(),
+          batch.watermark(),
+          batch.recordBudget() == Long.MAX_VALUE ? null : batch.recordBudget());
+    }
+  }
+
+  private static Map<String, Object> batchesJson(BatchStatistics.Snapshot snapshot) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("streaming", true);
+    json.put("batchIntervalMillis", snapshot.batchIntervalMillis());
+    json.put("startTime", snapshot.startTime());
+    json.put("running", snapshot.runningSince());
+    json.put("completed", snapshot.completed().stream().map(BatchJson::of).toList());
+    json.put("totals", snapshot.totals());
+    return json;
+  }
+
+  private static Map<String, Object> metricsJson(MetricsContainerStepMap metrics) {
+    MetricQueryResults results =
+        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics).queryMetrics(MetricsFilter.builder().build());
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("counters", rows(results.getCounters(), v -> Map.of("value", v)));
+    json.put(
+        "distributions",
+        rows(results.getDistributions(), d -> Map.of("count", d.getCount(), "sum", d.getSum(), "min", d.getMin(), "max", d.getMax())));
+    json.put(
+        "gauges",
+        rows(results.getGauges(), g -> Map.of("value", g.getValue(), "timestamp", g.getTimestamp().getMillis())));
+    return json;
+  }
+
+  private static <T> List<Map<String, Object>> rows(
+      Iterable<MetricResult<T>> results, java.util.function.Function<T, Map<String, Object>> value) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (MetricResult<T> result : results) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("step", result.getKey().stepName());
+      row.put("namespace", result.getName().getNamespace());
+      row.put("name", result.getName().getName());
+      row.putAll(value.apply(result.getAttempted()));
+      rows.add(row);
+    }
+    return rows;
+  }
+}

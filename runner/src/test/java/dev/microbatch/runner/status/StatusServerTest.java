@@ -1,0 +1,130 @@
+package dev.microbatch.runner.status;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StatusServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final class CountNumbers extends DoFn<Long, Long> {
+    private final Counter numbers = Metrics.counter("status-test", "numbers");
+
+    @ProcessElement
+    public void process(@Element Long n, OutputReceiver<Long> out) {
+      numbers.inc();
+      out.output(n);
+    }
+  }
+
+  private static Pipeline endless(String... extraArgs) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=100", "--blockOnRun=false"));
+    args.addAll(List.of(extraArgs));
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
+    pipeline
+        .apply("Numbers", GenerateSequence.from(0).withRate(2000, Duration.standardSeconds(1)))
+        .apply("Count", ParDo.of(new CountNumbers()));
+    return pipeline;
+  }
+
+  private static JsonNode get(URI base, String path) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.headers().firstValue("Content-Type").orElse(""), equalTo("application/json"));
+    return JSON.readTree(response.body());
+  }
+
+  private static boolean statusThreadAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().equals(StatusServer.THREAD_NAME));
+  }
+
+  @Test
+  void theJsonApiShowsTheBatchesTheListenersSawThePipelineAndItsMetrics() throws Exception {
+    MicroBatchPipelineResult job = (MicroBatchPipelineResult) endless("--statusPort=0").run();
+    Map<Long, Long> recordsByBatch = new ConcurrentHashMap<>();
+    CountDownLatch threeBatches = new CountDownLatch(3);
+    job.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(BatchInfo batch) {
+            recordsByBatch.put(batch.batchTime(), batch.numRecords());
+            threeBatches.countDown();
+          }
+        });
+    URI url = job.statusUrl().orElseThrow();
+    try {
+      assertThat(threeBatches.await(30, TimeUnit.SECONDS), equalTo(true));
+      JsonNode batches = get(url, "api/batches");
+      assertThat(batches.get("batchIntervalMillis").asLong(), equalTo(100L));
+      int checked = 0;
+      for (JsonNode batch : batches.get("completed")) {
+        Long seen = recordsByBatch.get(batch.get("batchTime").asLong());
+        if (seen != null) {
+          assertThat(batch.get("records").asLong(), equalTo(seen));
+          assertThat(batch.get("inputRecords").get("Numbers/Read(UnboundedCountingSource)").asLong(), equalTo(seen));
+          checked++;
+        }
+      }
+      assertThat(checked, greaterThanOrEqualTo(3));
+      assertThat(batches.get("totals").get("completedBatches").asLong(), greaterThanOrEqualTo(3L));
+
+      List<String> transforms = new ArrayList<>();
+      get(url, "api/pipeline").get("transforms").fieldNames().forEachRemaining(transforms::add);
+      assertThat(transforms, hasItem("Count/ParMultiDo(CountNumbers)"));
+
+      JsonNode counter = get(url, "api/metrics").get("counters").get(0);
+      assertThat(counter.get("name").asText(), equalTo("numbers"));
+      assertThat(counter.get("value").asLong(), greaterThan(0L));
+    } finally {
+      job.cancel();
+    }
+    assertThat("the status thread ends with the job", statusThreadAlive(), equalTo(false));
+    assertThrows(ConnectException.class, () -> get(url, "api/batches"));
+  }
+
+  @Test
+  void withoutAStatusPortThereIsNoServerAndNoThread() throws Exception {
+    MicroBatchPipelineResult job = (MicroBatchPipelineResult) endless().run();
+    try {
+      job.waitUntilFinish(Duration.millis(300));
+      assertThat(job.statusUrl().isPresent(), equalTo(false));
+      assertThat(statusThreadAlive(), equalTo(false));
+    } finally {
+      job.cancel();
+    }
+  }
+}
