@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.BatchStatistics;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -24,14 +25,20 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The job's status over HTTP (--statusPort), as JSON: {@code /api/pipeline} (its transforms),
- * {@code /api/batches} (streaming mode: running and recent batches, totals) and {@code
- * /api/metrics} (Beam's counters, distributions and gauges). One daemon thread answers; it ends
- * with the pipeline.
+ * The job's status over HTTP (--statusPort): a page like Spark Streaming's statistics tab at
+ * {@code /}, and as JSON {@code /api/pipeline} (its transforms), {@code /api/batches} (streaming
+ * mode: running and recent batches, totals) and {@code /api/metrics} (Beam's counters,
+ * distributions and gauges). One daemon thread answers; it ends with the pipeline.
  */
 public final class StatusServer implements AutoCloseable {
   public static final String THREAD_NAME = "microbatch-status";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The page's files by URL path; Chart.js is the webjar's (its version as in the pom). */
+  private static final Map<String, String> PAGE_FILES =
+      Map.of(
+          "/", "dev/microbatch/runner/status/index.html",
+          "/status.js", "dev/microbatch/runner/status/status.js",
+          "/chart.umd.js", "META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js");
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -71,6 +78,7 @@ public final class StatusServer implements AutoCloseable {
         "/api/batches",
         exchange -> answer(exchange, () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot())));
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
+    server.createContext("/", StatusServer::page);
     server.start();
     return new StatusServer(server, executor);
   }
@@ -83,6 +91,30 @@ public final class StatusServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+  }
+
+  /** The page and what it loads, from the class path (Chart.js from its webjar): no internet needed. */
+  private static void page(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String resource = PAGE_FILES.get(path);
+      if (resource == null) {
+        exchange.sendResponseHeaders(404, -1);
+        return;
+      }
+      byte[] body;
+      try (InputStream in = StatusServer.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new IllegalStateException("The status page's " + resource + " is missing from the class path");
+        }
+        body = in.readAllBytes();
+      }
+      exchange.getResponseHeaders().set("Content-Type", path.endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
   }
 
   private static void answer(HttpExchange exchange, Supplier<Object> body) throws IOException {
