@@ -112,4 +112,12 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   Integer getStatusPort();
 
   void setStatusPort(Integer statusPort);
+
+  @Description(
+      "Batch mode: show each stage's progress, on one updating line like Spark's when standard"
+          + " output is a terminal, else as a log line per completed stage. True by default.")
+  @Default.Boolean(true)
+  boolean isConsoleProgress();
+
+  void setConsoleProgress(boolean consoleProgress);
 }

@@ -1,11 +1,13 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
+import dev.microbatch.engine.dataset.JobProgress;
 import dev.microbatch.engine.rate.PIDRateEstimator;
 import dev.microbatch.engine.rate.RateController;
 import dev.microbatch.engine.stream.BatchStatistics;
 import dev.microbatch.engine.stream.PacedBatchClock;
 import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.status.ConsoleProgress;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
@@ -103,9 +105,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    ExecutablePipeline executable = translate(pipeline, metrics);
+    JobProgress jobs = new JobProgress(20);
+    ExecutablePipeline executable = translate(pipeline, metrics, jobs);
     MicroBatchPipelineResult result =
-        MicroBatchPipelineResult.start(executable, metrics, status(pipeline, executable, metrics));
+        MicroBatchPipelineResult.start(executable, metrics, status(pipeline, executable, metrics, jobs));
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }
@@ -114,7 +117,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 
   /** With --statusPort, the status server of the translated pipeline; null without. */
   private @Nullable StatusServer status(
-      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics) {
+      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics, JobProgress jobs) {
     if (options.getStatusPort() < 0) {
       return null;
     }
@@ -131,13 +134,15 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
     }
-    StatusServer server = StatusServer.start(options.getStatusPort(), transforms, batches, metrics);
+    StatusServer server = StatusServer.start(options.getStatusPort(), transforms, batches, jobs, metrics);
     LOG.info("The job's status is at {}", server.url());
     return server;
   }
 
   /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */
-  private ExecutablePipeline translate(Pipeline pipeline, MetricsContainerStepMap metrics) {
+  /** @param jobs hears how a batch job's stages progress (with --statusPort) */
+  private ExecutablePipeline translate(
+      Pipeline pipeline, MetricsContainerStepMap metrics, JobProgress jobs) {
     if (options.isStreaming()) {
       Duration interval = Duration.ofMillis(options.getBatchIntervalMillis());
       StreamingContext streaming;
@@ -161,6 +166,12 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       return new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
     }
     EngineContext engine = new EngineContext(options.getParallelism());
+    if (options.getStatusPort() >= 0) {
+      engine.addJobListener(jobs);
+    }
+    if (options.isConsoleProgress()) {
+      engine.addJobListener(ConsoleProgress.forStandardOutput(options.getParallelism()));
+    }
     return new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);
   }
 

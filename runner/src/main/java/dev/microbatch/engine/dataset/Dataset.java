@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -18,6 +19,7 @@ public abstract class Dataset<T> {
   private final EngineContext context;
   private final int id;
   private volatile PartitionCache<T> cache;
+  private volatile String name;
 
   protected Dataset(EngineContext context) {
     this.context = context;
@@ -33,6 +35,17 @@ public abstract class Dataset<T> {
 
   public final EngineContext context() {
     return context;
+  }
+
+  /** Names this dataset (for progress reports: what a stage computes); returns it. */
+  public Dataset<T> named(String name) {
+    this.name = name;
+    return this;
+  }
+
+  /** Its name, if it was given one. */
+  public final Optional<String> name() {
+    return Optional.ofNullable(name);
   }
 
   public final int id() {

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,7 @@ public final class EngineContext {
   private final int parallelism;
   private final AtomicInteger ids = new AtomicInteger();
   private final Set<JobControl> runningJobs = ConcurrentHashMap.newKeySet();
+  private final List<JobListener> jobListeners = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
 
   public EngineContext(int parallelism) {
@@ -69,16 +71,27 @@ public final class EngineContext {
   public void runJob(List<? extends Dataset<?>> drains, List<? extends Broadcast<?>> broadcasts) {
     int jobId = nextId();
     JobControl control = new JobControl(jobId);
+    boolean succeeded = false;
     runningJobs.add(control);
     try {
       if (cancelled) {
         control.cancel();
       }
       List<Stage> stages = StagePlanner.plan(List.copyOf(drains), List.copyOf(broadcasts));
-      new JobScheduler(jobId, parallelism, control).run(stages);
+      List<StageInfo> infos = stages.stream().map(Stage::info).toList();
+      jobListeners.forEach(l -> l.onJobStarted(jobId, infos));
+      new JobScheduler(jobId, parallelism, control, jobListeners).run(stages);
+      succeeded = true;
     } finally {
       runningJobs.remove(control);
+      boolean ended = succeeded;
+      jobListeners.forEach(l -> l.onJobEnded(jobId, ended));
     }
+  }
+
+  /** Hears about every job run on this context from now on. */
+  public void addJobListener(JobListener listener) {
+    jobListeners.add(listener);
   }
 
   /** Cancels the running jobs and every job started later on this context. */

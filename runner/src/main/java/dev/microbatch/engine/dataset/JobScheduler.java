@@ -26,12 +26,14 @@ final class JobScheduler {
   private final int jobId;
   private final int parallelism;
   private final JobControl control;
+  private final List<JobListener> listeners;
   private final List<Thread> threads = new ArrayList<>();
 
-  JobScheduler(int jobId, int parallelism, JobControl control) {
+  JobScheduler(int jobId, int parallelism, JobControl control, List<JobListener> listeners) {
     this.jobId = jobId;
     this.parallelism = parallelism;
     this.control = control;
+    this.listeners = listeners;
   }
 
   void run(List<Stage> stages) {
@@ -95,6 +97,7 @@ final class JobScheduler {
         Future<Void> finished = takeInterruptibly(completion);
         try {
           finished.get();
+          listeners.forEach(l -> l.onTaskEnded(jobId, stage.id()));
         } catch (CancellationException e) {
           control.checkCancelled();
           throw e;
@@ -110,6 +113,7 @@ final class JobScheduler {
       control.untrack(tasks);
     }
     stage.sink().stageCompleted();
+    listeners.forEach(l -> l.onStageCompleted(jobId, stage.id()));
     LOG.debug(
         "Job {} stage {} ({} tasks) done in {} ms",
         jobId,

@@ -3,6 +3,7 @@ package dev.microbatch.runner.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.microbatch.engine.dataset.JobProgress;
 import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.BatchStatistics;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * The job's status over HTTP (--statusPort): a page like Spark Streaming's statistics tab at
  * {@code /}, and as JSON {@code /api/pipeline} (its transforms), {@code /api/batches} (streaming
- * mode: running and recent batches, totals) and {@code /api/metrics} (Beam's counters,
+ * mode: running and recent batches, totals), {@code /api/jobs} (batch mode: each stage's tasks
+ * done, and the transforms fused into it) and {@code /api/metrics} (Beam's counters,
  * distributions and gauges). One daemon thread answers; it ends with the pipeline.
  */
 public final class StatusServer implements AutoCloseable {
@@ -53,11 +55,13 @@ public final class StatusServer implements AutoCloseable {
    *
    * @param transforms the pipeline's transforms, by full name, with their kinds
    * @param batches the batch statistics in streaming mode, null in batch mode
+   * @param jobs the progress of the engine's jobs in batch mode
    */
   public static StatusServer start(
       int port,
       Map<String, String> transforms,
       @Nullable BatchStatistics batches,
+      JobProgress jobs,
       MetricsContainerStepMap metrics) {
     HttpServer server;
     try {
@@ -77,6 +81,7 @@ public final class StatusServer implements AutoCloseable {
     server.createContext(
         "/api/batches",
         exchange -> answer(exchange, () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot())));
+    server.createContext("/api/jobs", exchange -> answer(exchange, () -> Map.of("jobs", jobs.jobs())));
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
     server.createContext("/", StatusServer::page);
     server.start();

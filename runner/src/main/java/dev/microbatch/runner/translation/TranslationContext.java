@@ -50,7 +50,7 @@ public final class TranslationContext extends AppliedTransformContext {
   /** The dataset of the only output of the current transform. */
   public void setOutput(Dataset<? extends WindowedValue<?>> dataset) {
     PCollection<?> output = output();
-    datasets.put(output, produced(dataset, consumersOf(output)));
+    datasets.put(output, produced(dataset.named(stepName()), consumersOf(output)));
   }
 
   /**
@@ -62,7 +62,7 @@ public final class TranslationContext extends AppliedTransformContext {
       java.util.function.BiFunction<Dataset<U>, TupleTag<?>, Dataset<? extends WindowedValue<?>>>
           split) {
     int total = outputs().values().stream().mapToInt(this::consumersOf).sum();
-    Dataset<U> computed = produced(unit, total);
+    Dataset<U> computed = produced(unit.named(stepName()), total);
     outputs().forEach((tag, pc) -> datasets.put(pc, split.apply(computed, tag)));
   }
 

@@ -70,10 +70,37 @@ function fill(tableId, rows) {
   }));
 }
 
+function drawStages(jobs) {
+  document.querySelector('h1').textContent = 'Batch job';
+  document.getElementById('batchMode').hidden = false;
+  document.getElementById('streamingMode').hidden = true;
+  for (const el of document.querySelectorAll('.row, #header')) el.hidden = true;
+  const body = document.querySelector('#stages tbody');
+  body.replaceChildren(...jobs.jobs.flatMap(job => job.stages.map(stage => {
+    const tr = document.createElement('tr');
+    const cells = [job.id + ' (' + job.state + ')', stage.id, stage.names.join(', ') || '-'];
+    for (const c of cells) {
+      const td = document.createElement('td');
+      td.textContent = c;
+      td.className = 'text';
+      tr.appendChild(td);
+    }
+    const bar = document.createElement('progress');
+    bar.max = stage.tasks;
+    bar.value = stage.tasksDone;
+    const barCell = document.createElement('td');
+    barCell.appendChild(bar);
+    tr.appendChild(barCell);
+    const tasks = document.createElement('td');
+    tasks.textContent = stage.tasksDone + ' / ' + stage.tasks;
+    tr.appendChild(tasks);
+    return tr;
+  })));
+}
+
 function draw(batches) {
   if (!batches.streaming) {
-    document.querySelector('h1').textContent = 'Batch job (no micro-batches to show)';
-    return;
+    return false;
   }
   const completed = batches.completed;
   const interval = batches.batchIntervalMillis;
@@ -111,6 +138,7 @@ function draw(batches) {
   fill('completed', completed.slice(-100).reverse().map(b =>
       [time(b.batchTime), b.records, b.recordBudget != null ? b.recordBudget : 'none',
        b.schedulingDelay + ' ms', b.processingTime + ' ms', b.totalDelay + ' ms', time(b.watermark)]));
+  return true;
 }
 
 function drawMetrics(metrics) {
@@ -123,7 +151,9 @@ function drawMetrics(metrics) {
 
 async function refresh() {
   try {
-    draw(await (await fetch('api/batches')).json());
+    if (!draw(await (await fetch('api/batches')).json())) {
+      drawStages(await (await fetch('api/jobs')).json());
+    }
     drawMetrics(await (await fetch('api/metrics')).json());
   } catch (e) {
     document.querySelector('h1').textContent = 'Streaming statistics (the job has ended)';

@@ -116,6 +116,47 @@ class StatusServerTest {
     assertThrows(ConnectException.class, () -> get(url, "api/batches"));
   }
 
+  private static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+  /** Holds its bundle until the test has looked at the job's progress. */
+  private static final class WaitForTheTest extends DoFn<Long, Long> {
+    @ProcessElement
+    public void process(@Element Long n, OutputReceiver<Long> out) throws InterruptedException {
+      RELEASE.await(30, TimeUnit.SECONDS);
+      out.output(n);
+    }
+  }
+
+  @Test
+  void aBatchJobShowsItsStagesTasksDoneAndTheTransformsFusedIntoEach() throws Exception {
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner", "--parallelism=2", "--blockOnRun=false", "--statusPort=0")
+                .create());
+    pipeline
+        .apply("Numbers", GenerateSequence.from(0).to(100))
+        .apply("Wait", ParDo.of(new WaitForTheTest()))
+        .apply("CountThem", org.apache.beam.sdk.transforms.Count.globally());
+    MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
+    URI url = job.statusUrl().orElseThrow();
+    try {
+      JsonNode running = get(url, "api/jobs").get("jobs").get(0);
+      assertThat(running.get("state").asText(), equalTo("running"));
+      List<String> fused = new ArrayList<>();
+      for (JsonNode stage : running.get("stages")) {
+        assertThat(stage.get("tasksDone").asInt() <= stage.get("tasks").asInt(), equalTo(true));
+        stage.get("names").forEach(name -> fused.add(name.asText()));
+      }
+      assertThat(fused, hasItem("Wait/ParMultiDo(WaitForTheTest)"));
+      assertThat(get(url, "api/batches").get("streaming").asBoolean(), equalTo(false));
+    } finally {
+      RELEASE.countDown();
+    }
+    job.waitUntilFinish();
+    assertThat("the status thread ends with the job", statusThreadAlive(), equalTo(false));
+  }
+
   @Test
   void withoutAStatusPortThereIsNoServerAndNoThread() throws Exception {
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) endless().run();

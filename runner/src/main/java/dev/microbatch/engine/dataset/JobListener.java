@@ -1,0 +1,14 @@
+package dev.microbatch.engine.dataset;
+
+import java.util.List;
+
+/** Hears how the engine's jobs progress, stage by stage and task by task. Called from its threads. */
+public interface JobListener {
+  default void onJobStarted(int jobId, List<StageInfo> stages) {}
+
+  default void onTaskEnded(int jobId, int stageId) {}
+
+  default void onStageCompleted(int jobId, int stageId) {}
+
+  default void onJobEnded(int jobId, boolean succeeded) {}
+}
