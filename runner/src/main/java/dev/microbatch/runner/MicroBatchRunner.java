@@ -17,6 +17,7 @@ import dev.microbatch.runner.translation.StreamingPipelineTranslator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
@@ -26,6 +27,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsValidator;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,11 +132,14 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
           }
         });
     BatchStatistics batches = null;
+    Supplier<Map<String, Instant>> watermarks = Map::of;
     if (executable instanceof StreamingPipeline streaming) {
       batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
+      watermarks = streaming::watermarks;
     }
-    StatusServer server = StatusServer.start(options.getStatusPort(), transforms, batches, jobs, metrics);
+    StatusServer server =
+        StatusServer.start(options.getStatusPort(), transforms, batches, watermarks, jobs, metrics);
     LOG.info("The job's status is at {}", server.url());
     return server;
   }

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
 
 /**
  * The job's status over HTTP (--statusPort): a page like Spark Streaming's statistics tab at
@@ -55,12 +56,14 @@ public final class StatusServer implements AutoCloseable {
    *
    * @param transforms the pipeline's transforms, by full name, with their kinds
    * @param batches the batch statistics in streaming mode, null in batch mode
+   * @param watermarks every PCollection's watermark after the last batch, in streaming mode
    * @param jobs the progress of the engine's jobs in batch mode
    */
   public static StatusServer start(
       int port,
       Map<String, String> transforms,
       @Nullable BatchStatistics batches,
+      Supplier<Map<String, Instant>> watermarks,
       JobProgress jobs,
       MetricsContainerStepMap metrics) {
     HttpServer server;
@@ -80,7 +83,10 @@ public final class StatusServer implements AutoCloseable {
     server.createContext("/api/pipeline", exchange -> answer(exchange, () -> Map.of("transforms", transforms)));
     server.createContext(
         "/api/batches",
-        exchange -> answer(exchange, () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot())));
+        exchange ->
+            answer(
+                exchange,
+                () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot(), watermarks.get())));
     server.createContext("/api/jobs", exchange -> answer(exchange, () -> Map.of("jobs", jobs.jobs())));
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
     server.createContext("/", StatusServer::page);
@@ -156,7 +162,8 @@ public final class StatusServer implements AutoCloseable {
     }
   }
 
-  private static Map<String, Object> batchesJson(BatchStatistics.Snapshot snapshot) {
+  private static Map<String, Object> batchesJson(
+      BatchStatistics.Snapshot snapshot, Map<String, Instant> watermarks) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("streaming", true);
     json.put("batchIntervalMillis", snapshot.batchIntervalMillis());
@@ -164,6 +171,9 @@ public final class StatusServer implements AutoCloseable {
     json.put("running", snapshot.runningSince());
     json.put("completed", snapshot.completed().stream().map(BatchJson::of).toList());
     json.put("totals", snapshot.totals());
+    Map<String, Long> watermarkMillis = new LinkedHashMap<>();
+    watermarks.forEach((pcollection, watermark) -> watermarkMillis.put(pcollection, watermark.getMillis()));
+    json.put("watermarks", watermarkMillis);
     return json;
   }
 

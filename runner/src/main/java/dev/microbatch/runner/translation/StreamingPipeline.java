@@ -3,17 +3,29 @@ package dev.microbatch.runner.translation;
 import dev.microbatch.engine.dataset.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
+import java.util.Map;
+import org.joda.time.Instant;
 
 /** A pipeline turned into streams: runs batch after batch until stopped or done. */
 public final class StreamingPipeline implements ExecutablePipeline {
   private final StreamingContext streaming;
   private final Runnable end;
   private volatile boolean cancelled;
+  private volatile Map<String, Instant> watermarks = Map.of();
 
   /** @param end cleans up once the pipeline has ended */
   StreamingPipeline(StreamingContext streaming, Runnable end) {
     this.streaming = streaming;
     this.end = end;
+  }
+
+  /** Every PCollection's watermark after the last completed batch, by the PCollection's name. */
+  public Map<String, Instant> watermarks() {
+    return watermarks;
+  }
+
+  void watermarksAre(Map<String, Instant> afterLastBatch) {
+    watermarks = Map.copyOf(afterLastBatch);
   }
 
   public void addListener(StreamingListener listener) {

@@ -53,16 +53,18 @@ public final class StreamingPipelineTranslator {
     if (options.getCheckpointDir() != null) {
       resumeAndCheckpoint(context, "pipeline " + HexFormat.of().formatHex(shape.digest(), 0, 8));
     }
+    StreamingPipeline executable = new StreamingPipeline(streaming, context::endPipeline);
     streaming.addListener(
         new StreamingListener() {
           @Override
           public void onBatchCompleted(BatchInfo batch) {
+            executable.watermarksAre(context.watermarksAfter(batch.batchTime()));
             if (context.allWatermarksAtEndOfTime(batch.batchTime())) {
               streaming.stop(true);
             }
           }
         });
-    return new StreamingPipeline(streaming, context::endPipeline);
+    return executable;
   }
 
   /**

@@ -152,6 +152,13 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     return consumerCount > 1 ? stream.transform((d, time) -> d.cache()) : stream;
   }
 
+  /** Every PCollection's watermark after {@code batchTime}, by the PCollection's name. */
+  Map<String, Instant> watermarksAfter(long batchTime) {
+    Map<String, Instant> after = new LinkedHashMap<>();
+    watermarks.forEach((value, watermark) -> after.put(value.getName(), watermark.after(batchTime)));
+    return after;
+  }
+
   /** True once every PCollection's watermark after {@code batchTime} is the end of time. */
   boolean allWatermarksAtEndOfTime(long batchTime) {
     return watermarks.values().stream()

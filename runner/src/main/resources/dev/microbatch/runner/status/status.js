@@ -133,6 +133,7 @@ function draw(batches) {
   fill('inputs', Object.entries(batches.totals.recordsByInput).map(([input, records]) =>
       [input, records, lastBatch ? (lastBatch.inputRecords[input] ?? 0) : 0,
        lastBatch && lastBatch.recordBudget != null ? lastBatch.recordBudget : 'none']));
+  fill('watermarks', Object.entries(batches.watermarks).map(([pcollection, ms]) => [pcollection, time(ms)]));
   fill('running', Object.entries(batches.running).map(([batchTime, since]) =>
       [time(Number(batchTime)), (Date.now() - since) + ' ms']));
   fill('completed', completed.slice(-100).reverse().map(b =>

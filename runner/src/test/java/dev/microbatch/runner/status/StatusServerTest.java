@@ -101,6 +101,9 @@ class StatusServerTest {
       }
       assertThat(checked, greaterThanOrEqualTo(3));
       assertThat(batches.get("totals").get("completedBatches").asLong(), greaterThanOrEqualTo(3L));
+      List<String> pcollections = new ArrayList<>();
+      batches.get("watermarks").fieldNames().forEachRemaining(pcollections::add);
+      assertThat(pcollections, hasItem("Count/ParMultiDo(CountNumbers).output"));
 
       List<String> transforms = new ArrayList<>();
       get(url, "api/pipeline").get("transforms").fieldNames().forEachRemaining(transforms::add);
