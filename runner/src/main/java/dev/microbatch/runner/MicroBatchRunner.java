@@ -137,6 +137,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
       watermarks = streaming::watermarks;
+      streaming.addJobListener(jobs);
     }
     StatusServer server =
         StatusServer.start(options.getStatusPort(), transforms, batches, watermarks, jobs, metrics);

@@ -7,7 +7,9 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A streaming job's statistics as Spark Streaming's status tab shows them: the batches running
@@ -19,6 +21,7 @@ public final class BatchStatistics implements StreamingListener {
   private final long batchIntervalMillis;
   private final long startTime;
   private final int retained;
+  private final Set<Long> waiting = new TreeSet<>();
   private final Map<Long, Long> running = new TreeMap<>();
   private final Deque<BatchInfo> recent = new ArrayDeque<>();
   private final Map<String, Long> recordsByInput = new LinkedHashMap<>();
@@ -28,10 +31,14 @@ public final class BatchStatistics implements StreamingListener {
   /** Totals over every completed batch. */
   public record Totals(long completedBatches, long records, Map<String, Long> recordsByInput) {}
 
-  /** A consistent view: the running batches (their times and start times) and the recent ones. */
+  /**
+   * A consistent view: the batches waiting to run, the running ones (their times and start
+   * times), and the recent ones.
+   */
   public record Snapshot(
       long batchIntervalMillis,
       long startTime,
+      List<Long> waiting,
       Map<Long, Long> runningSince,
       List<BatchInfo> completed,
       Totals totals) {}
@@ -46,7 +53,13 @@ public final class BatchStatistics implements StreamingListener {
   }
 
   @Override
+  public synchronized void onBatchSubmitted(long batchTime) {
+    waiting.add(batchTime);
+  }
+
+  @Override
   public synchronized void onBatchStarted(long batchTime) {
+    waiting.remove(batchTime);
     running.put(batchTime, System.currentTimeMillis());
   }
 
@@ -66,6 +79,7 @@ public final class BatchStatistics implements StreamingListener {
     return new Snapshot(
         batchIntervalMillis,
         startTime,
+        List.copyOf(waiting),
         Collections.unmodifiableMap(new TreeMap<>(running)),
         List.copyOf(new ArrayList<>(recent)),
         new Totals(completedBatches, totalRecords, Map.copyOf(recordsByInput)));

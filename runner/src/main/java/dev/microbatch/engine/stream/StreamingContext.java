@@ -240,6 +240,8 @@ public final class StreamingContext {
         if (!batches.offer(time)) {
           return;
         }
+        long submitted = time;
+        listeners.forEach(l -> l.onBatchSubmitted(submitted));
       }
     } catch (InterruptedException stopped) {
       // stop() ends the clock

@@ -1,7 +1,13 @@
 package dev.microbatch.engine.stream;
 
-/** Hears about batches as they run; called on the batch thread, so it must return quickly. */
+/**
+ * Hears about batches as they run; called on the batch thread (and, for a batch's submission, on
+ * the clock thread), so it must return quickly.
+ */
 public interface StreamingListener {
+  /** The clock queued the batch: it waits until the batches before it have run. */
+  default void onBatchSubmitted(long batchTime) {}
+
   default void onBatchStarted(long batchTime) {}
 
   default void onBatchCompleted(BatchInfo batch) {}

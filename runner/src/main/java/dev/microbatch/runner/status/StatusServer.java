@@ -168,6 +168,7 @@ public final class StatusServer implements AutoCloseable {
     json.put("streaming", true);
     json.put("batchIntervalMillis", snapshot.batchIntervalMillis());
     json.put("startTime", snapshot.startTime());
+    json.put("waiting", snapshot.waiting());
     json.put("running", snapshot.runningSince());
     json.put("completed", snapshot.completed().stream().map(BatchJson::of).toList());
     json.put("totals", snapshot.totals());

@@ -1,6 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.engine.dataset.JobListener;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.Map;
@@ -26,6 +27,11 @@ public final class StreamingPipeline implements ExecutablePipeline {
 
   void watermarksAre(Map<String, Instant> afterLastBatch) {
     watermarks = Map.copyOf(afterLastBatch);
+  }
+
+  /** Hears how each batch's job progresses, stage by stage. */
+  public void addJobListener(JobListener listener) {
+    streaming.engine().addJobListener(listener);
   }
 
   public void addListener(StreamingListener listener) {

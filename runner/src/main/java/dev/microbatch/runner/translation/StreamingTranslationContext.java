@@ -125,7 +125,9 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   /** The stream and watermark of the only output of the current transform. */
   public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
     PCollection<?> output = output();
-    streams.put(output, produced(stream, consumersOf(output)));
+    String step = stepName();
+    // each batch's dataset is named for the step, for the stages progress reports show
+    streams.put(output, produced(stream.transform((d, time) -> d.named(step)), consumersOf(output)));
     watermarks.put(output, watermark);
   }
 

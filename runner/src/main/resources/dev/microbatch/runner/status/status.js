@@ -109,6 +109,7 @@ function draw(batches) {
   document.getElementById('completedBatches').textContent = batches.totals.completedBatches;
   document.getElementById('totalRecords').textContent = batches.totals.records;
   document.getElementById('runningCount').textContent = Object.keys(batches.running).length;
+  document.getElementById('waitingCount').textContent = batches.waiting.length;
   const values = {
     inputRate: completed.map(b => Math.round(b.records * 1000 / interval)),
     schedulingDelay: completed.map(b => b.schedulingDelay),
@@ -134,8 +135,10 @@ function draw(batches) {
       [input, records, lastBatch ? (lastBatch.inputRecords[input] ?? 0) : 0,
        lastBatch && lastBatch.recordBudget != null ? lastBatch.recordBudget : 'none']));
   fill('watermarks', Object.entries(batches.watermarks).map(([pcollection, ms]) => [pcollection, time(ms)]));
-  fill('running', Object.entries(batches.running).map(([batchTime, since]) =>
-      [time(Number(batchTime)), (Date.now() - since) + ' ms']));
+  fill('running', [
+    ...Object.entries(batches.running).map(([batchTime, since]) =>
+        [time(Number(batchTime)), 'running for ' + (Date.now() - since) + ' ms']),
+    ...batches.waiting.map(batchTime => [time(batchTime), 'waiting'])]);
   fill('completed', completed.slice(-100).reverse().map(b =>
       [time(b.batchTime), b.records, b.recordBudget != null ? b.recordBudget : 'none',
        b.schedulingDelay + ' ms', b.processingTime + ' ms', b.totalDelay + ' ms', time(b.watermark)]));

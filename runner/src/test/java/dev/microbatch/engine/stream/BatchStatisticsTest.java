@@ -14,6 +14,8 @@ class BatchStatisticsTest {
       statistics.onBatchStarted(time);
       statistics.onBatchCompleted(new BatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE));
     }
+    statistics.onBatchSubmitted(100_001);
+    statistics.onBatchSubmitted(100_002);
     statistics.onBatchStarted(100_001);
 
     BatchStatistics.Snapshot snapshot = statistics.snapshot();
@@ -23,5 +25,6 @@ class BatchStatisticsTest {
     assertThat(snapshot.totals().records(), equalTo(300_000L));
     assertThat(snapshot.totals().recordsByInput(), equalTo(Map.of("in", 300_000L)));
     assertThat(snapshot.runningSince().keySet(), equalTo(java.util.Set.of(100_001L)));
+    assertThat(snapshot.waiting(), equalTo(java.util.List.of(100_002L)));
   }
 }

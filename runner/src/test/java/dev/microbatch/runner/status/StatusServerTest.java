@@ -104,6 +104,12 @@ class StatusServerTest {
       List<String> pcollections = new ArrayList<>();
       batches.get("watermarks").fieldNames().forEachRemaining(pcollections::add);
       assertThat(pcollections, hasItem("Count/ParMultiDo(CountNumbers).output"));
+      assertThat(batches.get("waiting").isArray(), equalTo(true));
+      List<String> fused = new ArrayList<>();
+      for (JsonNode batchJob : get(url, "api/jobs").get("jobs")) {
+        batchJob.get("stages").forEach(stage -> stage.get("names").forEach(name -> fused.add(name.asText())));
+      }
+      assertThat(fused, hasItem("Count/ParMultiDo(CountNumbers)"));
 
       List<String> transforms = new ArrayList<>();
       get(url, "api/pipeline").get("transforms").fieldNames().forEachRemaining(transforms::add);
