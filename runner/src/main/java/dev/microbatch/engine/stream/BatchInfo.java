@@ -13,6 +13,7 @@ import java.util.Map;
  * @param watermark the lowest watermark of the input streams after the batch
  * @param recordBudget the most records the batch's sources could read under backpressure;
  *     Long.MAX_VALUE if it had no budget
+ * @param sourceBudgets each rate-limited source's share of that budget, by name (empty without)
  */
 public record BatchInfo(
     long batchTime,
@@ -20,7 +21,8 @@ public record BatchInfo(
     long processingStartTime,
     long processingEndTime,
     long watermark,
-    long recordBudget) {
+    long recordBudget,
+    Map<String, Long> sourceBudgets) {
 
   public long numRecords() {
     return inputRecords.values().stream().mapToLong(Long::longValue).sum();

@@ -269,9 +269,16 @@ public final class StreamingContext {
   private void runBatch(long batchTime) {
     long start = clock.currentTimeMillis();
     long budget = Long.MAX_VALUE;
+    Map<String, Long> sourceBudgets = new LinkedHashMap<>();
     if (rateController != null) {
       rateController.planBatch(recordSources);
       budget = rateController.budget();
+      for (RecordSource source : recordSources) {
+        long share = rateController.shareOf(source);
+        if (share != Long.MAX_VALUE) {
+          sourceBudgets.put(source.name(), share);
+        }
+      }
     }
     listeners.forEach(l -> l.onBatchStarted(batchTime));
     List<Runnable> jobs = new ArrayList<>();
@@ -293,7 +300,8 @@ public final class StreamingContext {
       watermark = Math.min(watermark, input.watermark(batchTime));
     }
     BatchInfo info =
-        new BatchInfo(batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget);
+        new BatchInfo(
+            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, Map.copyOf(sourceBudgets));
     LOG.info(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
         batchTime,

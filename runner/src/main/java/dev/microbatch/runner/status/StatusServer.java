@@ -148,7 +148,8 @@ public final class StatusServer implements AutoCloseable {
       long processingTime,
       long totalDelay,
       long watermark,
-      @Nullable Long recordBudget) {
+      @Nullable Long recordBudget,
+      Map<String, Long> sourceBudgets) {
     static BatchJson of(BatchInfo batch) {
       return new BatchJson(
           batch.batchTime(),
@@ -158,7 +159,8 @@ public final class StatusServer implements AutoCloseable {
           batch.processingTime(),
           batch.totalDelay(),
           batch.watermark(),
-          batch.recordBudget() == Long.MAX_VALUE ? null : batch.recordBudget());
+          batch.recordBudget() == Long.MAX_VALUE ? null : batch.recordBudget(),
+          batch.sourceBudgets());
     }
   }
 

@@ -20,7 +20,7 @@ class RateControllerTest {
   }
 
   private static BatchInfo completed(long time, long records, long processingMillis) {
-    return new BatchInfo(time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE);
+    return new BatchInfo(time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE, Map.of());
   }
 
   @Test

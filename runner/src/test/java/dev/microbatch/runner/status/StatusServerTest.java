@@ -96,6 +96,12 @@ class StatusServerTest {
         if (seen != null) {
           assertThat(batch.get("records").asLong(), equalTo(seen));
           assertThat(batch.get("inputRecords").get("Numbers/Read(UnboundedCountingSource)").asLong(), equalTo(seen));
+          if (!batch.get("recordBudget").isNull()) {
+            // one rate-limited input: its share is the whole budget
+            assertThat(
+                batch.get("sourceBudgets").get("Numbers/Read(UnboundedCountingSource)").asLong(),
+                equalTo(batch.get("recordBudget").asLong()));
+          }
           checked++;
         }
       }
