@@ -4,6 +4,7 @@ import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.RecordSource;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,16 +39,23 @@ public final class RateController implements StreamingListener {
   /** At the start of a batch, on the batch thread: divides its budget between {@code sources}. */
   public void planBatch(List<? extends RecordSource> sources) {
     budget = rate > 0 ? recordsPerBatch(rate) : Long.MAX_VALUE;
-    List<? extends RecordSource> limited = sources.stream().filter(RecordSource::isRateLimited).toList();
-    boolean byBacklog = !limited.isEmpty() && limited.stream().allMatch(s -> s.backlog() > 0);
-    double total = byBacklog ? limited.stream().mapToDouble(RecordSource::backlog).sum() : limited.size();
-    Map<String, Long> planned = new HashMap<>();
-    for (RecordSource source : limited) {
-      double weight = byBacklog ? source.backlog() : 1;
-      planned.put(
-          source.name(),
-          budget == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) (budget * weight / total)));
+    // each backlog read once: a live source's grows while we plan
+    Map<String, Long> backlogs = new LinkedHashMap<>();
+    for (RecordSource source : sources) {
+      if (source.isRateLimited()) {
+        backlogs.put(source.name(), source.backlog());
+      }
     }
+    boolean byBacklog = !backlogs.isEmpty() && backlogs.values().stream().allMatch(b -> b > 0);
+    double total = byBacklog ? backlogs.values().stream().mapToDouble(Long::doubleValue).sum() : backlogs.size();
+    Map<String, Long> planned = new HashMap<>();
+    backlogs.forEach(
+        (name, backlog) ->
+            planned.put(
+                name,
+                budget == Long.MAX_VALUE
+                    ? Long.MAX_VALUE
+                    : Math.max(1, (long) (budget * (byBacklog ? backlog : 1) / total))));
     shares = planned;
   }
 

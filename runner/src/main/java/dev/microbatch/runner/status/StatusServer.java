@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -98,10 +99,16 @@ public final class StatusServer implements AutoCloseable {
     return URI.create("http://localhost:" + server.getAddress().getPort() + "/");
   }
 
+  /** Stops answering; returns once the server's thread has ended. */
   @Override
   public void close() {
     server.stop(0);
     executor.shutdownNow();
+    try {
+      executor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The page and what it loads, from the class path (Chart.js from its webjar): no internet needed. */
