@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -46,10 +46,12 @@ public final class StatusServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final List<Thread> threads;
 
-  private StatusServer(HttpServer server, ExecutorService executor) {
+  private StatusServer(HttpServer server, ExecutorService executor, List<Thread> threads) {
     this.server = server;
     this.executor = executor;
+    this.threads = threads;
   }
 
   /**
@@ -73,11 +75,13 @@ public final class StatusServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot serve the job's status on localhost:" + port + " (--statusPort): " + e, e);
     }
+    List<Thread> threads = new CopyOnWriteArrayList<>();
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             r -> {
               Thread thread = new Thread(r, THREAD_NAME);
               thread.setDaemon(true);
+              threads.add(thread);
               return thread;
             });
     server.setExecutor(executor);
@@ -92,7 +96,7 @@ public final class StatusServer implements AutoCloseable {
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
     server.createContext("/", StatusServer::page);
     server.start();
-    return new StatusServer(server, executor);
+    return new StatusServer(server, executor, threads);
   }
 
   public URI url() {
@@ -105,7 +109,9 @@ public final class StatusServer implements AutoCloseable {
     server.stop(0);
     executor.shutdownNow();
     try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
