@@ -133,6 +133,7 @@ function draw(batches) {
   const lastBatch = completed[completed.length - 1];
   fill('inputs', Object.entries(batches.totals.recordsByInput).map(([input, records]) =>
       [input, records, lastBatch ? (lastBatch.inputRecords[input] ?? 0) : 0,
+       lastBatch ? Math.round((lastBatch.inputRecords[input] ?? 0) * 1000 / interval) : 0,
        lastBatch && lastBatch.sourceBudgets[input] != null ? lastBatch.sourceBudgets[input] : 'none']));
   fill('watermarks', Object.entries(batches.watermarks).map(([pcollection, ms]) => [pcollection, time(ms)]));
   fill('running', [
