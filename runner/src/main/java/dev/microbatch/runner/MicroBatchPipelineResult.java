@@ -1,12 +1,12 @@
 package dev.microbatch.runner;
 
-import dev.microbatch.runner.status.StatusServer;
-import java.net.URI;
-import java.util.Optional;
 import dev.microbatch.engine.dataset.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.runner.translation.StreamingPipeline;
+import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
