@@ -47,17 +47,18 @@ class KafkaWordCountCrashTest {
     Process last = startJob(broker, KILLS);
     try {
       Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, "crash-counts", true);
+      // the killed lives' logs are complete (the last one's may not be: its counts can all be out
+      // before it has even started)
       long resumed = 0;
-      for (int life = 0; life <= KILLS; life++) {
+      for (int life = 0; life < KILLS; life++) {
         resumed += Files.readString(log(life).toPath()).contains("Resumed from the checkpoint") ? 1 : 0;
       }
       System.out.printf(
-          "CRASH: %d SIGKILLs survived (after %s ms of life), %d starts resumed from a checkpoint,"
-              + " every count of %d windows exact%n",
+          "CRASH: %d SIGKILLs survived (after %s ms of life), %d of the killed starts resumed from a"
+              + " checkpoint, every count of %d windows exact%n",
           KILLS, killedAfterMillis, resumed, counts.size());
       assertThat(counts, equalTo(topics.produced()));
-      assertThat("the last start resumed from a checkpoint",
-          Files.readString(log(KILLS).toPath()).contains("Resumed from the checkpoint"), equalTo(true));
+      assertThat("starts that resumed from a checkpoint", resumed >= 1, equalTo(true));
     } finally {
       last.destroyForcibly().waitFor();
     }
