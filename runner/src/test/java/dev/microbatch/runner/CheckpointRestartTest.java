@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.StreamingListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -16,6 +22,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.state.CombiningState;
 import org.apache.beam.sdk.state.StateSpec;
@@ -36,6 +43,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -111,6 +119,48 @@ class CheckpointRestartTest {
     Map<String, String> firstWindows = new TreeMap<>(RESULTS);
     firstWindows.keySet().removeIf(result -> Long.parseLong(result.split(" ")[1]) >= WINDOWS);
     assertThat(firstWindows, equalTo(expected));
+  }
+
+  /** Counts batches 1..n as they complete. */
+  private static CountDownLatch batches(PipelineResult job, int n) {
+    CountDownLatch latch = new CountDownLatch(n);
+    ((MicroBatchPipelineResult) job)
+        .addStreamingListener(
+            new StreamingListener() {
+              @Override
+              public void onBatchCompleted(BatchInfo batch) {
+                latch.countDown();
+              }
+            });
+    return latch;
+  }
+
+  private Pipeline scriptedRead(String... args) {
+    List<String> all = new ArrayList<>(List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=20", "--blockOnRun=false", "--checkpointDir=" + checkpoints));
+    all.addAll(List.of(args));
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).create());
+    List<TimestampedValue<String>> script = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      script.add(TimestampedValue.of("w" + i, new Instant(i)));
+    }
+    pipeline.apply(Read.from(new ScriptedUnboundedSource(script, 2)));
+    return pipeline;
+  }
+
+  @Test
+  void withCheckpointsASourcesMarksAreFinalizedOnlyOnceACheckpointCoversTheirBatch() throws Exception {
+    // KafkaIO commits its offsets when a mark is finalized: a job that dies before its first
+    // checkpoint restarts afresh, from the committed offsets, which must not be past what it lost
+    ScriptedUnboundedSource.FINALIZED.set(0);
+    PipelineResult noCheckpointYet = scriptedRead("--checkpointIntervalBatches=1000").run();
+    assertThat(batches(noCheckpointYet, 10).await(30, TimeUnit.SECONDS), equalTo(true));
+    noCheckpointYet.cancel();
+    assertThat("marks finalized before any checkpoint", ScriptedUnboundedSource.FINALIZED.get(), equalTo(0));
+
+    PipelineResult checkpointing = scriptedRead("--checkpointIntervalBatches=2").run();
+    assertThat(batches(checkpointing, 10).await(30, TimeUnit.SECONDS), equalTo(true));
+    checkpointing.cancel();
+    assertThat("marks finalized after checkpoints", ScriptedUnboundedSource.FINALIZED.get() > 0, equalTo(true));
   }
 
   @Test

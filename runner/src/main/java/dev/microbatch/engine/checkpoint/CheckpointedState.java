@@ -10,4 +10,10 @@ public interface CheckpointedState {
 
   /** Before the first batch: continue from {@code snapshot}, taken by an earlier run of the job. */
   void restore(byte[] snapshot) throws Exception;
+
+  /**
+   * The checkpoint taken after {@code batchTime} is durable: what the batches up to it read may
+   * be acknowledged to their sources now.
+   */
+  default void checkpointWritten(long batchTime) {}
 }

@@ -90,5 +90,6 @@ public final class Checkpointer implements StreamingListener {
           }
         });
     store.write(new Checkpoint(batch.batchTime(), pipeline, snapshots));
+    parts.values().forEach(part -> part.checkpointWritten(batch.batchTime()));
   }
 }

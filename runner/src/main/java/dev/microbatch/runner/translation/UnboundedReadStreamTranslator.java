@@ -28,7 +28,8 @@ final class UnboundedReadStreamTranslator<T>
             context.options(),
             metrics,
             context.options().getBatchIntervalMillis() / 2,
-            new ReadRetries(context.stepName(), context.options().getReadRetryWindowMillis()));
+            new ReadRetries(context.stepName(), context.options().getReadRetryWindowMillis()),
+            context.options().getCheckpointDir() != null);
     context.checkpointed(pull);
     InputDStream<WindowedValue<T>> input = context.streaming().pullStream(context.stepName(), pull);
     long cap = context.options().getMaxRecordsPerBatch();

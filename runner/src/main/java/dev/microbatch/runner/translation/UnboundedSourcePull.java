@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * An UnboundedSource read a batch at a time: split once into about {@code parallelism} splits,
  * each with a reader kept open from batch to batch. A batch reads from a reader until it has no
  * record ready, the batch's record share is reached, or the read time budget is spent. The
- * checkpoint marks a batch leaves are finalized only once that batch has completed.
+ * checkpoint marks a batch leaves are finalized only once that batch has completed (with
+ * --checkpointDir, once a checkpoint covers it).
  *
  * <p>A read that fails with an IOException is retried from the split's last mark (see {@link
  * ReadRetries}).
@@ -55,6 +57,7 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
   private final MetricsContainer metrics;
   private final long readBudgetMillis;
   private final ReadRetries retries;
+  private final boolean finalizeAfterCheckpoints;
   private final Map<Long, Queue<CheckpointMark>> marksByBatch = new ConcurrentHashMap<>();
   private List<? extends UnboundedSource<T, ?>> splits;
   private UnboundedSource.UnboundedReader<T>[] readers;
@@ -66,11 +69,13 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
       PipelineOptions options,
       MetricsContainer metrics,
       long readBudgetMillis,
-      ReadRetries retries) {
+      ReadRetries retries,
+      boolean finalizeAfterCheckpoints) {
     this.options = options;
     this.metrics = metrics;
     this.readBudgetMillis = readBudgetMillis;
     this.retries = retries;
+    this.finalizeAfterCheckpoints = finalizeAfterCheckpoints;
     startAt(splits, new CheckpointMark[splits.size()]);
   }
 
@@ -227,9 +232,28 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
 
   @Override
   public void batchCompleted(long batchTime) {
-    Queue<CheckpointMark> marks = marksByBatch.remove(batchTime);
-    if (marks == null) {
-      return;
+    if (!finalizeAfterCheckpoints) {
+      finalizeUpTo(batchTime);
+    }
+  }
+
+  /**
+   * With --checkpointDir a batch's marks are finalized (KafkaIO commits its offsets) only once a
+   * checkpoint covers the batch: a job that dies before its first checkpoint starts afresh, and
+   * must find the source where the last run found it, not where that run's lost batches left it.
+   */
+  @Override
+  public void checkpointWritten(long batchTime) {
+    finalizeUpTo(batchTime);
+  }
+
+  /** Finalizes the marks of every batch up to {@code batchTime}. */
+  private void finalizeUpTo(long batchTime) {
+    List<CheckpointMark> marks = new ArrayList<>();
+    for (Long time : new TreeSet<>(marksByBatch.keySet())) {
+      if (time <= batchTime) {
+        marks.addAll(marksByBatch.remove(time));
+      }
     }
     // Finalizing may report metrics (KafkaIO counts its commits): under this step, as reads do.
     StepMetrics.inScope(
