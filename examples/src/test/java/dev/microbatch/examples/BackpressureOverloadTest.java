@@ -18,18 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.util.concurrent.RateLimiter;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,14 +73,7 @@ class BackpressureOverloadTest {
                     "--blockOnRun=false")
                 .create());
     pipeline
-        .apply(
-            KafkaIO.<Long, String>read()
-                .withBootstrapServers(broker.bootstrapServers())
-                .withTopic("overload")
-                .withKeyDeserializer(LongDeserializer.class)
-                .withValueDeserializer(StringDeserializer.class)
-                .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
-                .withoutMetadata())
+        .apply(NumberedRecords.read(broker, "overload"))
         .apply(ParDo.of(new SlowDoFn()));
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
     List<BatchInfo> batches = new CopyOnWriteArrayList<>();
@@ -181,7 +169,7 @@ class BackpressureOverloadTest {
       long end = System.currentTimeMillis() + seconds * 1000L;
       while (System.currentTimeMillis() < end) {
         rate.acquire();
-        producer.send(new ProducerRecord<>("overload", count, "event " + count));
+        producer.send(NumberedRecords.record("overload", count));
         count++;
       }
     }

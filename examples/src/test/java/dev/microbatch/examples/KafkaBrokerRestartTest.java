@@ -7,17 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,14 +48,7 @@ class KafkaBrokerRestartTest {
                     "--blockOnRun=false")
                 .create());
     pipeline
-        .apply(
-            KafkaIO.<Long, String>read()
-                .withBootstrapServers(broker.bootstrapServers())
-                .withTopic("restarting")
-                .withKeyDeserializer(LongDeserializer.class)
-                .withValueDeserializer(StringDeserializer.class)
-                .withConsumerConfigUpdates(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
-                .withoutMetadata())
+        .apply(NumberedRecords.read(broker, "restarting"))
         .apply(ParDo.of(new Record()));
     PipelineResult job = pipeline.run();
     try {
@@ -90,7 +78,7 @@ class KafkaBrokerRestartTest {
         new KafkaProducer<>(
             Map.of("bootstrap.servers", broker.bootstrapServers()), new LongSerializer(), new StringSerializer())) {
       for (long n = from; n < to; n++) {
-        producer.send(new ProducerRecord<>("restarting", n, "record " + n));
+        producer.send(NumberedRecords.record("restarting", n));
       }
     }
   }

@@ -1,7 +1,9 @@
 package dev.microbatch.engine.dataset;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -39,20 +41,11 @@ public final class TaskContext {
 
   /** Runs the completion listeners; the first failure among them is thrown after all ran. */
   void complete(boolean succeeded) {
-    RuntimeException failure = null;
+    List<Runnable> lastFirst = new ArrayList<>();
     while (!completionListeners.isEmpty()) {
-      try {
-        completionListeners.pop().accept(succeeded);
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+      Consumer<Boolean> listener = completionListeners.pop();
+      lastFirst.add(() -> listener.accept(succeeded));
     }
-    if (failure != null) {
-      throw failure;
-    }
+    CleanUps.runAll(lastFirst);
   }
 }

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.dataset.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,21 +79,7 @@ abstract class AppliedTransformContext {
 
   /** Runs every clean-up registered; the first failure among them is thrown after all ran. */
   void endPipeline() {
-    RuntimeException failure = null;
-    for (Runnable cleanUp : atPipelineEnd) {
-      try {
-        cleanUp.run();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    CleanUps.runAll(atPipelineEnd);
   }
 
   /** How many transforms read {@code value} as a main input. */

@@ -98,9 +98,9 @@ final class StateContents {
         Coder<KeyT> mapKeyCoder,
         Coder<ValueT> mapValueCoder) {
       codec =
-          elements(
+          entries(
               KvCoder.of(coderOf(id, mapKeyCoder), coderOf(id, mapValueCoder)),
-              s -> asKvs(((MapState<KeyT, ValueT>) s).entries().read()),
+              s -> ((MapState<KeyT, ValueT>) s).entries().read(),
               (s, kv) -> ((MapState<KeyT, ValueT>) s).put(kv.getKey(), kv.getValue()));
       return null;
     }
@@ -125,9 +125,9 @@ final class StateContents {
         Coder<KeyT> keyCoder,
         Coder<ValueT> valueCoder) {
       codec =
-          elements(
+          entries(
               KvCoder.of(coderOf(id, keyCoder), coderOf(id, valueCoder)),
-              s -> asKvs(((MultimapState<KeyT, ValueT>) s).entries().read()),
+              s -> ((MultimapState<KeyT, ValueT>) s).entries().read(),
               (s, kv) -> ((MultimapState<KeyT, ValueT>) s).put(kv.getKey(), kv.getValue()));
       return null;
     }
@@ -209,10 +209,19 @@ final class StateContents {
     };
   }
 
-  private static <K, V> Iterable<KV<K, V>> asKvs(Iterable<Map.Entry<K, V>> entries) {
-    List<KV<K, V>> kvs = new ArrayList<>();
-    entries.forEach(e -> kvs.add(KV.of(e.getKey(), e.getValue())));
-    return kvs;
+  /** A map or multimap cell as the list of its entries. */
+  private static <K, V> Codec entries(
+      KvCoder<K, V> entryCoder,
+      Function<State, Iterable<Map.Entry<K, V>>> read,
+      BiConsumer<State, KV<K, V>> put) {
+    return elements(
+        entryCoder,
+        s -> {
+          List<KV<K, V>> kvs = new ArrayList<>();
+          read.apply(s).forEach(e -> kvs.add(KV.of(e.getKey(), e.getValue())));
+          return kvs;
+        },
+        put);
   }
 
   private static <T> Coder<T> coderOf(String id, Coder<T> coder) {
