@@ -2,10 +2,10 @@ package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.JobProgress;
-import dev.microbatch.engine.rate.PIDRateEstimator;
-import dev.microbatch.engine.rate.RateController;
 import dev.microbatch.engine.stream.BatchStatistics;
+import dev.microbatch.engine.stream.PIDRateEstimator;
 import dev.microbatch.engine.stream.PacedBatchClock;
+import dev.microbatch.engine.stream.RateController;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.runner.status.ConsoleProgress;
 import dev.microbatch.runner.status.StatusServer;

@@ -2,7 +2,6 @@ package dev.microbatch.engine.stream;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.JobCancelledException;
-import dev.microbatch.engine.rate.RateController;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,10 +1,8 @@
-package dev.microbatch.engine.rate;
+package dev.microbatch.engine.stream;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.microbatch.engine.stream.BatchInfo;
-import dev.microbatch.engine.stream.RecordSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

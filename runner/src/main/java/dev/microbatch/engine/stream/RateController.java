@@ -1,8 +1,5 @@
-package dev.microbatch.engine.rate;
+package dev.microbatch.engine.stream;
 
-import dev.microbatch.engine.stream.BatchInfo;
-import dev.microbatch.engine.stream.RecordSource;
-import dev.microbatch.engine.stream.StreamingListener;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

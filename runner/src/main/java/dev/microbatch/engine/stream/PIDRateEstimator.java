@@ -1,4 +1,4 @@
-package dev.microbatch.engine.rate;
+package dev.microbatch.engine.stream;
 
 import java.util.OptionalDouble;
 

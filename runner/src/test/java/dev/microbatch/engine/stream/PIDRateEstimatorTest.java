@@ -1,4 +1,4 @@
-package dev.microbatch.engine.rate;
+package dev.microbatch.engine.stream;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.closeTo;
