@@ -107,10 +107,12 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
-    JobProgress jobs = new JobProgress(20);
-    ExecutablePipeline executable = translate(pipeline, metrics, jobs);
+    ExecutablePipeline executable = translate(pipeline, metrics);
+    if (!options.isStreaming() && options.isConsoleProgress()) {
+      executable.addJobListener(ConsoleProgress.forStandardOutput(options.getParallelism()));
+    }
     MicroBatchPipelineResult result =
-        MicroBatchPipelineResult.start(executable, metrics, status(pipeline, executable, metrics, jobs));
+        MicroBatchPipelineResult.start(executable, metrics, status(pipeline, executable, metrics));
     if (options.isBlockOnRun()) {
       result.waitUntilFinish();
     }
@@ -119,7 +121,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 
   /** With --statusPort, the status server of the translated pipeline; null without. */
   private @Nullable StatusServer status(
-      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics, JobProgress jobs) {
+      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics) {
     if (options.getStatusPort() < 0) {
       return null;
     }
@@ -131,13 +133,14 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
             transforms.put(node.getFullName(), node.getTransform().getClass().getSimpleName());
           }
         });
+    JobProgress jobs = new JobProgress(20);
+    executable.addJobListener(jobs);
     BatchStatistics batches = null;
     Supplier<Map<String, Instant>> watermarks = Map::of;
     if (executable instanceof StreamingPipeline streaming) {
       batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
       watermarks = streaming::watermarks;
-      streaming.addJobListener(jobs);
     }
     StatusServer server =
         StatusServer.start(options.getStatusPort(), transforms, batches, watermarks, jobs, metrics);
@@ -146,9 +149,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   }
 
   /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */
-  /** @param jobs hears how a batch job's stages progress (with --statusPort) */
-  private ExecutablePipeline translate(
-      Pipeline pipeline, MetricsContainerStepMap metrics, JobProgress jobs) {
+  private ExecutablePipeline translate(Pipeline pipeline, MetricsContainerStepMap metrics) {
     if (options.isStreaming()) {
       Duration interval = Duration.ofMillis(options.getBatchIntervalMillis());
       StreamingContext streaming;
@@ -172,12 +173,6 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       return new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
     }
     EngineContext engine = new EngineContext(options.getParallelism());
-    if (options.getStatusPort() >= 0) {
-      engine.addJobListener(jobs);
-    }
-    if (options.isConsoleProgress()) {
-      engine.addJobListener(ConsoleProgress.forStandardOutput(options.getParallelism()));
-    }
     return new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);
   }
 

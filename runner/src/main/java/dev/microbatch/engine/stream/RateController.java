@@ -53,12 +53,17 @@ public final class RateController implements StreamingListener {
                 budget == Long.MAX_VALUE
                     ? Long.MAX_VALUE
                     : Math.max(1, (long) (budget * (byBacklog ? backlog : 1) / total))));
-    shares = planned;
+    shares = Map.copyOf(planned);
   }
 
   /** The record budget of the batch planned last; Long.MAX_VALUE for none. */
   public long budget() {
     return budget;
+  }
+
+  /** The shares of the batch planned last, by source name; empty when it has no budget. */
+  public Map<String, Long> shares() {
+    return budget == Long.MAX_VALUE ? Map.of() : shares;
   }
 
   /** The share of {@code source} in the batch planned last; Long.MAX_VALUE for no limit. */

@@ -268,16 +268,11 @@ public final class StreamingContext {
   private void runBatch(long batchTime) {
     long start = clock.currentTimeMillis();
     long budget = Long.MAX_VALUE;
-    Map<String, Long> sourceBudgets = new LinkedHashMap<>();
+    Map<String, Long> sourceBudgets = Map.of();
     if (rateController != null) {
       rateController.planBatch(recordSources);
       budget = rateController.budget();
-      for (RecordSource source : recordSources) {
-        long share = rateController.shareOf(source);
-        if (share != Long.MAX_VALUE) {
-          sourceBudgets.put(source.name(), share);
-        }
-      }
+      sourceBudgets = rateController.shares();
     }
     listeners.forEach(l -> l.onBatchStarted(batchTime));
     List<Runnable> jobs = new ArrayList<>();
@@ -300,7 +295,7 @@ public final class StreamingContext {
     }
     BatchInfo info =
         new BatchInfo(
-            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, Map.copyOf(sourceBudgets));
+            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, sourceBudgets);
     LOG.info(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
         batchTime,

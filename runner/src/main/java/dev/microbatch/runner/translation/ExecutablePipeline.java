@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.dataset.JobListener;
+
 /** A translated pipeline, ready to run on the engine. */
 public interface ExecutablePipeline {
   /** Runs the pipeline to its end; throws what failed it, or JobCancelledException. */
@@ -7,4 +9,7 @@ public interface ExecutablePipeline {
 
   /** Stops the pipeline; {@link #execute()} then ends with JobCancelledException. */
   void cancel();
+
+  /** Hears how the engine's jobs progress (in streaming mode, one job a batch), stage by stage. */
+  void addJobListener(JobListener listener);
 }

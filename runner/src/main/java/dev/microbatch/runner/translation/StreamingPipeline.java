@@ -29,7 +29,7 @@ public final class StreamingPipeline implements ExecutablePipeline {
     watermarks = Map.copyOf(afterLastBatch);
   }
 
-  /** Hears how each batch's job progresses, stage by stage. */
+  @Override
   public void addJobListener(JobListener listener) {
     streaming.engine().addJobListener(listener);
   }

@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
+import dev.microbatch.engine.dataset.JobListener;
 import java.util.List;
 
 /** A pipeline turned into datasets (batch mode): running it pulls every leaf, in one engine job. */
@@ -29,5 +30,10 @@ public final class TranslatedPipeline implements ExecutablePipeline {
   @Override
   public void cancel() {
     engine.cancel();
+  }
+
+  @Override
+  public void addJobListener(JobListener listener) {
+    engine.addJobListener(listener);
   }
 }
