@@ -34,6 +34,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -90,6 +91,15 @@ public class KafkaWordCount {
     int getWindowSeconds();
 
     void setWindowSeconds(int value);
+
+    @Description(
+        "How long the read's consumers may find no broker reachable before they fail (the runner"
+            + " then retries the read for its --readRetryWindowMillis, which must be longer, before"
+            + " it fails the job), and the most a write waits for a broker. At least 1")
+    @Default.Integer(30)
+    int getMaxBrokerOutageSeconds();
+
+    void setMaxBrokerOutageSeconds(int value);
   }
 
   /** Reads lines from the input topic, counts them per window, writes the counts. */
@@ -98,6 +108,11 @@ public class KafkaWordCount {
       throw new IllegalArgumentException(
           "--windowSeconds must be at least 1, but was " + options.getWindowSeconds());
     }
+    if (options.getMaxBrokerOutageSeconds() < 1) {
+      throw new IllegalArgumentException(
+          "--maxBrokerOutageSeconds must be at least 1, but was " + options.getMaxBrokerOutageSeconds());
+    }
+    java.time.Duration outage = java.time.Duration.ofSeconds(options.getMaxBrokerOutageSeconds());
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply(
@@ -107,6 +122,7 @@ public class KafkaWordCount {
                 .withTopic(options.getInputTopic())
                 .withKeyDeserializer(ByteArrayDeserializer.class)
                 .withValueDeserializer(StringDeserializer.class)
+                .withConsumerFactoryFn(new BrokerOutageLimit(outage, "--maxBrokerOutageSeconds"))
                 .withConsumerConfigUpdates(
                     Map.of(
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -133,6 +149,8 @@ public class KafkaWordCount {
                 .withTopic(options.getOutputTopic())
                 .withKeySerializer(StringSerializer.class)
                 .withValueSerializer(StringSerializer.class)
+                // a send waits for a broker at most as long as the read does, not 60 s a record
+                .withProducerConfigUpdates(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, outage.toMillis()))
                 .withInputTimestamp());
     return pipeline;
   }

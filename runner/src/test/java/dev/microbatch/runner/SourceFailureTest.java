@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,8 @@ class SourceFailureTest {
   private static final Set<Long> FAIL_ONCE_AT = ConcurrentHashMap.newKeySet();
   /** From this offset on every read fails. */
   private static volatile long failAlwaysFrom = Long.MAX_VALUE;
+  /** Readers start fine with nothing to read, and their next read fails. */
+  private static volatile boolean failAfterEachStart;
   private static final Map<Long, Integer> SEEN = new ConcurrentHashMap<>();
 
   private static Pipeline readNumbers(String... args) {
@@ -79,6 +83,24 @@ class SourceFailureTest {
     String message = e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
     assertThat(message, containsString("Could not read FlakyNumbers (ReadNumbers"));
     assertThat(message, containsString("(--readRetryWindowMillis=300): broker restarting"));
+  }
+
+  @Test
+  void aSourceThatReopensFineButFailsAgainBeforeReadingAnythingFailsThePipelineAfterTheWindow()
+      throws IOException {
+    FAIL_ONCE_AT.clear();
+    failAlwaysFrom = Long.MAX_VALUE;
+    failAfterEachStart = true;
+    PipelineResult job = readNumbers("--readRetryWindowMillis=300", "--blockOnRun=false").run();
+    try {
+      RuntimeException e =
+          assertThrows(RuntimeException.class, () -> job.waitUntilFinish(Duration.standardSeconds(30)));
+      String message = e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+      assertThat(message, containsString("Could not read FlakyNumbers (ReadNumbers"));
+    } finally {
+      failAfterEachStart = false;
+      job.cancel();
+    }
   }
 
   /** The numbers 0 to 2999, timestamped with themselves; its watermark ends once all are read. */
@@ -124,12 +146,12 @@ class SourceFailureTest {
 
       @Override
       public boolean start() throws IOException {
-        return advance();
+        return !failAfterEachStart && advance();
       }
 
       @Override
       public boolean advance() throws IOException {
-        if (current + 1 >= failAlwaysFrom || FAIL_ONCE_AT.remove(current + 1)) {
+        if (failAfterEachStart || current + 1 >= failAlwaysFrom || FAIL_ONCE_AT.remove(current + 1)) {
           throw new IOException("broker restarting");
         }
         if (current + 1 >= NUMBERS) {

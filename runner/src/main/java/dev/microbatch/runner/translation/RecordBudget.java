@@ -48,37 +48,36 @@ final class RecordBudget {
   }
 
   /**
-   * A fresh budget for every batch of a step: the step's --maxRecordsPerBatch. Its records count
-   * into the batch's. It takes no share of the backpressure budget yet: KafkaIO's splittable read
-   * blocks for its whole polling timeout (2 s) whenever it resumes a partition that has nothing
-   * new, which the rate estimator takes for slow processing, and the rate then collapses to its
-   * minimum while the other partitions still have records to read.
+   * A fresh budget for every batch of a step that reads from outside (an unbounded splittable
+   * DoFn): the step's --maxRecordsPerBatch, or under backpressure its share of the batch's
+   * budget if that is smaller. Its records count into the batch's.
    */
   static final class PerBatch implements RecordSource {
     private final String name;
     private final long cap;
+    private final StreamingContext streaming;
     private final Map<Long, RecordBudget> byBatch = new ConcurrentHashMap<>();
 
     /** @param cap each batch's budget; -1 for no cap */
     PerBatch(String name, long cap, StreamingContext streaming) {
       this.name = name;
       this.cap = cap > 0 ? cap : Long.MAX_VALUE;
+      this.streaming = streaming;
       streaming.addRecordSource(this);
     }
 
-    /** The budget of {@code batchTime}, which that batch's tasks share. */
+    /**
+     * The budget of {@code batchTime}, which that batch's tasks share. Tasks ask while their batch
+     * runs, and batches run one at a time, so the share they see is their batch's.
+     */
     RecordBudget of(long batchTime) {
-      return byBatch.computeIfAbsent(batchTime, t -> new RecordBudget(cap));
+      return byBatch.computeIfAbsent(
+          batchTime, t -> new RecordBudget(Math.min(cap, streaming.recordLimit(this))));
     }
 
     @Override
     public String name() {
       return name;
-    }
-
-    @Override
-    public boolean isRateLimited() {
-      return false;
     }
 
     @Override

@@ -40,6 +40,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   private final ScheduledExecutorService checkpoints;
   private final Duration maxCallDuration;
   private final RecordBudget budget;
+  private final IdleRestrictions.Partition idle;
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
   private KeyState<byte[]> current;
 
@@ -66,16 +67,19 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   /**
    * @param maxCallDuration how long one call may process a restriction before it checkpoints
    * @param budget how many records the calls of this bundle may output (with other bundles')
+   * @param idle the step's restrictions that waited in vain, which this bundle paces
    */
   @SuppressWarnings("unchecked")
   SplittableBundle(
       DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution,
       TaskContext task,
       Duration maxCallDuration,
-      RecordBudget budget) {
+      RecordBudget budget,
+      IdleRestrictions idle) {
     this.execution = execution;
     this.maxCallDuration = maxCallDuration;
     this.budget = budget;
+    this.idle = idle.of(task.partition());
     this.processFn = (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
     processFn.setStateInternalsFactory(key -> current.state());
@@ -109,9 +113,10 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
     while ((timer = key.timers().removeNextProcessingTimer()) != null) {
       due.add(timer);
     }
-    // once the batch's record budget is spent, the rest waits for a later batch
+    // a residual that waited in vain last time may have to rest (IdleRestrictions); once the
+    // batch's record budget is spent, the rest waits for a later batch
     for (TimerData wakeUp : due) {
-      long granted = budget.take(MAX_OUTPUTS_PER_CALL);
+      long granted = idle.mayResume(key.key()) ? budget.take(MAX_OUTPUTS_PER_CALL) : 0;
       if (granted == 0) {
         key.timers().setTimer(wakeUp);
       } else {
@@ -184,8 +189,16 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
             maxCallDuration,
             step::bundleFinalizer));
     int before = output.queue().size();
+    long started = System.nanoTime();
     runner.processElement(WindowedValues.valueInGlobalWindow(work));
-    budget.giveBack(granted - (output.queue().size() - before));
+    long ended = System.nanoTime();
+    int outputs = output.queue().size() - before;
+    budget.giveBack(granted - outputs);
+    boolean waitedInVain =
+        outputs == 0
+            && ended - started >= maxCallDuration.getMillis() * 1_000_000
+            && key.timers().getNextTimer(TimeDomain.PROCESSING_TIME) != null;
+    idle.called(key.key(), started, ended, waitedInVain);
   }
 
   @Override

@@ -10,7 +10,9 @@ import org.joda.time.Duration;
  * processed for at most half a batch interval per batch; its residual stays in the element's
  * state and resumes in a later batch, holding the output watermark at what the DoFn's watermark
  * estimator reports. An element whose side inputs are not ready waits (see {@link
- * KeyedSideInputs}); so does a restriction once the batch's --maxRecordsPerBatch outputs are out.
+ * KeyedSideInputs}); so does a restriction once the batch's record budget (--maxRecordsPerBatch,
+ * or its share under backpressure) is spent, and one that keeps waiting in vain for input (see
+ * {@link IdleRestrictions}).
  */
 final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
     implements StreamTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
@@ -24,6 +26,7 @@ final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
     RecordBudget.PerBatch budgets =
         new RecordBudget.PerBatch(
             context.stepName(), context.options().getMaxRecordsPerBatch(), context.streaming());
+    IdleRestrictions idle = new IdleRestrictions();
     Duration maxCallDuration =
         Duration.millis(Math.max(1, context.options().getBatchIntervalMillis() / 2));
     KeyedStreamStep<byte[], KV<InputT, RestrictionT>, Object> step =
@@ -34,7 +37,7 @@ final class SplittableProcessStreamTranslator<InputT, OutputT, RestrictionT>
                 execution,
                 context,
                 (ofBatch, time, task) ->
-                    new SplittableBundle<>(ofBatch, task, maxCallDuration, budgets.of(time))),
+                    new SplittableBundle<>(ofBatch, task, maxCallDuration, budgets.of(time), idle)),
             KeyState::earliestHold);
     ParDoStreamTranslator.setOutputs(
         context, step.output(), execution.isMultiOutput(), step.watermark());

@@ -32,8 +32,10 @@ final class SplittableProcessTranslator<InputT, OutputT, RestrictionT>
               if (!elements.hasNext()) {
                 return Collections.emptyIterator();
               }
+              // runs each element to completion: nothing to pace, nothing to budget
               SplittableBundle<InputT, OutputT, RestrictionT> bundle =
-                  new SplittableBundle<>(execution, task, MAX_CALL_DURATION, RecordBudget.unlimited());
+                  new SplittableBundle<>(
+                      execution, task, MAX_CALL_DURATION, RecordBudget.unlimited(), new IdleRestrictions());
               ArrayDeque<Object> outputs = new ArrayDeque<>();
               return new BundleIterator<>(
                   elements,

@@ -164,7 +164,7 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
       latestMarks[partition] = mark;
       marksByBatch.computeIfAbsent(batchTime, t -> new ConcurrentLinkedQueue<>()).add(mark);
       watermarks[partition] = reader.getWatermark();
-      retries.succeeded(partition);
+      retries.succeeded(partition, records.size());
     } catch (IOException e) {
       // what the failed attempt read is read again from the last mark
       closeQuietly(partition);
