@@ -21,9 +21,11 @@ import java.util.stream.Stream;
  *
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
  * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every
- * runner) and {@code B4} (its scaling over {@code --sizesMb=50,100,200,400}, and parallelism 1
- * against 2 at 200 MB). Options: {@code --sizeMb=200 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
- * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}.
+ * runner), {@code B2} (the group-heavy parts of {@link GroupHeavy} over {@code --elements}
+ * numbers) and {@code B4} (the word count's scaling over {@code --sizesMb=50,100,200,400}, and
+ * parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
+ * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
+ * --results=benchmarks/results-B1.md}.
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -57,24 +59,36 @@ public final class Bench {
       case "B1" -> {
         int sizeMb = Integer.parseInt(options.getOrDefault("sizeMb", "200"));
         Path input = input(sizeMb);
-        Map<String, List<Run>> runs = measure(runners, input, parallelism, rounds, timeoutSeconds);
-        table = header("B1 word count", sizeMb, Files.size(input), parallelism, command) + table(runs);
+        Map<String, List<Run>> runs = measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds);
+        table = header("B1 word count, " + sizeMb + " MB Zipf text (" + Files.size(input) + " bytes)", parallelism, command)
+            + table(runs);
+      }
+      case "B2" -> {
+        String elements = options.getOrDefault("elements", "10000000");
+        StringBuilder t = new StringBuilder();
+        for (String part : List.of("B2-many-keys", "B2-hot-keys", "B2-join")) {
+          Map<String, List<Run>> runs = measure(part, runners, elements, parallelism, rounds, timeoutSeconds);
+          t.append(header(part + " (" + RunWorkload.part(part) + "), " + elements + " numbers", parallelism, command))
+              .append(table(runs))
+              .append('\n');
+        }
+        table = t.toString();
       }
       case "B4" -> {
-        StringBuilder t = new StringBuilder(header("B4 scaling of the B1 word count", 0, 0, parallelism, command));
+        StringBuilder t = new StringBuilder(header("B4 scaling of the B1 word count", parallelism, command));
         t.append("| runner | size | parallelism | wall median | wall min-max | MB/s | output as hand-written |\n");
         t.append("|---|---|---|---|---|---|---|\n");
         for (String size : options.getOrDefault("sizesMb", "50,100,200,400").split(",")) {
           int sizeMb = Integer.parseInt(size);
           Path input = input(sizeMb);
-          scalingRows(t, measure(runners, input, parallelism, rounds, timeoutSeconds), sizeMb, parallelism);
+          scalingRows(t, measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds), sizeMb, parallelism);
           if (parallelism > 1 && sizeMb == 200) {
-            scalingRows(t, measure(runners, input, 1, rounds, timeoutSeconds), sizeMb, 1);
+            scalingRows(t, measure("B1", runners, input.toString(), 1, rounds, timeoutSeconds), sizeMb, 1);
           }
         }
         table = t.toString();
       }
-      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1 and B4");
+      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1, B2 and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);
@@ -94,14 +108,15 @@ public final class Bench {
 
   /** Every runner on {@code input}, round after round; outputs checked against the first runner's. */
   private static Map<String, List<Run>> measure(
-      List<String> runners, Path input, int parallelism, int rounds, long timeoutSeconds) throws Exception {
+      String workload, List<String> runners, String input, int parallelism, int rounds, long timeoutSeconds)
+      throws Exception {
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     List<String> baseline = null;
     for (int round = 1; round <= rounds; round++) {
       for (String runner : runners) {
         Path out = Path.of("target", "bench", "out-" + runner + "-" + round);
         deleteTree(out);
-        Run run = runOnce(runner, input, out, parallelism, timeoutSeconds);
+        Run run = runOnce(workload, runner, input, out, parallelism, timeoutSeconds);
         List<String> lines = run.finished() ? sortedOutput(out) : List.of();
         if (runner.equals(RunWorkload.HAND_WRITTEN) && baseline == null) {
           baseline = lines;
@@ -109,8 +124,9 @@ public final class Bench {
         run = new Run(run.wallMillis(), run.cpuMillis(), run.peakRssKb(), run.finished() && lines.equals(baseline));
         runs.computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
         System.out.printf(
-            "%s p%d round %d %-16s %s%n",
-            input.getFileName(),
+            "%s %s p%d round %d %-16s %s%n",
+            workload,
+            Path.of(input).getFileName(),
             parallelism,
             round,
             runner,
@@ -148,7 +164,8 @@ public final class Bench {
     return done.size() == all.size() && done.stream().allMatch(Run::outputAsBaseline) ? "yes, all " + done.size() : "NO";
   }
 
-  private static Run runOnce(String runner, Path input, Path out, int parallelism, long timeoutSeconds)
+  private static Run runOnce(
+      String workload, String runner, String input, Path out, int parallelism, long timeoutSeconds)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -158,8 +175,9 @@ public final class Bench {
             "-cp",
             classPathOf(runner),
             RunWorkload.class.getName(),
+            workload,
             runner,
-            input.toString(),
+            input,
             out.toString(),
             String.valueOf(parallelism)));
     Path log = Files.createTempFile("bench-" + runner, ".log");
@@ -226,10 +244,9 @@ public final class Bench {
     return lines;
   }
 
-  private static String header(String what, int sizeMb, long inputBytes, int parallelism, String command)
-      throws IOException {
-    return what + (sizeMb > 0 ? ", " + sizeMb + " MB Zipf text (" + inputBytes + " bytes)" : "") + ", parallelism "
-        + parallelism + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command + "\n\n";
+  private static String header(String what, int parallelism, String command) throws IOException {
+    return what + ", parallelism " + parallelism + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command
+        + "\n\n";
   }
 
   static String table(Map<String, List<Run>> runs) {
@@ -269,7 +286,8 @@ public final class Bench {
   }
 
   private static final List<String> OPTIONS =
-      List.of("workload", "sizeMb", "sizesMb", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
+      List.of(
+          "workload", "sizeMb", "sizesMb", "elements", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();

@@ -10,11 +10,13 @@ import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * One measured run, in a process of its own: the B1 word count of {@code input} into {@code
- * outputDir}, by a Beam runner (the examples' WordCount, unchanged) or by the hand-written
- * program. Prints its CPU time and peak resident memory last, for {@link Bench}.
+ * One measured run, in a process of its own, into {@code outputDir}, by a Beam runner or by the
+ * hand-written program: the B1 word count of the file {@code input} (the examples' WordCount,
+ * unchanged), or a part of B2 ({@link GroupHeavy}) over {@code input} numbers. Prints its CPU
+ * time and peak resident memory last, for {@link Bench}.
  *
- * <p>Arguments: {@code <runner | hand-written> <input> <outputDir> <parallelism>}.
+ * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join> <runner | hand-written>
+ * <input> <outputDir> <parallelism>}.
  */
 public final class RunWorkload {
   static final String HAND_WRITTEN = "hand-written";
@@ -23,27 +25,40 @@ public final class RunWorkload {
   private RunWorkload() {}
 
   public static void main(String[] args) throws Exception {
-    String runner = args[0];
-    Path input = Path.of(args[1]);
-    Path outputDir = Path.of(args[2]);
-    int parallelism = Integer.parseInt(args[3]);
+    String workload = args[0];
+    String runner = args[1];
+    String input = args[2];
+    Path outputDir = Path.of(args[3]);
+    int parallelism = Integer.parseInt(args[4]);
     Files.createDirectories(outputDir);
+    String output = outputDir.resolve("counts").toString();
+    GroupHeavy.Part part = workload.equals("B1") ? null : part(workload);
     if (runner.equals(HAND_WRITTEN)) {
-      HandWrittenWordCount.run(input, outputDir.resolve("counts.txt"), parallelism);
+      Path file = Path.of(output + ".txt");
+      if (part == null) {
+        HandWrittenWordCount.run(Path.of(input), file, parallelism);
+      } else {
+        HandWrittenGroupHeavy.run(part, Long.parseLong(input), file, parallelism);
+      }
     } else {
-      List<String> options = new ArrayList<>(List.of(
-          "--runner=" + runner,
-          "--inputFile=" + input,
-          "--output=" + outputDir.resolve("counts")));
+      List<String> options = new ArrayList<>(List.of("--runner=" + runner));
       options.add(
           switch (runner) {
             case "DirectRunner" -> "--targetParallelism=" + parallelism;
             case "SparkRunner" -> "--sparkMaster=local[" + parallelism + "]";
             default -> "--parallelism=" + parallelism; // MicroBatchRunner, FlinkRunner
           });
-      WordCount.Options wordCount =
-          PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(WordCount.Options.class);
-      WordCount.build(wordCount).run().waitUntilFinish();
+      if (part == null) {
+        options.addAll(List.of("--inputFile=" + input, "--output=" + output));
+        WordCount.Options wordCount =
+            PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(WordCount.Options.class);
+        WordCount.build(wordCount).run().waitUntilFinish();
+      } else {
+        GroupHeavy.build(
+                part, Long.parseLong(input), PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create(), output)
+            .run()
+            .waitUntilFinish();
+      }
     }
     long cpuMillis =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -51,6 +66,16 @@ public final class RunWorkload {
             / 1_000_000;
     System.out.println(STATS + " cpuMillis=" + cpuMillis + " peakRssKb=" + peakRssKb());
     System.exit(0); // a runner's lingering non-daemon threads must not keep the process alive
+  }
+
+  /** The part of B2 a workload name like {@code B2-many-keys} names. */
+  static GroupHeavy.Part part(String workload) {
+    return switch (workload) {
+      case "B2-many-keys" -> GroupHeavy.Part.MANY_KEYS;
+      case "B2-hot-keys" -> GroupHeavy.Part.HOT_KEYS;
+      case "B2-join" -> GroupHeavy.Part.SIDE_INPUT_JOIN;
+      default -> throw new IllegalArgumentException("Unknown workload " + workload);
+    };
   }
 
   /** VmHWM of /proc/self/status: the most resident memory this process has had. */
