@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
  * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every
  * runner), {@code B2} (the group-heavy parts of {@link GroupHeavy} over {@code --elements}
- * numbers) and {@code B4} (the word count's scaling over {@code --sizesMb=50,100,200,400}, and
- * parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
+ * numbers), {@code B3} (the streaming word count of {@link StreamingWordCount}, each runner
+ * climbing {@code --rates} for {@code --seconds} each) and {@code B4} (the word count's scaling
+ * over {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
  * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
  * --results=benchmarks/results-B1.md}.
  */
@@ -31,13 +32,28 @@ public final class Bench {
   private static final long SEED = 42;
   private static final Pattern STATS =
       Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+)");
+  private static final Pattern STREAM =
+      Pattern.compile(RunWorkload.STREAM + " panes=(\\d+) exact=(true|false) p50=(\\d+) p99=(\\d+)");
+  /** B3: a rate is held when the panes come out exact, 99 in 100 within this of their window's end. */
+  private static final long HELD_P99_MILLIS = 2000;
 
   private Bench() {}
 
-  /** One process's measurements; wall 0 if it did not finish in time. */
-  record Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline) {
+  /**
+   * One process's measurements; wall 0 if it did not finish in time. B3 runs also have their
+   * panes' latency percentiles, and whether the panes were exact (as outputAsBaseline).
+   */
+  record Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline, long p50Millis, long p99Millis) {
+    Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline) {
+      this(wallMillis, cpuMillis, peakRssKb, outputAsBaseline, -1, -1);
+    }
+
     boolean finished() {
       return wallMillis > 0;
+    }
+
+    boolean held() {
+      return finished() && outputAsBaseline && p99Millis < HELD_P99_MILLIS;
     }
   }
 
@@ -47,10 +63,15 @@ public final class Bench {
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
     int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeoutSeconds", "300"));
-    String defaultRunners = workload.equals("B4") ? "hand-written,MicroBatchRunner" : "hand-written,MicroBatchRunner,DirectRunner";
+    String defaultRunners =
+        switch (workload) {
+          case "B3" -> "MicroBatchRunner,DirectRunner";
+          case "B4" -> "hand-written,MicroBatchRunner";
+          default -> "hand-written,MicroBatchRunner,DirectRunner";
+        };
     List<String> runners = Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
     Path results = Path.of(options.getOrDefault("results", "results-" + workload + ".md"));
-    if (!runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
+    if (!workload.equals("B3") && !runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
       throw new IllegalArgumentException("--runners must start with hand-written: every output is checked against it");
     }
     String command = "`./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"" + String.join(" ", args) + "\"`";
@@ -88,7 +109,17 @@ public final class Bench {
         }
         table = t.toString();
       }
-      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1, B2 and B4");
+      case "B3" -> {
+        long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
+        List<Long> rates =
+            Arrays.stream(options.getOrDefault("rates", "1000,10000,100000,250000,500000,1000000,2000000").split(","))
+                .map(Long::parseLong)
+                .toList();
+        table = header("B3 streaming word count, 1 s windows (MicroBatchRunner: 1 s batches), " + seconds + " s a rate",
+                parallelism, command)
+            + streamingTable(runners, rates, seconds, parallelism, timeoutSeconds);
+      }
+      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1, B2, B3 and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);
@@ -136,6 +167,38 @@ public final class Bench {
       }
     }
     return runs;
+  }
+
+  /**
+   * B3: each runner climbs the rates (words per second) until one is not held; a row per rate
+   * tried, then the highest rate each runner held.
+   */
+  private static String streamingTable(
+      List<String> runners, List<Long> rates, long seconds, int parallelism, long timeoutSeconds) throws Exception {
+    StringBuilder t = new StringBuilder();
+    t.append("| runner | words/s offered | pane latency p50 | p99 | panes exact | held | CPU | peak RSS |\n");
+    t.append("|---|---|---|---|---|---|---|---|\n");
+    Map<String, Long> highest = new LinkedHashMap<>();
+    for (String runner : runners) {
+      highest.put(runner, 0L);
+      for (long rate : rates) {
+        Path out = Path.of("target", "bench", "out-" + runner);
+        Run run = runOnce("B3", runner, rate + ":" + seconds, out, parallelism, seconds + timeoutSeconds);
+        System.out.printf("B3 %s %d words/s: %s%n", runner, rate, run);
+        t.append(run.finished()
+            ? String.format("| %s | %,d | %.2f s | %.2f s | %s | %s | %.1f s | %d MiB |%n", runner, rate,
+                run.p50Millis() / 1000.0, run.p99Millis() / 1000.0, run.outputAsBaseline() ? "yes" : "NO",
+                run.held() ? "yes" : "no", run.cpuMillis() / 1000.0, run.peakRssKb() / 1024)
+            : String.format("| %s | %,d | did not finish in %d s | | | no | | |%n", runner, rate, seconds + timeoutSeconds));
+        if (!run.held()) {
+          break;
+        }
+        highest.put(runner, rate);
+      }
+    }
+    t.append("\nHighest rate held (panes exact, p99 under ").append(HELD_P99_MILLIS / 1000).append(" s): ");
+    highest.forEach((runner, rate) -> t.append(String.format("%s %,d words/s; ", runner, rate)));
+    return t.append('\n').toString();
   }
 
   private static void scalingRows(StringBuilder t, Map<String, List<Run>> runs, int sizeMb, int parallelism) {
@@ -194,6 +257,11 @@ public final class Bench {
     Matcher stats = STATS.matcher(printed);
     if (process.exitValue() != 0 || !stats.find()) {
       throw new IllegalStateException(runner + " failed (exit " + process.exitValue() + "):\n" + printed);
+    }
+    Matcher stream = STREAM.matcher(printed);
+    if (stream.find()) {
+      return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)),
+          Boolean.parseBoolean(stream.group(2)), Long.parseLong(stream.group(3)), Long.parseLong(stream.group(4)));
     }
     return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)), false);
   }
@@ -287,7 +355,8 @@ public final class Bench {
 
   private static final List<String> OPTIONS =
       List.of(
-          "workload", "sizeMb", "sizesMb", "elements", "rounds", "runners", "parallelism", "timeoutSeconds", "results");
+          "workload", "sizeMb", "sizesMb", "elements", "rates", "seconds", "rounds", "runners", "parallelism",
+          "timeoutSeconds", "results");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();

@@ -12,15 +12,18 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 /**
  * One measured run, in a process of its own, into {@code outputDir}, by a Beam runner or by the
  * hand-written program: the B1 word count of the file {@code input} (the examples' WordCount,
- * unchanged), or a part of B2 ({@link GroupHeavy}) over {@code input} numbers. Prints its CPU
- * time and peak resident memory last, for {@link Bench}.
+ * unchanged), a part of B2 ({@link GroupHeavy}) over {@code input} numbers, or B3 ({@link
+ * StreamingWordCount}, in streaming mode with 1 s batches) at {@code input = wordsPerSecond:seconds}.
+ * Prints its CPU time and peak resident memory last (B3: its panes' latencies and checksum before
+ * them), for {@link Bench}.
  *
- * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join> <runner | hand-written>
+ * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3> <runner | hand-written>
  * <input> <outputDir> <parallelism>}.
  */
 public final class RunWorkload {
   static final String HAND_WRITTEN = "hand-written";
   static final String STATS = "BENCH-STATS";
+  static final String STREAM = "BENCH-STREAM";
 
   private RunWorkload() {}
 
@@ -32,8 +35,10 @@ public final class RunWorkload {
     int parallelism = Integer.parseInt(args[4]);
     Files.createDirectories(outputDir);
     String output = outputDir.resolve("counts").toString();
-    GroupHeavy.Part part = workload.equals("B1") ? null : part(workload);
-    if (runner.equals(HAND_WRITTEN)) {
+    GroupHeavy.Part part = workload.startsWith("B2") ? part(workload) : null;
+    if (workload.equals("B3")) {
+      streaming(runner, input, parallelism);
+    } else if (runner.equals(HAND_WRITTEN)) {
       Path file = Path.of(output + ".txt");
       if (part == null) {
         HandWrittenWordCount.run(Path.of(input), file, parallelism);
@@ -41,13 +46,7 @@ public final class RunWorkload {
         HandWrittenGroupHeavy.run(part, Long.parseLong(input), file, parallelism);
       }
     } else {
-      List<String> options = new ArrayList<>(List.of("--runner=" + runner));
-      options.add(
-          switch (runner) {
-            case "DirectRunner" -> "--targetParallelism=" + parallelism;
-            case "SparkRunner" -> "--sparkMaster=local[" + parallelism + "]";
-            default -> "--parallelism=" + parallelism; // MicroBatchRunner, FlinkRunner
-          });
+      List<String> options = runnerOptions(runner, parallelism);
       if (part == null) {
         options.addAll(List.of("--inputFile=" + input, "--output=" + output));
         WordCount.Options wordCount =
@@ -66,6 +65,35 @@ public final class RunWorkload {
             / 1_000_000;
     System.out.println(STATS + " cpuMillis=" + cpuMillis + " peakRssKb=" + peakRssKb());
     System.exit(0); // a runner's lingering non-daemon threads must not keep the process alive
+  }
+
+  private static List<String> runnerOptions(String runner, int parallelism) {
+    List<String> options = new ArrayList<>(List.of("--runner=" + runner));
+    options.add(
+        switch (runner) {
+          case "DirectRunner" -> "--targetParallelism=" + parallelism;
+          case "SparkRunner" -> "--sparkMaster=local[" + parallelism + "]";
+          default -> "--parallelism=" + parallelism; // MicroBatchRunner, FlinkRunner
+        });
+    return options;
+  }
+
+  /** B3 at {@code rate = wordsPerSecond:seconds}; prints what its panes recorded. */
+  private static void streaming(String runner, String rate, int parallelism) {
+    long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
+    long seconds = Long.parseLong(rate.split(":")[1]);
+    List<String> options = runnerOptions(runner, parallelism);
+    options.add("--streaming");
+    if (runner.equals("MicroBatchRunner")) {
+      options.add("--batchIntervalMillis=1000");
+    }
+    StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create())
+        .run()
+        .waitUntilFinish();
+    boolean exact = StreamingWordCount.checksum() == StreamingWordCount.expectedChecksum(wordsPerSecond, seconds);
+    System.out.println(
+        STREAM + " panes=" + StreamingWordCount.panes() + " exact=" + exact + " p50=" + StreamingWordCount.latencyPercentile(0.5)
+            + " p99=" + StreamingWordCount.latencyPercentile(0.99));
   }
 
   /** The part of B2 a workload name like {@code B2-many-keys} names. */

@@ -3,6 +3,7 @@ package dev.microbatch.benchmarks;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThan;
 
 import dev.microbatch.examples.WordCount;
 import java.nio.file.Files;
@@ -53,6 +54,23 @@ class WorkloadsSmokeTest {
           case SIDE_INPUT_JOIN -> 1_000; // every name
         };
     assertThat(expected.size(), greaterThanOrEqualTo(atLeast));
+  }
+
+  @Test
+  void b3StreamingWordCountOutputsEveryPaneOnceAtTheRate() throws Exception {
+    StreamingWordCount.reset();
+    long wordsPerSecond = 20_000;
+    long seconds = 3;
+    List<String> args = new ArrayList<>(List.of(RUNNER));
+    args.addAll(List.of("--streaming", "--batchIntervalMillis=200"));
+    long start = System.currentTimeMillis();
+    StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create())
+        .run()
+        .waitUntilFinish();
+    assertThat("the lines come at their rate", System.currentTimeMillis() - start, greaterThanOrEqualTo(seconds * 1000));
+    assertThat(StreamingWordCount.panes(), greaterThanOrEqualTo(3 * 1_000L));
+    assertThat(StreamingWordCount.checksum(), equalTo(StreamingWordCount.expectedChecksum(wordsPerSecond, seconds)));
+    assertThat(StreamingWordCount.latencyPercentile(0.99), lessThan(2_000L));
   }
 
   private static List<String> sortedLines(Path dir, String... only) throws Exception {

@@ -1,0 +1,118 @@
+package dev.microbatch.benchmarks;
+
+import dev.microbatch.examples.CountWords;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.joda.time.Duration;
+
+/**
+ * Workload B3: the windowed word count (the examples' CountWords in fixed windows of 1 s) of
+ * {@link GeneratedLines} at a fixed rate. Each pane, as it comes out, records its latency (the
+ * time from its window's end to its output) and adds itself to a checksum of all panes, which a
+ * run compares with {@link #expectedChecksum}. The records live in this JVM: the runners measured
+ * here run the pipeline in the process that built it.
+ */
+final class StreamingWordCount {
+  static final int WORDS_PER_LINE = 10;
+  private static final int MAX_LATENCY_MILLIS = 600_000;
+  private static final AtomicLongArray LATENCIES = new AtomicLongArray(MAX_LATENCY_MILLIS + 1);
+  private static final AtomicLong PANES = new AtomicLong();
+  private static final AtomicLong CHECKSUM = new AtomicLong();
+
+  private StreamingWordCount() {}
+
+  static Pipeline build(long wordsPerSecond, long seconds, PipelineOptions options) {
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("Lines", Read.from(new GeneratedLines(wordsPerSecond / WORDS_PER_LINE, seconds)))
+        .apply("OneSecondWindows", Window.into(FixedWindows.of(Duration.standardSeconds(1))))
+        .apply(new CountWords())
+        .apply("RecordPanes", ParDo.of(new RecordPane()));
+    return pipeline;
+  }
+
+  /** A pane's part of the checksum: its window (counted from the origin), word and count. */
+  static long paneHash(long window, String word, long count) {
+    return GroupHeavy.mix(GroupHeavy.mix(window * 1_000_003L + word.hashCode()) + count);
+  }
+
+  /** The checksum of the panes a run at {@code wordsPerSecond} for {@code seconds} must output. */
+  static long expectedChecksum(long wordsPerSecond, long seconds) {
+    GeneratedLines lines = new GeneratedLines(wordsPerSecond / WORDS_PER_LINE, seconds);
+    List<String> pool = GeneratedLines.pool();
+    long checksum = 0;
+    long window = 0;
+    Map<String, long[]> counts = new HashMap<>();
+    for (long i = 0; i <= lines.lines(); i++) {
+      long lineWindow = i < lines.lines() ? lines.dueMillis(i) / 1000 : -1;
+      if (lineWindow != window) {
+        for (Map.Entry<String, long[]> count : counts.entrySet()) {
+          checksum += paneHash(window, count.getKey(), count.getValue()[0]);
+        }
+        counts.clear();
+        window = lineWindow;
+      }
+      if (i < lines.lines()) {
+        for (String word : pool.get((int) (i % pool.size())).split(" ")) {
+          counts.computeIfAbsent(word, w -> new long[1])[0]++;
+        }
+      }
+    }
+    return checksum;
+  }
+
+  /** Forgets the panes recorded so far (tests run several pipelines in one JVM). */
+  static void reset() {
+    for (int millis = 0; millis <= MAX_LATENCY_MILLIS; millis++) {
+      LATENCIES.set(millis, 0);
+    }
+    PANES.set(0);
+    CHECKSUM.set(0);
+  }
+
+  /** The panes output so far in this JVM. */
+  static long panes() {
+    return PANES.get();
+  }
+
+  static long checksum() {
+    return CHECKSUM.get();
+  }
+
+  /** The latency in milliseconds that {@code fraction} of the panes output so far stayed under. */
+  static long latencyPercentile(double fraction) {
+    long total = PANES.get();
+    long seen = 0;
+    for (int millis = 0; millis <= MAX_LATENCY_MILLIS; millis++) {
+      seen += LATENCIES.get(millis);
+      if (seen >= Math.ceil(total * fraction)) {
+        return millis;
+      }
+    }
+    return MAX_LATENCY_MILLIS;
+  }
+
+  private static final class RecordPane extends DoFn<KV<String, Long>, Void> {
+    @ProcessElement
+    public void process(@Element KV<String, Long> count, BoundedWindow window) {
+      long end = window.maxTimestamp().getMillis() + 1;
+      long latency = System.currentTimeMillis() - end;
+      LATENCIES.incrementAndGet((int) Math.max(0, Math.min(MAX_LATENCY_MILLIS, latency)));
+      long index = (end - GeneratedLines.origin()) / 1000 - 1;
+      CHECKSUM.addAndGet(paneHash(index, count.getKey(), count.getValue()));
+      PANES.incrementAndGet();
+    }
+  }
+}
