@@ -14,6 +14,8 @@ import java.util.Map;
  * @param recordBudget the most records the batch's sources could read under backpressure;
  *     Long.MAX_VALUE if it had no budget
  * @param sourceBudgets each rate-limited source's share of that budget, by name (empty without)
+ * @param sourceWaitMillis how long the batch's reads waited for input that did not come (see
+ *     {@link RecordSource#takeWaitMillis})
  */
 public record BatchInfo(
     long batchTime,
@@ -22,7 +24,8 @@ public record BatchInfo(
     long processingEndTime,
     long watermark,
     long recordBudget,
-    Map<String, Long> sourceBudgets) {
+    Map<String, Long> sourceBudgets,
+    long sourceWaitMillis) {
 
   public long numRecords() {
     return inputRecords.values().stream().mapToLong(Long::longValue).sum();
@@ -35,6 +38,11 @@ public record BatchInfo(
 
   public long processingTime() {
     return processingEndTime - processingStartTime;
+  }
+
+  /** The processing time but for the reads' waits: what it says of how fast the job processes. */
+  public long busyTime() {
+    return Math.max(1, processingTime() - sourceWaitMillis);
   }
 
   public long totalDelay() {

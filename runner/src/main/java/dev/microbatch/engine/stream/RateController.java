@@ -84,7 +84,7 @@ public final class RateController implements StreamingListener {
   @Override
   public void onBatchCompleted(BatchInfo batch) {
     estimator
-        .compute(batch.batchTime(), batch.numRecords(), batch.processingTime(), batch.schedulingDelay())
+        .compute(batch.batchTime(), batch.numRecords(), batch.busyTime(), batch.schedulingDelay())
         .ifPresent(estimate -> rate = estimate);
   }
 

@@ -17,6 +17,16 @@ public interface RecordSource {
     return true;
   }
 
+  /**
+   * How long its reads of {@code batchTime} waited for input that did not come, in the task that
+   * waited longest (KafkaIO's splittable read blocks for its polling timeout on a partition with
+   * nothing new); then forgotten. Asked right after {@link #takeRecordCount} for the same batch.
+   * Backpressure leaves that time out of the processing time.
+   */
+  default long takeWaitMillis(long batchTime) {
+    return 0;
+  }
+
   /** How much waits in the source now, in a unit of its own; -1 if it cannot tell. */
   default long backlog() {
     return -1;

@@ -286,8 +286,10 @@ public final class StreamingContext {
     outputs.forEach(output -> output.forgetBefore(batchTime));
     Map<String, Long> records = new LinkedHashMap<>();
     long watermark = Long.MAX_VALUE;
+    long waited = 0;
     for (RecordSource source : recordSources) {
       records.merge(source.name(), source.takeRecordCount(batchTime), Long::sum);
+      waited = Math.max(waited, source.takeWaitMillis(batchTime));
     }
     for (InputDStream<?> input : inputs) {
       input.batchCompleted(batchTime);
@@ -295,7 +297,7 @@ public final class StreamingContext {
     }
     BatchInfo info =
         new BatchInfo(
-            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, sourceBudgets);
+            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, sourceBudgets, waited);
     LOG.info(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
         batchTime,

@@ -2,9 +2,8 @@ package dev.microbatch.runner.translation;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,13 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * new blocks for its whole polling timeout, 2 s). Resumed every batch, a few of them would stall
  * every batch of their task, and the job would fall ever further behind. So a task resumes such a
  * restriction only once twice the time of its last blocking call (at most {@link #MAX_REST}) has
- * passed since it ended: blocking calls take at most a third of a task's time. The others wait,
- * holding their watermarks, for a later batch. Not checkpointed: after a restart every
- * restriction is resumed.
+ * passed since it ended, and then the one that has waited longest: blocking calls take at most
+ * a third of a task's time, and each such restriction gets its turn. The others wait, holding
+ * their watermarks, for a later batch. Not checkpointed: after a restart every restriction is
+ * resumed.
  */
 final class IdleRestrictions {
   /** A first call that also opened a consumer may block long; its partition rests no longer. */
-  static final Duration MAX_REST = Duration.ofSeconds(10);
+  static final Duration MAX_REST = Duration.ofSeconds(4);
 
   private final Map<Integer, Partition> partitions = new ConcurrentHashMap<>();
 
@@ -29,12 +29,16 @@ final class IdleRestrictions {
   }
 
   static final class Partition {
-    private final Set<ByteBuffer> idle = new HashSet<>();
+    /** The idle restrictions' keys, by when their last call ended. */
+    private final Map<ByteBuffer, Long> idle = new HashMap<>();
     private long nextIdleCallNanos = System.nanoTime();
 
     /** Whether the restriction of {@code key} may be resumed now. */
     synchronized boolean mayResume(byte[] key) {
-      return !idle.contains(ByteBuffer.wrap(key)) || System.nanoTime() - nextIdleCallNanos >= 0;
+      Long lastCall = idle.get(ByteBuffer.wrap(key));
+      return lastCall == null
+          || (System.nanoTime() - nextIdleCallNanos >= 0
+              && idle.values().stream().allMatch(other -> other - lastCall >= 0));
     }
 
     /**
@@ -43,7 +47,7 @@ final class IdleRestrictions {
      */
     synchronized void called(byte[] key, long startedNanos, long endedNanos, boolean idle) {
       if (idle) {
-        this.idle.add(ByteBuffer.wrap(key));
+        this.idle.put(ByteBuffer.wrap(key), endedNanos);
         nextIdleCallNanos = endedNanos + Math.min(2 * (endedNanos - startedNanos), MAX_REST.toNanos());
       } else {
         this.idle.remove(ByteBuffer.wrap(key));

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RecordBudget {
   private final long records;
   private final AtomicLong remaining;
+  private final Map<Integer, AtomicLong> waitedNanosByTask = new ConcurrentHashMap<>();
 
   RecordBudget(long records) {
     this.records = records;
@@ -40,6 +41,16 @@ final class RecordBudget {
     if (unused > 0) {
       remaining.addAndGet(unused);
     }
+  }
+
+  /** A call of task {@code partition} waited {@code nanos} for input that did not come. */
+  void waited(int partition, long nanos) {
+    waitedNanosByTask.computeIfAbsent(partition, p -> new AtomicLong()).addAndGet(nanos);
+  }
+
+  /** The longest a task waited, in milliseconds. */
+  long waitedMillis() {
+    return waitedNanosByTask.values().stream().mapToLong(AtomicLong::get).max().orElse(0) / 1_000_000;
   }
 
   /** The records granted and used. */
@@ -80,11 +91,18 @@ final class RecordBudget {
       return name;
     }
 
+    /** Called first: the wait is asked for after the count. */
     @Override
     public long takeRecordCount(long batchTime) {
-      RecordBudget budget = byBatch.remove(batchTime);
+      RecordBudget budget = byBatch.get(batchTime);
       byBatch.keySet().removeIf(earlier -> earlier < batchTime);
       return budget == null ? 0 : budget.used();
+    }
+
+    @Override
+    public long takeWaitMillis(long batchTime) {
+      RecordBudget budget = byBatch.remove(batchTime);
+      return budget == null ? 0 : budget.waitedMillis();
     }
   }
 }

@@ -40,6 +40,7 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
   private final ScheduledExecutorService checkpoints;
   private final Duration maxCallDuration;
   private final RecordBudget budget;
+  private final int partition;
   private final IdleRestrictions.Partition idle;
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
   private KeyState<byte[]> current;
@@ -79,7 +80,8 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
     this.execution = execution;
     this.maxCallDuration = maxCallDuration;
     this.budget = budget;
-    this.idle = idle.of(task.partition());
+    this.partition = task.partition();
+    this.idle = idle.of(partition);
     this.processFn = (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
     processFn.setStateInternalsFactory(key -> current.state());
@@ -199,6 +201,9 @@ final class SplittableBundle<InputT, OutputT, RestrictionT>
             && ended - started >= maxCallDuration.getMillis() * 1_000_000
             && key.timers().getNextTimer(TimeDomain.PROCESSING_TIME) != null;
     idle.called(key.key(), started, ended, waitedInVain);
+    if (waitedInVain) {
+      budget.waited(partition, ended - started);
+    }
   }
 
   @Override

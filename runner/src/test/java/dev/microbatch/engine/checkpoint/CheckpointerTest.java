@@ -36,7 +36,7 @@ class CheckpointerTest {
   }
 
   private static BatchInfo batch(long time) {
-    return new BatchInfo(time, Map.of(), time, time, time, Long.MAX_VALUE, Map.of());
+    return new BatchInfo(time, Map.of(), time, time, time, Long.MAX_VALUE, Map.of(), 0);
   }
 
   @Test

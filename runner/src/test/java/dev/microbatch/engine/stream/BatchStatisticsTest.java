@@ -12,7 +12,7 @@ class BatchStatisticsTest {
     BatchStatistics statistics = new BatchStatistics(1000, 0, 500);
     for (long time = 1; time <= 100_000; time++) {
       statistics.onBatchStarted(time);
-      statistics.onBatchCompleted(new BatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of()));
+      statistics.onBatchCompleted(new BatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of(), 0));
     }
     statistics.onBatchSubmitted(100_001);
     statistics.onBatchSubmitted(100_002);

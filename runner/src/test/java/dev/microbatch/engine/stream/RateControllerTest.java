@@ -18,7 +18,12 @@ class RateControllerTest {
   }
 
   private static BatchInfo completed(long time, long records, long processingMillis) {
-    return new BatchInfo(time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE, Map.of());
+    return completed(time, records, processingMillis, 0);
+  }
+
+  private static BatchInfo completed(long time, long records, long processingMillis, long waitedMillis) {
+    return new BatchInfo(
+        time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE, Map.of(), waitedMillis);
   }
 
   @Test
@@ -50,6 +55,22 @@ class RateControllerTest {
     assertThat(controller.budget(), equalTo(500L));
     assertThat(controller.shareOf(big), equalTo(250L));
     assertThat(controller.shareOf(unknown), equalTo(250L));
+  }
+
+  @Test
+  void timeTheReadsWaitedForInputThatDidNotComeIsNotTakenForSlowProcessing() {
+    RateController waited = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    RateController counted = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    for (RateController controller : List.of(waited, counted)) {
+      controller.onBatchCompleted(completed(1000, 1000, 250));
+    }
+    // 1000 records in 250 ms of work, and a read that blocked 2 s on an idle partition
+    waited.onBatchCompleted(completed(1500, 1000, 2250, 2000));
+    counted.onBatchCompleted(completed(1500, 1000, 2250, 0));
+    waited.planBatch(List.of(new Source("kafka", -1, true)));
+    counted.planBatch(List.of(new Source("kafka", -1, true)));
+    assertThat(waited.budget(), equalTo(2000L)); // 4000 records/s, as the batch before
+    assertThat(counted.budget() < 300, equalTo(true));
   }
 
   @Test
