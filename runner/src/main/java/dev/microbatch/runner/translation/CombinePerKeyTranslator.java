@@ -2,13 +2,17 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.KV;
@@ -30,11 +34,59 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   @Override
   public boolean canTranslate(
       Combine.PerKey<K, InputT, OutputT> transform, TranslationContext context) {
-    WindowingStrategy<?, ?> windowing = context.<KV<K, InputT>>input().getWindowingStrategy();
+    return liftable(transform, context.<KV<K, InputT>>input().getWindowingStrategy());
+  }
+
+  /**
+   * Whether combining values before their shuffle gives exactly Beam's result: a plain CombineFn,
+   * no side inputs, windows that do not merge, the default trigger (its panes count no elements).
+   */
+  static boolean liftable(Combine.PerKey<?, ?, ?> transform, WindowingStrategy<?, ?> windowing) {
     return transform.getFn() instanceof CombineFn
         && transform.getSideInputs().isEmpty()
         && windowing.getWindowFn().isNonMerging()
         && windowing.getTrigger() instanceof DefaultTrigger;
+  }
+
+  /**
+   * Streaming mode's map side: one partition's values folded into one accumulator per key and
+   * window, each output at the timestamp its values combine to.
+   */
+  static <K, InputT, AccumT> Iterator<WindowedValue<KV<K, AccumT>>> combineInPartition(
+      Iterator<WindowedValue<KV<K, InputT>>> values,
+      CombineFn<InputT, AccumT, ?> fn,
+      Coder<K> keyCoder,
+      WindowingStrategy<?, ?> windowing) {
+    TimestampCombiner timestamps = windowing.getTimestampCombiner();
+    boolean global = windowing.getWindowFn() instanceof GlobalWindows;
+    Map<Object, Accumulation<K, AccumT>> byKey = new LinkedHashMap<>();
+    while (values.hasNext()) {
+      for (WindowedValue<KV<K, InputT>> wv : inOneWindow(values.next(), global)) {
+        Accumulation<K, AccumT> accumulation = byKey.get(shuffleKey(keyCoder, wv, global));
+        if (accumulation == null) {
+          byKey.put(
+              shuffleKey(keyCoder, wv, global),
+              new Accumulation<K, AccumT>(wv.getValue().getKey(), windowOf(wv), fn.createAccumulator())
+                  .add(fn, timestamps, wv));
+        } else {
+          accumulation.add(fn, timestamps, wv);
+        }
+      }
+    }
+    return byKey.values().stream()
+        .map(a -> WindowedValues.of(KV.of(a.key, a.accumulator), a.timestamp, a.window, PaneInfo.NO_FIRING))
+        .iterator();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Iterable<WindowedValue<T>> inOneWindow(WindowedValue<T> wv, boolean global) {
+    return global ? List.of(wv) : (Iterable<WindowedValue<T>>) (Iterable<?>) wv.explodeWindows();
+  }
+
+  /** A value's key in the shuffle: its key's structural value, and its window if not global. */
+  private static <K> Object shuffleKey(Coder<K> keyCoder, WindowedValue<? extends KV<K, ?>> wv, boolean global) {
+    Object key = keyCoder.structuralValue(wv.getValue().getKey());
+    return global ? key : new KeyInWindow(key, windowOf(wv));
   }
 
   @Override
@@ -45,14 +97,16 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
     Coder<K> keyCoder = ((KvCoder<K, InputT>) input.getCoder()).getKeyCoder();
     TimestampCombiner timestamps = input.getWindowingStrategy().getTimestampCombiner();
     Dataset<WindowedValue<KV<K, InputT>>> records = context.dataset(input);
+    // In the global window every value is in that one window: the key alone is the shuffle key,
+    // which spares a wrapper per value and a pointer per lookup.
+    boolean global = input.getWindowingStrategy().getWindowFn() instanceof GlobalWindows;
     context.setOutput(
-        records
-            .flatMap(wv -> (Iterable<WindowedValue<KV<K, InputT>>>) wv.explodeWindows())
+        (global ? records : records.flatMap(wv -> inOneWindow(wv, false)))
             .combineByKey(
-                wv -> new KeyInWindow(keyCoder.structuralValue(wv.getValue().getKey()), windowOf(wv)),
+                wv -> shuffleKey(keyCoder, wv, global),
                 wv -> wv,
                 new Aggregator<WindowedValue<KV<K, InputT>>, Accumulation<K, AccumT>>(
-                    wv -> new Accumulation<K, AccumT>(wv.getValue().getKey(), fn.createAccumulator())
+                    wv -> new Accumulation<K, AccumT>(wv.getValue().getKey(), windowOf(wv), fn.createAccumulator())
                         .add(fn, timestamps, wv),
                     (acc, wv) -> acc.add(fn, timestamps, wv),
                     (a, b) -> a.merge(fn, timestamps, b)),
@@ -63,7 +117,7 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
                     WindowedValues.of(
                         KV.of(pair.value().key, fn.extractOutput(pair.value().accumulator)),
                         pair.value().timestamp,
-                        pair.key().window(),
+                        pair.value().window,
                         PaneInfo.ON_TIME_AND_ONLY_FIRING)));
   }
 
@@ -77,11 +131,13 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   /** One key's accumulator in one window, and the output timestamp of what it holds. */
   private static final class Accumulation<K, AccumT> {
     final K key;
+    final BoundedWindow window;
     AccumT accumulator;
     Instant timestamp;
 
-    Accumulation(K key, AccumT accumulator) {
+    Accumulation(K key, BoundedWindow window, AccumT accumulator) {
       this.key = key;
+      this.window = window;
       this.accumulator = accumulator;
     }
 
@@ -90,7 +146,7 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
         TimestampCombiner timestamps,
         WindowedValue<KV<K, InputT>> wv) {
       accumulator = fn.addInput(accumulator, wv.getValue().getValue());
-      Instant assigned = timestamps.assign(windowOf(wv), wv.getTimestamp());
+      Instant assigned = timestamps.assign(window, wv.getTimestamp());
       timestamp = timestamp == null ? assigned : timestamps.combine(timestamp, assigned);
       return this;
     }

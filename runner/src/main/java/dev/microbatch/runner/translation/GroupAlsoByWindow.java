@@ -27,9 +27,11 @@ import org.joda.time.Instant;
  * The second half of GroupByKey: the values of one key, grouped by window and emitted as panes by
  * Beam's ReduceFnRunner, so merging windows, triggers, timestamp combiners and allowed lateness
  * behave as Beam defines them. In batch mode a key's values all come at once; in streaming mode
- * they come batch by batch into the key's {@link KeyState}.
+ * they come batch by batch into the key's {@link KeyState}. A GroupByKey buffers the values
+ * ({@link SystemReduceFn#buffering}); a lifted Combine keeps one accumulator per window ({@link
+ * SystemReduceFn#combining}).
  */
-final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
+final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   /** Counts late values dropped; ReduceFnRunner's API asks for one, nothing reports it yet. */
   private static final CounterCell DROPPED =
       new CounterCell(
@@ -37,28 +39,30 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
               LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
 
   private final WindowingStrategy<?, W> windowing;
-  private final Coder<V> valueCoder;
+  private final SystemReduceFn<K, V, ?, OutputT, W> reduceFn;
   private final PipelineOptions options;
 
   GroupAlsoByWindow(
-      WindowingStrategy<?, W> windowing, Coder<V> valueCoder, PipelineOptions options) {
+      WindowingStrategy<?, W> windowing,
+      SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
+      PipelineOptions options) {
     this.windowing = windowing;
-    this.valueCoder = valueCoder;
+    this.reduceFn = reduceFn;
     this.options = options;
   }
 
   /** Groups {@code input}'s values by window as its windowing strategy says. */
   @SuppressWarnings("unchecked")
-  static <K, V> GroupAlsoByWindow<K, V, BoundedWindow> of(
+  static <K, V> GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> of(
       PCollection<KV<K, V>> input, PipelineOptions options) {
     return new GroupAlsoByWindow<>(
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
-        ((KvCoder<K, V>) input.getCoder()).getValueCoder(),
+        SystemReduceFn.buffering(((KvCoder<K, V>) input.getCoder()).getValueCoder()),
         options);
   }
 
   /** Batch mode: every value of one key, then the end of time. */
-  List<WindowedValue<KV<K, Iterable<V>>>> apply(List<WindowedValue<KV<K, V>>> elements)
+  List<WindowedValue<KV<K, OutputT>>> apply(List<WindowedValue<KV<K, V>>> elements)
       throws Exception {
     K key = elements.get(0).getValue().getKey();
     return process(
@@ -73,14 +77,14 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
    * (values in windows already expired then are dropped as late), then the clocks advance to
    * this batch's watermark and processing time and the due panes fire.
    */
-  List<WindowedValue<KV<K, Iterable<V>>>> process(
+  List<WindowedValue<KV<K, OutputT>>> process(
       KeyState<K> key,
       List<WindowedValue<KV<K, V>>> elements,
       Instant inputWatermark,
       Instant processingTime)
       throws Exception {
-    List<WindowedValue<KV<K, Iterable<V>>>> panes = new ArrayList<>();
-    ReduceFnRunner<K, V, Iterable<V>, W> runner =
+    List<WindowedValue<KV<K, OutputT>>> panes = new ArrayList<>();
+    ReduceFnRunner<K, V, OutputT, W> runner =
         new ReduceFnRunner<>(
             key.key(),
             windowing,
@@ -91,7 +95,7 @@ final class GroupAlsoByWindow<K, V, W extends BoundedWindow> {
             key.timers(),
             panes::add,
             NullSideInputReader.empty(),
-            SystemReduceFn.buffering(valueCoder),
+            reduceFn,
             options);
     List<WindowedValue<V>> values = new ArrayList<>(elements.size());
     for (WindowedValue<KV<K, V>> element : elements) {

@@ -16,7 +16,7 @@ final class GroupByKeyStreamTranslator<K, V> implements StreamTranslator<GroupBy
   @Override
   public void translate(GroupByKey<K, V> transform, StreamingTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
-    GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
+    GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context.options());
     KeyedStreamStep<K, V, WindowedValue<KV<K, Iterable<V>>>> step =
         KeyedStreamStep.of(

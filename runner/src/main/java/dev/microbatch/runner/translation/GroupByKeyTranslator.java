@@ -21,7 +21,7 @@ final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey
   public void translate(GroupByKey<K, V> transform, TranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
     Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
-    GroupAlsoByWindow<K, V, BoundedWindow> groupAlsoByWindow =
+    GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context.options());
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
     context.setOutput(

@@ -70,10 +70,23 @@ final class KeyedStreamStep<K, V, OutputT> {
       StreamingTranslationContext context,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+    return of(context.stream(input), (KvCoder<K, V>) input.getCoder(), input, context, bundles, holdOf);
+  }
+
+  /**
+   * Over {@code records}, which carry {@code input}'s keys, windows and watermark but values of
+   * their own, encoded with {@code coder} (a lifted Combine's partial accumulators).
+   */
+  static <K, V, OutputT> KeyedStreamStep<K, V, OutputT> of(
+      DStream<WindowedValue<KV<K, V>>> records,
+      KvCoder<K, V> coder,
+      PCollection<?> input,
+      StreamingTranslationContext context,
+      Bundles<K, V, OutputT> bundles,
+      Function<KeyState<K>, Instant> holdOf) {
     KeyedStreamStep<K, V, OutputT> step =
         new KeyedStreamStep<>(
-            context.stream(input),
+            records,
             coder.getKeyCoder()::structuralValue,
             context.watermark(input),
             context.processingTime(),

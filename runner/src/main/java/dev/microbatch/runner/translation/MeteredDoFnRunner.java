@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -35,9 +36,15 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     metered(delegate::startBundle);
   }
 
+  /** Called per element: no lambda, no scope object, just the thread's container swapped. */
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    metered(() -> delegate.processElement(elem));
+    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(container);
+    try {
+      delegate.processElement(elem);
+    } finally {
+      MetricsEnvironment.setCurrentContainer(previous);
+    }
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -36,10 +37,10 @@ final class SideInputStream {
       PCollectionWatermark watermark,
       StreamingTranslationContext context) {
     this.contents = SideInputValues.of(view, Map.of(), BoundedWindow.TIMESTAMP_MIN_VALUE);
-    GroupAlsoByWindow<Integer, Object, BoundedWindow> groupAlsoByWindow =
+    GroupAlsoByWindow<Integer, Object, Iterable<Object>, BoundedWindow> groupAlsoByWindow =
         new GroupAlsoByWindow<>(
             (WindowingStrategy<?, BoundedWindow>) view.getWindowingStrategyInternal(),
-            (Coder<Object>) view.getPCollection().getCoder(),
+            SystemReduceFn.buffering((Coder<Object>) view.getPCollection().getCoder()),
             context.options());
     this.panes =
         new KeyedStreamStep<>(

@@ -6,4 +6,12 @@ import org.apache.beam.sdk.transforms.PTransform;
 interface StreamTranslator<T extends PTransform<?, ?>> {
 
   void translate(T transform, StreamingTranslationContext context);
+
+  /**
+   * For a composite transform: whether this translator takes it whole; if not, the composite is
+   * expanded and its parts translated instead.
+   */
+  default boolean canTranslate(T transform, StreamingTranslationContext context) {
+    return true;
+  }
 }

@@ -39,19 +39,27 @@ public final class StreamingPipelineTranslator {
     StreamingTranslationContext context =
         new StreamingTranslationContext(
             streaming, options, metrics, PipelinePreparation.countConsumers(pipeline));
-    MessageDigest shape = sha256();
+    Shape shape = new Shape();
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {
           @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            if (node.isRootNode() || !translatesWhole(node, pipeline, context)) {
+              return CompositeBehavior.ENTER_TRANSFORM;
+            }
+            translate(node, pipeline, context);
+            shape.update(node);
+            return CompositeBehavior.DO_NOT_ENTER_TRANSFORM;
+          }
+
+          @Override
           public void visitPrimitiveTransform(TransformHierarchy.Node node) {
             translate(node, pipeline, context);
-            shape.update(
-                (node.getFullName() + '|' + node.getTransform().getClass().getName() + '\n')
-                    .getBytes(StandardCharsets.UTF_8));
+            shape.update(node);
           }
         });
     if (options.getCheckpointDir() != null) {
-      resumeAndCheckpoint(context, "pipeline " + HexFormat.of().formatHex(shape.digest(), 0, 8));
+      resumeAndCheckpoint(context, "pipeline " + shape.id());
     }
     StreamingPipeline executable = new StreamingPipeline(streaming, context::endPipeline);
     streaming.addListener(
@@ -83,12 +91,40 @@ public final class StreamingPipelineTranslator {
     streaming.addListener(checkpointer);
   }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /** A digest of the translated transforms' full names and classes. */
+  private static final class Shape {
+    private final MessageDigest digest;
+
+    Shape() {
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
     }
+
+    void update(TransformHierarchy.Node node) {
+      digest.update(
+          (node.getFullName() + '|' + node.getTransform().getClass().getName() + '\n')
+              .getBytes(StandardCharsets.UTF_8));
+    }
+
+    String id() {
+      return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+  }
+
+  /** Whether a composite has a translator of its own that takes it whole. */
+  private static boolean translatesWhole(
+      TransformHierarchy.Node node, Pipeline pipeline, StreamingTranslationContext context) {
+    PTransform<?, ?> transform = node.getTransform();
+    StreamTranslator<PTransform<?, ?>> translator =
+        transform == null ? null : StreamTranslators.forTransform(transform);
+    if (translator == null) {
+      return false;
+    }
+    context.setCurrentTransform(node.toAppliedPTransform(pipeline));
+    return translator.canTranslate(transform, context);
   }
 
   private static void translate(

@@ -1,0 +1,77 @@
+package dev.microbatch.runner.translation;
+
+import dev.microbatch.engine.stream.DStream;
+import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.AppliedCombineFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
+
+/**
+ * Combine.PerKey lifted in streaming mode, where it applies in batch mode (see {@link
+ * CombinePerKeyTranslator#liftable}): each batch's partitions fold their values into one
+ * accumulator per key and window, and only those cross the shuffle into the keys' state, where
+ * ReduceFnRunner keeps one merged accumulator per window (not every value, as the expanded
+ * GroupByKey would) and fires it as the watermark passes.
+ */
+final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
+    implements StreamTranslator<Combine.PerKey<K, InputT, OutputT>> {
+
+  @Override
+  public boolean canTranslate(
+      Combine.PerKey<K, InputT, OutputT> transform, StreamingTranslationContext context) {
+    return CombinePerKeyTranslator.liftable(transform, context.<KV<K, InputT>>input().getWindowingStrategy());
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public void translate(Combine.PerKey<K, InputT, OutputT> transform, StreamingTranslationContext context) {
+    PCollection<KV<K, InputT>> input = context.input();
+    CombineFn<InputT, AccumT, OutputT> fn = (CombineFn<InputT, AccumT, OutputT>) transform.getFn();
+    KvCoder<K, InputT> inputCoder = (KvCoder<K, InputT>) input.getCoder();
+    Coder<K> keyCoder = inputCoder.getKeyCoder();
+    Coder<AccumT> accumulatorCoder = accumulatorCoder(fn, input, inputCoder);
+    WindowingStrategy<?, BoundedWindow> windowing =
+        (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
+    DStream<WindowedValue<KV<K, AccumT>>> partial =
+        context.<KV<K, InputT>>stream(input)
+            .transform(
+                (records, time) ->
+                    records.mapPartitions(
+                        (values, task) ->
+                            CombinePerKeyTranslator.combineInPartition(values, fn, keyCoder, windowing)));
+    GroupAlsoByWindow<K, AccumT, OutputT, BoundedWindow> merge =
+        new GroupAlsoByWindow<>(
+            windowing,
+            SystemReduceFn.combining(
+                keyCoder,
+                AppliedCombineFn.withAccumulatorCoder(
+                    new MergeAccumulators<>(fn, accumulatorCoder), accumulatorCoder)),
+            context.options());
+    KeyedStreamStep<K, AccumT, WindowedValue<KV<K, OutputT>>> step =
+        KeyedStreamStep.of(
+            partial,
+            KvCoder.of(keyCoder, accumulatorCoder),
+            input,
+            context,
+            (time, task) -> merge::process,
+            KeyState::earliestHold);
+    context.setOutput(step.output(), step.watermark());
+  }
+
+  private static <K, InputT, AccumT> Coder<AccumT> accumulatorCoder(
+      CombineFn<InputT, AccumT, ?> fn, PCollection<?> input, KvCoder<K, InputT> inputCoder) {
+    try {
+      return fn.getAccumulatorCoder(input.getPipeline().getCoderRegistry(), inputCoder.getValueCoder());
+    } catch (CannotProvideCoderException e) {
+      throw new IllegalStateException("No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
+    }
+  }
+}
