@@ -62,10 +62,11 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
     Map<Object, Accumulation<K, AccumT>> byKey = new LinkedHashMap<>();
     while (values.hasNext()) {
       for (WindowedValue<KV<K, InputT>> wv : inOneWindow(values.next(), global)) {
-        Accumulation<K, AccumT> accumulation = byKey.get(shuffleKey(keyCoder, wv, global));
+        Object key = shuffleKey(keyCoder, wv, global);
+        Accumulation<K, AccumT> accumulation = byKey.get(key);
         if (accumulation == null) {
           byKey.put(
-              shuffleKey(keyCoder, wv, global),
+              key,
               new Accumulation<K, AccumT>(wv.getValue().getKey(), windowOf(wv), fn.createAccumulator())
                   .add(fn, timestamps, wv));
         } else {
