@@ -13,18 +13,27 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +51,7 @@ class KafkaWordCountTest {
     broker.createTopic(name + "-counts", 1);
     PipelineResult result = start(broker, name, "--batchIntervalMillis=500", extraArgs);
     try {
-      return countsAndCommits(broker, name, false);
+      return countsAndCommits(broker, name, false, result);
     } finally {
       result.cancel();
     }
@@ -84,7 +93,7 @@ class KafkaWordCountTest {
     }
     PipelineResult second = start(broker, name, "--batchIntervalMillis=200", restartable);
     try {
-      return countsAndCommits(broker, name, true);
+      return countsAndCommits(broker, name, true, second);
     } finally {
       second.cancel();
     }
@@ -109,27 +118,69 @@ class KafkaWordCountTest {
     return KafkaWordCount.build(options, broker.bootstrapServers()).run();
   }
 
+  /**
+   * The counts written, checked exact, with no value dropped as late on the way (a source's
+   * watermark ahead of its records would drop them), and every offset committed.
+   */
   private Map<Long, Map<String, Long>> countsAndCommits(
-      EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat) throws Exception {
+      EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat, PipelineResult result) throws Exception {
     Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, name + "-counts", panesMayRepeat);
-    assertThat("offsets committed by group " + name, committedOffsets(broker, name), equalTo((long) WordCountTopics.LINES));
+    assertThat("late values dropped", droppedDueToLateness(result), equalTo(Map.of()));
+    assertThat("counts written", counts, equalTo(produced));
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      Map<TopicPartition, Long> committed = committedOffsets(admin, name);
+      assertThat(
+          "offsets committed by group " + name + " " + committed + ", partitions end at " + endOffsets(admin, name + "-lines"),
+          committed.values().stream().mapToLong(Long::longValue).sum(),
+          equalTo((long) WordCountTopics.LINES));
+    }
     return counts;
   }
 
-  /** The offsets the group has committed, over all partitions, once they stop moving. */
-  private static long committedOffsets(EmbeddedKafkaBroker broker, String group) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      long committed = -1;
-      long deadline = System.currentTimeMillis() + 90_000; // the splittable read's idle partitions take turns: slow on a loaded machine
-      while (committed < WordCountTopics.LINES && System.currentTimeMillis() < deadline) {
-        committed =
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                .mapToLong(OffsetAndMetadata::offset)
-                .sum();
-        Thread.sleep(100);
+  /** Per step, the values dropped as late so far (none listed if none). */
+  private static Map<String, Long> droppedDueToLateness(PipelineResult result) {
+    Map<String, Long> dropped = new TreeMap<>();
+    for (MetricResult<Long> counter :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
+                    .build())
+            .getCounters()) {
+      if (counter.getAttempted() > 0) {
+        dropped.put(counter.getKey().stepName(), counter.getAttempted());
       }
-      return committed;
     }
+    return dropped;
+  }
+
+  /** The offsets the group has committed, per partition, once they stop moving. */
+  private static Map<TopicPartition, Long> committedOffsets(Admin admin, String group) throws Exception {
+    Map<TopicPartition, Long> committed = Map.of();
+    long deadline = System.currentTimeMillis() + 90_000; // the splittable read's idle partitions take turns: slow on a loaded machine
+    while (committed.values().stream().mapToLong(Long::longValue).sum() < WordCountTopics.LINES
+        && System.currentTimeMillis() < deadline) {
+      committed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> offset :
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet()) {
+        committed.put(offset.getKey(), offset.getValue().offset());
+      }
+      Thread.sleep(100);
+    }
+    return committed;
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < 3; partition++) {
+      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+    admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
+    return ends;
   }
 
   @Test

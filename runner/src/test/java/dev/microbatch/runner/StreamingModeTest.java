@@ -12,17 +12,26 @@ import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.range.OffsetRange;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
@@ -116,6 +125,44 @@ class StreamingModeTest {
     assertCountsPerWindowOfTheScript(counts);
 
     assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+  }
+
+  @Test
+  void aLateValueIsDroppedAndCountedInTheStepsDroppedDueToLatenessMetric() {
+    Pipeline pipeline = streamingPipeline();
+    TestStream<String> words =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a", 1), at("a", 2))
+            .advanceWatermarkTo(new Instant(20_000))
+            .addElements(at("a", 3)) // its window [0, 10) is past: late, no allowed lateness
+            .advanceWatermarkToInfinity();
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(words)
+            .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))))
+            .apply("CountLate", Count.perElement());
+    PAssert.that(counts)
+        .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
+        .containsInAnyOrder(KV.of("a", 2L));
+
+    PipelineResult result = pipeline.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    MetricQueryResults dropped =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
+                    .build());
+    Map<String, Long> droppedPerStep = new TreeMap<>();
+    for (MetricResult<Long> counter : dropped.getCounters()) {
+      if (counter.getAttempted() > 0) {
+        droppedPerStep.put(counter.getKey().stepName(), counter.getAttempted());
+      }
+    }
+    assertThat(droppedPerStep, equalTo(Map.of("CountLate/Combine.perKey(Count)", 1L)));
   }
 
   @Test

@@ -54,7 +54,7 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
                 keyCoder,
                 AppliedCombineFn.withAccumulatorCoder(
                     new MergeAccumulators<>(fn, accumulatorCoder), accumulatorCoder)),
-            context.options());
+            context);
     KeyedStreamStep<K, AccumT, WindowedValue<KV<K, OutputT>>> step =
         KeyedStreamStep.of(
             partial,

@@ -32,33 +32,42 @@ import org.joda.time.Instant;
  * SystemReduceFn#combining}).
  */
 final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
-  /** Counts late values dropped; ReduceFnRunner's API asks for one, nothing reports it yet. */
-  private static final CounterCell DROPPED =
-      new CounterCell(
-          MetricName.named(
-              LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
-
   private final WindowingStrategy<?, W> windowing;
   private final SystemReduceFn<K, V, ?, OutputT, W> reduceFn;
   private final PipelineOptions options;
+  /** Immutable: its state lives in each key's state, so every key shares it, as in Beam's runners. */
+  private final ExecutableTriggerStateMachine trigger;
+  /** The late values dropped, as the step's metric {@code droppedDueToLateness}, as Beam reports it. */
+  private final CounterCell dropped;
 
+  /** Groups by window for the step {@code context} is applying. */
   GroupAlsoByWindow(
       WindowingStrategy<?, W> windowing,
       SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
-      PipelineOptions options) {
+      AppliedTransformContext context) {
     this.windowing = windowing;
     this.reduceFn = reduceFn;
-    this.options = options;
+    this.options = context.options();
+    this.trigger =
+        ExecutableTriggerStateMachine.create(
+            TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowing.getTrigger())));
+    this.dropped =
+        context
+            .metrics()
+            .getContainer(context.stepName())
+            .getCounter(
+                MetricName.named(
+                    LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
   }
 
   /** Groups {@code input}'s values by window as its windowing strategy says. */
   @SuppressWarnings("unchecked")
   static <K, V> GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> of(
-      PCollection<KV<K, V>> input, PipelineOptions options) {
+      PCollection<KV<K, V>> input, AppliedTransformContext context) {
     return new GroupAlsoByWindow<>(
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
         SystemReduceFn.buffering(((KvCoder<K, V>) input.getCoder()).getValueCoder()),
-        options);
+        context);
   }
 
   /** Batch mode: every value of one key, then the end of time. */
@@ -88,9 +97,7 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
         new ReduceFnRunner<>(
             key.key(),
             windowing,
-            ExecutableTriggerStateMachine.create(
-                TriggerStateMachines.stateMachineForTrigger(
-                    TriggerTranslation.toProto(windowing.getTrigger()))),
+            trigger,
             key.state(),
             key.timers(),
             panes::add,
@@ -103,7 +110,7 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
     }
     KeyTimers.fireDueSynchronizedProcessingTimers(key.timers(), runner::onTimers);
     runner.processElements(
-        LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, DROPPED));
+        LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, dropped));
     KeyTimers.advanceToFiringTogether(key.timers(), inputWatermark, processingTime, runner::onTimers);
     runner.persist();
     return panes;

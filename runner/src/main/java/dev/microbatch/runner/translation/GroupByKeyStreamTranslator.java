@@ -17,7 +17,7 @@ final class GroupByKeyStreamTranslator<K, V> implements StreamTranslator<GroupBy
   public void translate(GroupByKey<K, V> transform, StreamingTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
     GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
-        GroupAlsoByWindow.of(input, context.options());
+        GroupAlsoByWindow.of(input, context);
     KeyedStreamStep<K, V, WindowedValue<KV<K, Iterable<V>>>> step =
         KeyedStreamStep.of(
             input, context, (time, task) -> groupAlsoByWindow::process, KeyState::earliestHold);

@@ -22,7 +22,7 @@ final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey
     PCollection<KV<K, V>> input = context.input();
     Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
     GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
-        GroupAlsoByWindow.of(input, context.options());
+        GroupAlsoByWindow.of(input, context);
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
     context.setOutput(
         records

@@ -41,7 +41,7 @@ final class SideInputStream {
         new GroupAlsoByWindow<>(
             (WindowingStrategy<?, BoundedWindow>) view.getWindowingStrategyInternal(),
             SystemReduceFn.buffering((Coder<Object>) view.getPCollection().getCoder()),
-            context.options());
+            context);
     this.panes =
         new KeyedStreamStep<>(
             elements.map(e -> e.withValue(KV.of(ONE_KEY, e.getValue()))),
