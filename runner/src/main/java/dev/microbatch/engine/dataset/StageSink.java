@@ -73,7 +73,11 @@ interface StageSink {
           T record = input.next();
           K key = dependency.keyOf().apply(record);
           V value = dependency.valueOf().apply(record);
-          combined.put(key, aggregator.fold(combined.get(key), value));
+          C combiner = combined.get(key);
+          C folded = aggregator.fold(combiner, value);
+          if (folded != combiner) { // a combiner folded in place is in the map already
+            combined.put(key, folded);
+          }
         }
         combined.forEach(
             (key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));

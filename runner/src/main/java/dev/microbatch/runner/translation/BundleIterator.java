@@ -9,6 +9,10 @@ import org.apache.beam.sdk.util.UserCodeException;
  * Runs one bundle lazily: each {@link #hasNext} feeds input elements to {@code process} until
  * there is output to hand on, and after the last input runs {@code finish} (whose outputs follow).
  * This keeps a fused chain of DoFns a single pass over the partition.
+ *
+ * <p>A ParDo reading a bundle of a single-output ParDo without side inputs takes it over ({@link
+ * #fusedAfter}): the upstream DoFn's outputs go straight into this one's {@code process}, with no
+ * queue and no iterator between them, and pulling from this bundle drives both.
  */
 final class BundleIterator<I> implements Iterator<Object> {
   /** Processes one input element; its outputs go to the shared queue. */
@@ -22,30 +26,87 @@ final class BundleIterator<I> implements Iterator<Object> {
   }
 
   private final Iterator<I> input;
+  /** The bundle whose outputs this one processes as they come, or null. */
+  private final BundleIterator<?> upstream;
   private final Step<I> process;
   private final Finish finish;
   private final ArrayDeque<Object> outputs;
+  /** The outputs a downstream bundle may take over, or null if they must be pulled. */
+  private final OutputBuffer pushable;
+  private boolean started;
   private boolean finished;
 
   BundleIterator(Iterator<I> input, Step<I> process, Finish finish, ArrayDeque<Object> outputs) {
+    this(input, null, process, finish, outputs, null);
+  }
+
+  /**
+   * A bundle of {@code input}; with {@code mayPush}, a bundle reading this one may take over
+   * {@code output} (its records must then be plain windowed values, as a single-output DoFn's).
+   */
+  BundleIterator(Iterator<I> input, Step<I> process, Finish finish, OutputBuffer output, boolean mayPush) {
+    this(input, null, process, finish, output.queue(), mayPush ? output : null);
+  }
+
+  private BundleIterator(
+      Iterator<I> input,
+      BundleIterator<?> upstream,
+      Step<I> process,
+      Finish finish,
+      ArrayDeque<Object> outputs,
+      OutputBuffer pushable) {
     this.input = input;
+    this.upstream = upstream;
     this.process = process;
     this.finish = finish;
     this.outputs = outputs;
+    this.pushable = pushable;
+  }
+
+  /** {@code input} as a bundle that can push its outputs into the next, or null. */
+  static BundleIterator<?> pushing(Iterator<?> input) {
+    return input instanceof BundleIterator<?> bundle && bundle.pushable != null && !bundle.started
+        ? bundle
+        : null;
+  }
+
+  /**
+   * A bundle that processes each output of {@code upstream} (a {@link #pushing} one) as it is
+   * output; pulling from it runs both.
+   */
+  @SuppressWarnings("unchecked")
+  static <I> BundleIterator<I> fusedAfter(
+      BundleIterator<?> upstream, Step<I> process, Finish finish, OutputBuffer output, boolean mayPush) {
+    upstream.pushable.pushTo((Step<Object>) process);
+    upstream.started = true;
+    return new BundleIterator<>(null, upstream, process, finish, output.queue(), mayPush ? output : null);
+  }
+
+  /** One step of work: one input element processed, or the bundle ended; false once it has. */
+  private boolean advance() throws Exception {
+    started = true;
+    if (finished) {
+      return false;
+    }
+    if (upstream != null) {
+      if (upstream.advance()) {
+        return true;
+      }
+    } else if (input.hasNext()) {
+      process.accept(input.next());
+      return true;
+    }
+    finished = true;
+    finish.run();
+    return true;
   }
 
   @Override
   public boolean hasNext() {
     try {
       while (outputs.isEmpty()) {
-        if (finished) {
+        if (!advance()) {
           return false;
-        }
-        if (input.hasNext()) {
-          process.accept(input.next());
-        } else {
-          finished = true;
-          finish.run();
         }
       }
     } catch (Exception e) {

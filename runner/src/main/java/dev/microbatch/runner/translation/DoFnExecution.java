@@ -4,8 +4,10 @@ import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.TaskContext;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -19,6 +21,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
+import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.construction.ParDoTranslation;
@@ -152,6 +156,12 @@ final class DoFnExecution<InputT, OutputT> {
             windowingStrategy,
             schemaInformation,
             sideInputMapping);
+    DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
+    if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
+      Set<TupleTag<?>> outputTags = new HashSet<>(additionalOutputTags);
+      outputTags.add(mainOutputTag);
+      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputTags);
+    }
     return new MeteredDoFnRunner<>(runner, metrics);
   }
 

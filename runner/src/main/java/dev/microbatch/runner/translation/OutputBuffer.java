@@ -3,6 +3,7 @@ package dev.microbatch.runner.translation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -14,6 +15,8 @@ import org.apache.beam.sdk.values.WindowedValue;
 final class OutputBuffer implements WindowedValueMultiReceiver {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private final boolean tagged;
+  /** The next DoFn's step, which takes every output as it comes, once a bundle fuses it. */
+  private BundleIterator.Step<Object> next;
 
   /** With {@code tagged}, outputs are {@link TaggedValue}s; otherwise bare windowed values. */
   OutputBuffer(boolean tagged) {
@@ -22,7 +25,23 @@ final class OutputBuffer implements WindowedValueMultiReceiver {
 
   @Override
   public <OutputT> void output(TupleTag<OutputT> tag, WindowedValue<OutputT> value) {
-    queue.add(tagged ? new TaggedValue(tag, value) : value);
+    if (next == null) {
+      queue.add(tagged ? new TaggedValue(tag, value) : value);
+      return;
+    }
+    try {
+      next.accept(value);
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
+  }
+
+  /** From now on, hands every output to {@code step} instead of queueing it (untagged only). */
+  void pushTo(BundleIterator.Step<Object> step) {
+    if (tagged) {
+      throw new IllegalStateException("Tagged outputs cannot be pushed to one step");
+    }
+    this.next = step;
   }
 
   ArrayDeque<Object> queue() {

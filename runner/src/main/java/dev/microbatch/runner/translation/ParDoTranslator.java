@@ -67,8 +67,12 @@ final class ParDoTranslator<InputT, OutputT>
   private static <InputT, OutputT>
       PartitionFunction<WindowedValue<InputT>, Object> partitionFunction(
           DoFnExecution<InputT, OutputT> execution) {
+    // its records may be pushed into the next ParDo if they are plain windowed values (one
+    // output) and none is put back for a later batch (no side inputs)
+    boolean mayPush = !execution.isMultiOutput() && !execution.hasSideInputs();
     return (input, task) -> {
-      if (!input.hasNext()) {
+      BundleIterator<?> upstream = BundleIterator.pushing(input);
+      if (upstream == null && !input.hasNext()) {
         // An empty partition is no bundle: the DoFn is not even set up.
         return Collections.emptyIterator();
       }
@@ -77,14 +81,14 @@ final class ParDoTranslator<InputT, OutputT>
       OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
       var runner = execution.runner(fn, step, output);
       BundleIterator.Step<WindowedValue<InputT>> process = execution.startBundle(runner, output);
-      return new BundleIterator<>(
-          input,
-          process,
+      BundleIterator.Finish finish =
           () -> {
             runner.finishBundle();
             DoFnExecution.finalizeBundle(step.finalizer());
-          },
-          output.queue());
+          };
+      return upstream != null
+          ? BundleIterator.fusedAfter(upstream, process, finish, output, mayPush)
+          : new BundleIterator<>(input, process, finish, output, mayPush);
     };
   }
 }
