@@ -116,6 +116,14 @@ final class KeyState<K> {
     return timerOutput.isBefore(hold) ? timerOutput : hold;
   }
 
+  /**
+   * Forgets the cells its windows no longer use; called between batches, when no runner holds
+   * them.
+   */
+  void forgetClearedState() {
+    state.forgetCleared();
+  }
+
   /** True once the key holds no state and waits for no timer or value: it can be forgotten. */
   boolean isEmpty() {
     return !timers.hasPendingTimers()
@@ -140,6 +148,22 @@ final class KeyState<K> {
         }
       }
       return earliest;
+    }
+
+    /**
+     * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new
+     * one would, and Beam's StateTable keeps every cell it ever bound, so a key would keep its
+     * cleared cells of every window it ever saw and each batch would walk them all.
+     */
+    void forgetCleared() {
+      List<StateNamespace> cleared = new ArrayList<>();
+      for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
+        if (inMemoryState.getTagsInUse(namespace).values().stream()
+            .allMatch(s -> ((InMemoryState<?>) s).isCleared())) {
+          cleared.add(namespace);
+        }
+      }
+      cleared.forEach(inMemoryState::clearNamespace);
     }
 
     Map<StateNamespace, Map<StateTag, State>> inUse() {

@@ -199,6 +199,9 @@ final class KeyedStreamStep<K, V, OutputT> {
       }
       // What ending the bundle outputs goes out with the bundle's last key.
       keys.get(keys.size() - 1).value().outputs.addAll(bundle.finish());
+      for (Pair<Object, KeyOutputs<K, OutputT>> key : keys) {
+        key.value().state.forgetClearedState();
+      }
     } catch (Exception e) {
       throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
     }
