@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.LateValues;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -22,11 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -125,7 +122,7 @@ class KafkaWordCountTest {
   private Map<Long, Map<String, Long>> countsAndCommits(
       EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat, PipelineResult result) throws Exception {
     Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, name + "-counts", panesMayRepeat);
-    assertThat("late values dropped", droppedDueToLateness(result), equalTo(Map.of()));
+    assertThat("late values dropped", LateValues.droppedPerStep(result), equalTo(Map.of()));
     assertThat("counts written", counts, equalTo(produced));
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       Map<TopicPartition, Long> committed = committedOffsets(admin, name);
@@ -135,26 +132,6 @@ class KafkaWordCountTest {
           equalTo((long) WordCountTopics.LINES));
     }
     return counts;
-  }
-
-  /** Per step, the values dropped as late so far (none listed if none). */
-  private static Map<String, Long> droppedDueToLateness(PipelineResult result) {
-    Map<String, Long> dropped = new TreeMap<>();
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(
-                            LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
-                    .build())
-            .getCounters()) {
-      if (counter.getAttempted() > 0) {
-        dropped.put(counter.getKey().stepName(), counter.getAttempted());
-      }
-    }
-    return dropped;
   }
 
   /** The offsets the group has committed, per partition, once they stop moving. */

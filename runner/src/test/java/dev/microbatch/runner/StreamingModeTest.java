@@ -13,22 +13,16 @@ import dev.microbatch.engine.stream.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestStream;
@@ -147,22 +141,7 @@ class StreamingModeTest {
 
     PipelineResult result = pipeline.run();
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
-    MetricQueryResults dropped =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(
-                        MetricNameFilter.named(
-                            LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
-                    .build());
-    Map<String, Long> droppedPerStep = new TreeMap<>();
-    for (MetricResult<Long> counter : dropped.getCounters()) {
-      if (counter.getAttempted() > 0) {
-        droppedPerStep.put(counter.getKey().stepName(), counter.getAttempted());
-      }
-    }
-    assertThat(droppedPerStep, equalTo(Map.of("CountLate/Combine.perKey(Count)", 1L)));
+    assertThat(LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 1L)));
   }
 
   @Test
