@@ -18,6 +18,8 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -112,9 +114,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Creates a topic with {@code partitions} partitions and waits until it exists. */
+  /**
+   * Creates {@code topic} and returns once the broker leads every partition: the first writes to
+   * a partition whose leader is still being elected fail (NOT_LEADER_OR_FOLLOWER), and an
+   * idempotent producer then loses its first batches to out-of-order sequence numbers.
+   */
   public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      // only a partition's leader answers for its end offset; the admin client retries until then
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      for (int partition = 0; partition < partitions; partition++) {
+        ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+      }
+      admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS);
     }
   }
 
