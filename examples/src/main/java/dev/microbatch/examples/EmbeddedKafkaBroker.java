@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -122,13 +123,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
-      // only a partition's leader answers for its end offset; the admin client retries until then
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      for (int partition = 0; partition < partitions; partition++) {
-        ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-      }
-      admin.listOffsets(ends).all().get(60, TimeUnit.SECONDS);
     }
+    // only a partition's leader answers for its end offset; the admin client retries until then
+    endOffsets(topic, partitions);
+  }
+
+  /** Where each of the first {@code partitions} partitions of {@code topic} ends. */
+  public Map<TopicPartition, Long> endOffsets(String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
+    try (Admin admin = admin()) {
+      admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).forEach((partition, info) -> ends.put(partition, info.offset()));
+    }
+    return ends;
   }
 
   private Admin admin() {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +26,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -127,7 +125,7 @@ class KafkaWordCountTest {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       Map<TopicPartition, Long> committed = committedOffsets(admin, name);
       assertThat(
-          "offsets committed by group " + name + " " + committed + ", partitions end at " + endOffsets(admin, name + "-lines"),
+          "offsets committed by group " + name + " " + committed + ", partitions end at " + broker.endOffsets(name + "-lines", WordCountTopics.PARTITIONS),
           committed.values().stream().mapToLong(Long::longValue).sum(),
           equalTo((long) WordCountTopics.LINES));
     }
@@ -148,16 +146,6 @@ class KafkaWordCountTest {
       Thread.sleep(100);
     }
     return committed;
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int partition = 0; partition < 3; partition++) {
-      latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
-    admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
-    return ends;
   }
 
   @Test

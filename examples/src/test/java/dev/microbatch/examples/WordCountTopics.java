@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 final class WordCountTopics {
   static final int LINES = 100_000;
+  static final int PARTITIONS = 3;
   static final long WINDOW_MILLIS = 10_000;
   /** The lines' timestamps: 2026-01-01T00:00:00Z onwards, half a millisecond apart (5 windows). */
   private static final long START = 1_767_225_600_000L;
@@ -40,7 +41,7 @@ final class WordCountTopics {
   }
 
   void produceLines(EmbeddedKafkaBroker broker, String topic) throws Exception {
-    broker.createTopic(topic, 3);
+    broker.createTopic(topic, PARTITIONS);
     Random random = new Random(42);
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<String, String> producer =

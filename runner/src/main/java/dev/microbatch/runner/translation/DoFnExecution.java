@@ -4,10 +4,8 @@ import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.TaskContext;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -158,9 +156,7 @@ final class DoFnExecution<InputT, OutputT> {
             sideInputMapping);
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
-      Set<TupleTag<?>> outputTags = new HashSet<>(additionalOutputTags);
-      outputTags.add(mainOutputTag);
-      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputTags);
+      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputCoders.keySet());
     }
     return new MeteredDoFnRunner<>(runner, metrics);
   }

@@ -3,7 +3,6 @@ package dev.microbatch.runner.translation;
 import java.util.Collection;
 import java.util.Set;
 import org.apache.beam.runners.core.DoFnRunner;
-
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -149,6 +148,16 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     outputs.output(tag, value);
   }
 
+  /** {@code value} in the element's windows and pane, at its timestamp. */
+  private <T> void outputValue(TupleTag<T> tag, T value) {
+    output(tag, element.withValue(value));
+  }
+
+  /** {@code value} in the element's windows and pane, at {@code timestamp}. */
+  private <T> void outputWithTimestamp(TupleTag<T> tag, T value, Instant timestamp) {
+    output(tag, value, timestamp, element.getWindows(), element.getPaneInfo());
+  }
+
   private <T> void output(TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
     checkTimestamp(timestamp);
     output(tag, WindowedValues.of(value, timestamp, windows, pane));
@@ -189,12 +198,12 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
     @Override
     public void output(T value) {
-      ElementDoFnRunner.this.output(tag, element.withValue(value));
+      outputValue(tag, value);
     }
 
     @Override
     public void outputWithTimestamp(T value, Instant timestamp) {
-      ElementDoFnRunner.this.output(tag, value, timestamp, element.getWindows(), element.getPaneInfo());
+      ElementDoFnRunner.this.outputWithTimestamp(tag, value, timestamp);
     }
 
     @Override
@@ -284,12 +293,12 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
           @Override
           public <T> void output(TupleTag<T> tag, T output) {
-            ElementDoFnRunner.this.output(tag, element.withValue(output));
+            outputValue(tag, output);
           }
 
           @Override
           public <T> void outputWithTimestamp(TupleTag<T> tag, T output, Instant timestamp) {
-            ElementDoFnRunner.this.output(tag, output, timestamp, element.getWindows(), element.getPaneInfo());
+            ElementDoFnRunner.this.outputWithTimestamp(tag, output, timestamp);
           }
 
           @Override
