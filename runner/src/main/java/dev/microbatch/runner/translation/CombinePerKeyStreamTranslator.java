@@ -17,9 +17,10 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 /**
  * Combine.PerKey lifted in streaming mode, where it applies in batch mode (see {@link
  * CombinePerKeyTranslator#liftable}): each batch's partitions fold their values into one
- * accumulator per key and window, and only those cross the shuffle into the keys' state, where
+ * accumulator per key and window, and only those cross the shuffle into the keys' state. Without
+ * allowed lateness each window fires once, which {@link SinglePaneCombineStep} does; otherwise
  * ReduceFnRunner keeps one merged accumulator per window (not every value, as the expanded
- * GroupByKey would) and fires it as the watermark passes.
+ * GroupByKey would) and fires its on-time and late panes.
  */
 final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
     implements StreamTranslator<Combine.PerKey<K, InputT, OutputT>> {
@@ -40,13 +41,20 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
     Coder<AccumT> accumulatorCoder = accumulatorCoder(fn, input, inputCoder);
     WindowingStrategy<?, BoundedWindow> windowing =
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
+    if (SinglePaneCombineStep.applies(windowing)) {
+      new SinglePaneCombineStep<>(input, fn, keyCoder, accumulatorCoder, context);
+      return;
+    }
     DStream<WindowedValue<KV<K, AccumT>>> partial =
         context.<KV<K, InputT>>stream(input)
             .transform(
                 (records, time) ->
                     records.mapPartitions(
                         (values, task) ->
-                            CombinePerKeyTranslator.combineInPartition(values, fn, keyCoder, windowing)));
+                            CombinePerKeyTranslator.combineInPartition(values, fn, keyCoder, windowing, window -> false)
+                                .stream()
+                                .map(WindowAccumulation::partial)
+                                .iterator()));
     GroupAlsoByWindow<K, AccumT, OutputT, BoundedWindow> merge =
         new GroupAlsoByWindow<>(
             windowing,

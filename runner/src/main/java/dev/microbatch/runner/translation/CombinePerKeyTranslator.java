@@ -2,10 +2,12 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -13,14 +15,11 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowedValues;
 import org.apache.beam.sdk.values.WindowingStrategy;
-import org.joda.time.Instant;
 
 /**
  * Combine.PerKey lifted into the shuffle: each map task folds its inputs into one accumulator per
@@ -50,33 +49,33 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
 
   /**
    * Streaming mode's map side: one partition's values folded into one accumulator per key and
-   * window, each output at the timestamp its values combine to.
+   * window, leaving out each value in a window {@code expired} says is past.
    */
-  static <K, InputT, AccumT> Iterator<WindowedValue<KV<K, AccumT>>> combineInPartition(
+  static <K, InputT, AccumT> Collection<WindowAccumulation<K, AccumT>> combineInPartition(
       Iterator<WindowedValue<KV<K, InputT>>> values,
       CombineFn<InputT, AccumT, ?> fn,
       Coder<K> keyCoder,
-      WindowingStrategy<?, ?> windowing) {
+      WindowingStrategy<?, ?> windowing,
+      Predicate<BoundedWindow> expired) {
     TimestampCombiner timestamps = windowing.getTimestampCombiner();
     boolean global = windowing.getWindowFn() instanceof GlobalWindows;
-    Map<Object, Accumulation<K, AccumT>> byKey = new LinkedHashMap<>();
+    Map<Object, WindowAccumulation<K, AccumT>> byKey = new LinkedHashMap<>();
     while (values.hasNext()) {
       for (WindowedValue<KV<K, InputT>> wv : inOneWindow(values.next(), global)) {
+        BoundedWindow window = windowOf(wv);
+        if (expired.test(window)) {
+          continue;
+        }
         Object key = shuffleKey(keyCoder, wv, global);
-        Accumulation<K, AccumT> accumulation = byKey.get(key);
+        WindowAccumulation<K, AccumT> accumulation = byKey.get(key);
         if (accumulation == null) {
-          byKey.put(
-              key,
-              new Accumulation<K, AccumT>(wv.getValue().getKey(), windowOf(wv), fn.createAccumulator())
-                  .add(fn, timestamps, wv));
+          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, wv));
         } else {
           accumulation.add(fn, timestamps, wv);
         }
       }
     }
-    return byKey.values().stream()
-        .map(a -> WindowedValues.of(KV.of(a.key, a.accumulator), a.timestamp, a.window, PaneInfo.NO_FIRING))
-        .iterator();
+    return byKey.values();
   }
 
   @SuppressWarnings("unchecked")
@@ -106,57 +105,19 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
             .combineByKey(
                 wv -> shuffleKey(keyCoder, wv, global),
                 wv -> wv,
-                new Aggregator<WindowedValue<KV<K, InputT>>, Accumulation<K, AccumT>>(
-                    wv -> new Accumulation<K, AccumT>(wv.getValue().getKey(), windowOf(wv), fn.createAccumulator())
-                        .add(fn, timestamps, wv),
+                new Aggregator<WindowedValue<KV<K, InputT>>, WindowAccumulation<K, AccumT>>(
+                    wv -> WindowAccumulation.of(fn, timestamps, windowOf(wv), wv),
                     (acc, wv) -> acc.add(fn, timestamps, wv),
                     (a, b) -> a.merge(fn, timestamps, b)),
                 context.parallelism(),
                 true)
-            .map(
-                pair ->
-                    WindowedValues.of(
-                        KV.of(pair.value().key, fn.extractOutput(pair.value().accumulator)),
-                        pair.value().timestamp,
-                        pair.value().window,
-                        PaneInfo.ON_TIME_AND_ONLY_FIRING)));
+            .map(pair -> pair.value().onlyPane(fn)));
   }
 
-  private static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {
+  static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {
     return singleWindowValue.getWindows().iterator().next();
   }
 
   /** The shuffle key of a lifted combine: the key's structural value, and the window. */
   private record KeyInWindow(Object key, BoundedWindow window) {}
-
-  /** One key's accumulator in one window, and the output timestamp of what it holds. */
-  private static final class Accumulation<K, AccumT> {
-    final K key;
-    final BoundedWindow window;
-    AccumT accumulator;
-    Instant timestamp;
-
-    Accumulation(K key, BoundedWindow window, AccumT accumulator) {
-      this.key = key;
-      this.window = window;
-      this.accumulator = accumulator;
-    }
-
-    <InputT> Accumulation<K, AccumT> add(
-        CombineFn<InputT, AccumT, ?> fn,
-        TimestampCombiner timestamps,
-        WindowedValue<KV<K, InputT>> wv) {
-      accumulator = fn.addInput(accumulator, wv.getValue().getValue());
-      Instant assigned = timestamps.assign(window, wv.getTimestamp());
-      timestamp = timestamp == null ? assigned : timestamps.combine(timestamp, assigned);
-      return this;
-    }
-
-    Accumulation<K, AccumT> merge(
-        CombineFn<?, AccumT, ?> fn, TimestampCombiner timestamps, Accumulation<K, AccumT> other) {
-      accumulator = fn.mergeAccumulators(List.of(accumulator, other.accumulator));
-      timestamp = timestamps.combine(timestamp, other.timestamp);
-      return this;
-    }
-  }
 }

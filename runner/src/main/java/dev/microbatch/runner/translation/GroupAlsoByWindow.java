@@ -51,13 +51,17 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
     this.trigger =
         ExecutableTriggerStateMachine.create(
             TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowing.getTrigger())));
-    this.dropped =
-        context
-            .metrics()
-            .getContainer(context.stepName())
-            .getCounter(
-                MetricName.named(
-                    LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
+    this.dropped = droppedDueToLateness(context);
+  }
+
+  /** The step's counter of late values dropped, named as Beam's runners name it. */
+  static CounterCell droppedDueToLateness(AppliedTransformContext context) {
+    return context
+        .metrics()
+        .getContainer(context.stepName())
+        .getCounter(
+            MetricName.named(
+                LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
   }
 
   /** Groups {@code input}'s values by window as its windowing strategy says. */

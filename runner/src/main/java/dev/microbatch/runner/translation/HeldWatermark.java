@@ -1,29 +1,36 @@
 package dev.microbatch.runner.translation;
 
+import dev.microbatch.engine.stream.DStream;
+import java.util.Iterator;
 import java.util.List;
-import java.util.function.LongFunction;
+import java.util.function.Function;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
  * The output watermark of a keyed transform: its input watermark, held back by the earliest
- * watermark hold of any key after the batch. Computed once per batch.
+ * watermark hold of any key after the batch. Computed once per batch, each partition of the
+ * keys' state finding its own earliest hold.
  */
-final class HeldWatermark implements PCollectionWatermark {
+final class HeldWatermark<T> implements PCollectionWatermark {
   private final BatchClocks clocks;
-  private final LongFunction<List<Instant>> holdsAfter;
+  private final DStream<T> keys;
+  private final Function<T, Instant> holdOf;
   private long computedFor = Long.MIN_VALUE;
   private Instant value;
 
-  HeldWatermark(BatchClocks clocks, LongFunction<List<Instant>> holdsAfter) {
+  /** Over the state stream {@code keys}, each record's hold found by {@code holdOf}. */
+  HeldWatermark(BatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
     this.clocks = clocks;
-    this.holdsAfter = holdsAfter;
+    this.keys = keys;
+    this.holdOf = holdOf;
   }
 
   @Override
   public Instant after(long batchTime) {
     if (computedFor != batchTime) {
       Instant min = clocks.inputWatermark(batchTime);
-      for (Instant hold : holdsAfter.apply(batchTime)) {
+      for (Instant hold : keys.getOrCompute(batchTime).mapPartitions((it, task) -> earliest(it)).collect()) {
         if (hold.isBefore(min)) {
           min = hold;
         }
@@ -32,5 +39,16 @@ final class HeldWatermark implements PCollectionWatermark {
       computedFor = batchTime;
     }
     return value;
+  }
+
+  private Iterator<Instant> earliest(Iterator<T> keys) {
+    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    while (keys.hasNext()) {
+      Instant hold = holdOf.apply(keys.next());
+      if (hold.isBefore(earliest)) {
+        earliest = hold;
+      }
+    }
+    return List.of(earliest).iterator();
   }
 }

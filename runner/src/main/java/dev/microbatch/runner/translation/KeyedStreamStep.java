@@ -56,7 +56,7 @@ final class KeyedStreamStep<K, V, OutputT> {
   }
 
   private final BatchClocks clocks;
-  private final StateDStream<WindowedValue<KV<K, V>>, Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>> keys;
+  private final StateDStream<WindowedValue<KV<K, V>>, Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> keys;
   private final Function<K, Object> structuralKey;
   private final DStream<OutputT> output;
   private final PCollectionWatermark watermark;
@@ -117,9 +117,9 @@ final class KeyedStreamStep<K, V, OutputT> {
                 wv -> wv,
                 new PartitionStateUpdateFunction<>() {
                   @Override
-                  public Iterator<Pair<Object, KeyOutputs<K, OutputT>>> update(
+                  public Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> update(
                       long batchTime,
-                      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>>> keys,
+                      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>> keys,
                       TaskContext task) {
                     return runBundle(batchTime, keys, () -> bundles.start(batchTime, task), clocks);
                   }
@@ -130,9 +130,7 @@ final class KeyedStreamStep<K, V, OutputT> {
                   }
                 });
     this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
-    this.watermark =
-        new HeldWatermark(
-            clocks, time -> keys.getOrCompute(time).map(k -> holdOf.apply(k.value().state)).collect());
+    this.watermark = new HeldWatermark<>(clocks, keys, k -> holdOf.apply(k.value().state));
   }
 
   /** The state checkpoints keep: every key's, and the input watermark after the batch. */
@@ -149,7 +147,7 @@ final class KeyedStreamStep<K, V, OutputT> {
       public void restore(byte[] snapshot) throws IOException {
         KeyStateCoder.Snapshot<K> restored = coder.decode(snapshot);
         clocks.resumeAt(restored.inputWatermark());
-        List<Pair<Object, KeyOutputs<K, OutputT>>> states = new ArrayList<>();
+        List<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> states = new ArrayList<>();
         for (KeyState<K> key : restored.keys()) {
           states.add(new Pair<>(structuralKey.apply(key.key()), new KeyOutputs<>(key)));
         }
@@ -166,20 +164,20 @@ final class KeyedStreamStep<K, V, OutputT> {
     return watermark;
   }
 
-  private static <K, V, OutputT> Iterator<Pair<Object, KeyOutputs<K, OutputT>>> runBundle(
+  private static <K, V, OutputT> Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> runBundle(
       long batchTime,
-      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>>> partition,
+      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>> partition,
       Supplier<Bundle<K, V, OutputT>> bundles,
       BatchClocks clocks) {
     if (!partition.hasNext()) {
       return Collections.emptyIterator();
     }
-    List<Pair<Object, KeyOutputs<K, OutputT>>> keys = new ArrayList<>();
+    List<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> keys = new ArrayList<>();
     try {
       Bundle<K, V, OutputT> bundle = bundles.get();
       while (partition.hasNext()) {
-        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<K, OutputT>> update = partition.next();
-        KeyOutputs<K, OutputT> key =
+        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> update = partition.next();
+        KeyOutputs<KeyState<K>, OutputT> key =
             update
                 .state()
                 .orElseGet(
@@ -198,39 +196,14 @@ final class KeyedStreamStep<K, V, OutputT> {
         keys.add(new Pair<>(update.key(), key));
       }
       // What ending the bundle outputs goes out with the bundle's last key.
-      keys.get(keys.size() - 1).value().outputs.addAll(bundle.finish());
-      for (Pair<Object, KeyOutputs<K, OutputT>> key : keys) {
+      keys.get(keys.size() - 1).value().alsoEmitted(bundle.finish());
+      for (Pair<Object, KeyOutputs<KeyState<K>, OutputT>> key : keys) {
         key.value().state.forgetClearedState();
       }
     } catch (Exception e) {
       throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
     }
-    keys.removeIf(k -> k.value().isDone());
+    keys.removeIf(k -> k.value().isDone(k.value().state.isEmpty()));
     return keys.iterator();
-  }
-
-  /** A key's state and what it output in the last batch it was updated in. */
-  private static final class KeyOutputs<K, OutputT> {
-    private final KeyState<K> state;
-    private long batchTime;
-    private List<OutputT> outputs = new ArrayList<>();
-
-    KeyOutputs(KeyState<K> state) {
-      this.state = state;
-    }
-
-    void emitted(long batchTime, List<OutputT> outputs) {
-      this.batchTime = batchTime;
-      this.outputs = new ArrayList<>(outputs);
-    }
-
-    List<OutputT> outputsOf(long time) {
-      return time == batchTime ? outputs : List.of();
-    }
-
-    /** Nothing left to remember: no state, no timer, and this batch's outputs are out. */
-    boolean isDone() {
-      return state.isEmpty() && outputs.isEmpty();
-    }
   }
 }

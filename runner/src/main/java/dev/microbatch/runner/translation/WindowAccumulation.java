@@ -1,0 +1,69 @@
+package dev.microbatch.runner.translation;
+
+import java.util.List;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowedValues;
+import org.joda.time.Instant;
+
+/**
+ * One key's accumulator in one window of a lifted Combine, and the output timestamp of what it
+ * holds: its values' timestamps, each assigned to the window and combined by the windowing's
+ * TimestampCombiner, as ReduceFnRunner's watermark hold combines them.
+ */
+final class WindowAccumulation<K, AccumT> {
+  final K key;
+  final BoundedWindow window;
+  AccumT accumulator;
+  Instant timestamp;
+
+  WindowAccumulation(K key, BoundedWindow window, AccumT accumulator, Instant timestamp) {
+    this.key = key;
+    this.window = window;
+    this.accumulator = accumulator;
+    this.timestamp = timestamp;
+  }
+
+  /** A new accumulation of {@code value}, which is in the one window {@code window}. */
+  static <K, InputT, AccumT> WindowAccumulation<K, AccumT> of(
+      CombineFn<InputT, AccumT, ?> fn,
+      TimestampCombiner timestamps,
+      BoundedWindow window,
+      WindowedValue<KV<K, InputT>> value) {
+    return new WindowAccumulation<>(
+            value.getValue().getKey(),
+            window,
+            fn.createAccumulator(),
+            timestamps.assign(window, value.getTimestamp()))
+        .add(fn, timestamps, value);
+  }
+
+  <InputT> WindowAccumulation<K, AccumT> add(
+      CombineFn<InputT, AccumT, ?> fn, TimestampCombiner timestamps, WindowedValue<KV<K, InputT>> value) {
+    accumulator = fn.addInput(accumulator, value.getValue().getValue());
+    timestamp = timestamps.combine(timestamp, timestamps.assign(window, value.getTimestamp()));
+    return this;
+  }
+
+  WindowAccumulation<K, AccumT> merge(
+      CombineFn<?, AccumT, ?> fn, TimestampCombiner timestamps, WindowAccumulation<K, AccumT> other) {
+    accumulator = fn.mergeAccumulators(List.of(accumulator, other.accumulator));
+    timestamp = timestamps.combine(timestamp, other.timestamp);
+    return this;
+  }
+
+  /** The accumulator as a value in its window, at its timestamp, not yet a pane. */
+  WindowedValue<KV<K, AccumT>> partial() {
+    return WindowedValues.of(KV.of(key, accumulator), timestamp, window, PaneInfo.NO_FIRING);
+  }
+
+  /** The window's one pane: on time, and the only one, as the default trigger fires it. */
+  <OutputT> WindowedValue<KV<K, OutputT>> onlyPane(CombineFn<?, AccumT, OutputT> fn) {
+    return WindowedValues.of(
+        KV.of(key, fn.extractOutput(accumulator)), timestamp, window, PaneInfo.ON_TIME_AND_ONLY_FIRING);
+  }
+}
