@@ -2,9 +2,9 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -49,33 +49,42 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
 
   /**
    * Streaming mode's map side: one partition's values folded into one accumulator per key and
-   * window, leaving out each value in a window {@code expired} says is past.
+   * window, leaving out each value in a window {@code expired} says is past. The accumulators sit
+   * in a table per window, by key alone: most of a batch's values fall in one or two windows, and
+   * a lookup by key touches less memory than one by key and window.
    */
-  static <K, InputT, AccumT> Collection<WindowAccumulation<K, AccumT>> combineInPartition(
+  static <K, InputT, AccumT> List<WindowAccumulation<K, AccumT>> combineInPartition(
       Iterator<WindowedValue<KV<K, InputT>>> values,
       CombineFn<InputT, AccumT, ?> fn,
       Coder<K> keyCoder,
       WindowingStrategy<?, ?> windowing,
       Predicate<BoundedWindow> expired) {
     TimestampCombiner timestamps = windowing.getTimestampCombiner();
-    boolean global = windowing.getWindowFn() instanceof GlobalWindows;
-    Map<Object, WindowAccumulation<K, AccumT>> byKey = new LinkedHashMap<>();
+    Map<BoundedWindow, Map<Object, WindowAccumulation<K, AccumT>>> byWindow = new HashMap<>();
+    BoundedWindow lastWindow = null;
+    Map<Object, WindowAccumulation<K, AccumT>> byKey = null;
     while (values.hasNext()) {
-      for (WindowedValue<KV<K, InputT>> wv : inOneWindow(values.next(), global)) {
-        BoundedWindow window = windowOf(wv);
+      WindowedValue<KV<K, InputT>> value = values.next();
+      for (BoundedWindow window : value.getWindows()) {
         if (expired.test(window)) {
           continue;
         }
-        Object key = shuffleKey(keyCoder, wv, global);
+        if (!window.equals(lastWindow)) {
+          byKey = byWindow.computeIfAbsent(window, w -> new HashMap<>());
+          lastWindow = window;
+        }
+        Object key = keyCoder.structuralValue(value.getValue().getKey());
         WindowAccumulation<K, AccumT> accumulation = byKey.get(key);
         if (accumulation == null) {
-          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, wv));
+          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, value));
         } else {
-          accumulation.add(fn, timestamps, wv);
+          accumulation.add(fn, timestamps, value);
         }
       }
     }
-    return byKey.values();
+    List<WindowAccumulation<K, AccumT>> accumulations = new ArrayList<>();
+    byWindow.values().forEach(keys -> accumulations.addAll(keys.values()));
+    return accumulations;
   }
 
   @SuppressWarnings("unchecked")

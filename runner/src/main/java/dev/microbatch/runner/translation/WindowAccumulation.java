@@ -45,15 +45,27 @@ final class WindowAccumulation<K, AccumT> {
   <InputT> WindowAccumulation<K, AccumT> add(
       CombineFn<InputT, AccumT, ?> fn, TimestampCombiner timestamps, WindowedValue<KV<K, InputT>> value) {
     accumulator = fn.addInput(accumulator, value.getValue().getValue());
-    timestamp = timestamps.combine(timestamp, timestamps.assign(window, value.getTimestamp()));
+    timestamp = combine(timestamps, timestamp, value.getTimestamp());
     return this;
   }
 
   WindowAccumulation<K, AccumT> merge(
       CombineFn<?, AccumT, ?> fn, TimestampCombiner timestamps, WindowAccumulation<K, AccumT> other) {
     accumulator = fn.mergeAccumulators(List.of(accumulator, other.accumulator));
-    timestamp = timestamps.combine(timestamp, other.timestamp);
+    timestamp = combine(timestamps, timestamp, other.timestamp);
     return this;
+  }
+
+  /**
+   * {@code timestamps.combine(held, timestamps.assign(window, next))} for timestamps in this
+   * window, without the varargs array and the end-of-window instant that would cost per value.
+   */
+  private static Instant combine(TimestampCombiner timestamps, Instant held, Instant next) {
+    return switch (timestamps) {
+      case EARLIEST -> next.isBefore(held) ? next : held;
+      case LATEST -> next.isAfter(held) ? next : held;
+      case END_OF_WINDOW -> held; // the window's end, assigned when the accumulation began
+    };
   }
 
   /** The accumulator as a value in its window, at its timestamp, not yet a pane. */
