@@ -96,6 +96,11 @@ public final class RunWorkload {
     if (runner.equals("MicroBatchRunner")) {
       options.add("--batchIntervalMillis=1000");
     }
+    if (runner.equals("FlinkRunner")) {
+      // Tuned for latency, as a Flink user would: with its defaults (bundles of up to 1 s, a
+      // watermark every 200 ms) each pane waited 1 to 3 s in bundles at any rate.
+      options.addAll(List.of("--maxBundleTimeMills=100", "--autoWatermarkInterval=100"));
+    }
     StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create())
         .run()
         .waitUntilFinish();

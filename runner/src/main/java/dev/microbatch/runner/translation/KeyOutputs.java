@@ -8,7 +8,7 @@ import java.util.List;
  * updated in: the step's state stream carries both, and its output stream reads the outputs of
  * each batch from it.
  */
-final class KeyOutputs<S, OutputT> {
+class KeyOutputs<S, OutputT> {
   final S state;
   private long batchTime;
   private List<OutputT> outputs = List.of();

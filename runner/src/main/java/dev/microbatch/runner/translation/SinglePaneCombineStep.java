@@ -36,7 +36,8 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   private final CombineFn<InputT, AccumT, OutputT> fn;
   private final TimestampCombiner timestamps;
   private final BatchClocks clocks;
-  private final StateDStream<WindowAccumulation<K, AccumT>, Object, WindowAccumulation<K, AccumT>, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>> keys;
+  private final StateDStream<WindowAccumulation<K, AccumT>, Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>
+      keys;
 
   /** Whether a liftable Combine's windows fire one pane each: no allowed lateness. */
   static boolean applies(WindowingStrategy<?, ?> windowing) {
@@ -73,7 +74,10 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
             accumulation -> keyCoder.structuralValue(accumulation.key),
             accumulation -> accumulation,
             (batchTime, updates, task) -> update(batchTime, updates));
-    context.checkpointed(checkpointed(new WindowAccumulationsCoder<>(keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder), keyCoder));
+    context.checkpointed(
+        checkpointed(
+            new WindowAccumulationsCoder<>(keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder),
+            keyCoder));
     context.setOutput(
         keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time))),
         new HeldWatermark<>(clocks, keys, k -> k.value().state.earliestHold()));
@@ -89,15 +93,14 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   }
 
   /** Merges each key's new accumulators into its open windows, then fires the windows now closed. */
-  private Iterator<Pair<Object, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>>> update(
+  private Iterator<Pair<Object, Key<K, AccumT, OutputT>>> update(
       long batchTime,
-      Iterator<KeyUpdate<Object, WindowAccumulation<K, AccumT>, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>>> updates) {
+      Iterator<KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>> updates) {
     Instant watermark = clocks.inputWatermark();
-    List<Pair<Object, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>>> updated = new ArrayList<>();
+    List<Pair<Object, Key<K, AccumT, OutputT>>> updated = new ArrayList<>();
     while (updates.hasNext()) {
-      KeyUpdate<Object, WindowAccumulation<K, AccumT>, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>> update = updates.next();
-      KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>> key =
-          update.state().orElseGet(() -> new KeyOutputs<>(new OpenWindows<>()));
+      KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>> update = updates.next();
+      Key<K, AccumT, OutputT> key = update.state().orElseGet(Key::new);
       for (WindowAccumulation<K, AccumT> partial : update.values()) {
         key.state.add(partial, fn, timestamps);
       }
@@ -127,15 +130,23 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
       public void restore(byte[] snapshot) throws IOException {
         WindowAccumulationsCoder.Snapshot<K, AccumT> restored = coder.decode(snapshot);
         clocks.resumeAt(restored.inputWatermark());
-        Map<Object, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>> byKey = new LinkedHashMap<>();
+        Map<Object, Key<K, AccumT, OutputT>> byKey = new LinkedHashMap<>();
         for (WindowAccumulation<K, AccumT> window : restored.windows()) {
-          byKey.computeIfAbsent(keyCoder.structuralValue(window.key), k -> new KeyOutputs<>(new OpenWindows<>()))
+          byKey.computeIfAbsent(keyCoder.structuralValue(window.key), k -> new Key<>())
               .state.add(window, fn, timestamps);
         }
-        List<Pair<Object, KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>>>> states = new ArrayList<>();
+        List<Pair<Object, Key<K, AccumT, OutputT>>> states = new ArrayList<>();
         byKey.forEach((k, v) -> states.add(new Pair<>(k, v)));
         keys.startFrom(states);
       }
     };
+  }
+
+  /** A key's open windows, and the panes it fired in the last batch it was updated in. */
+  private static final class Key<K, AccumT, OutputT>
+      extends KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>> {
+    Key() {
+      super(new OpenWindows<>());
+    }
   }
 }
