@@ -149,8 +149,11 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   }
 
   /** {@code value} in the element's windows and pane, at its timestamp. */
+  @SuppressWarnings("unchecked")
   private <T> void outputValue(TupleTag<T> tag, T value) {
-    output(tag, element.withValue(value));
+    // The element's own value (a Filter's output) goes on in the element: windowed values are
+    // immutable, so it need not be copied.
+    output(tag, value == element.getValue() ? (WindowedValue<T>) element : element.withValue(value));
   }
 
   /** {@code value} in the element's windows and pane, at {@code timestamp}. */
