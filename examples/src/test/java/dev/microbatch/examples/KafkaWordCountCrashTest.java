@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * KafkaWordCount with --checkpointDir in a JVM of its own, killed with SIGKILL at random moments
+ * KafkaWordCount with --checkpointDirectory in a JVM of its own, killed with SIGKILL at random moments
  * and started again on the same directory each time: in the end, the last count emitted for every
  * word of every window is its true count, and no window is missing. State and offsets are exact;
  * output is at least once (a pane emitted again after a restart carries the same count).
@@ -96,7 +96,7 @@ class KafkaWordCountCrashTest {
             "--maxRecordsPerBatch=2000",
             // a life often dies before its first checkpoint: its reads must not count as done
             "--checkpointIntervalBatches=5",
-            "--checkpointDir=" + work.resolve("checkpoints"));
+            "--checkpointDirectory=" + work.resolve("checkpoints"));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log(life)).start();
   }
 

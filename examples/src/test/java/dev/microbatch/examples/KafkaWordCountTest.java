@@ -53,7 +53,7 @@ class KafkaWordCountTest {
   }
 
   /**
-   * Runs KafkaWordCount with --checkpointDir (a checkpoint every 2 batches) and a cap of 2,000
+   * Runs KafkaWordCount with --checkpointDirectory (a checkpoint every 2 batches) and a cap of 2,000
    * records a batch, so the 100,000 lines would take some 50 batches; cancels it after 12 batches,
    * some 24,000 lines in, and starts it again on the same directory, without the cap.
    */
@@ -62,7 +62,7 @@ class KafkaWordCountTest {
     topics.produceLines(broker, name + "-lines");
     broker.createTopic(name + "-counts", 1);
     List<String> args = new ArrayList<>(List.of(extraArgs));
-    args.addAll(List.of("--checkpointDir=" + checkpoints, "--checkpointIntervalBatches=2"));
+    args.addAll(List.of("--checkpointDirectory=" + checkpoints, "--checkpointIntervalBatches=2"));
     String[] restartable = args.toArray(String[]::new);
     args.add("--maxRecordsPerBatch=2000");
     MicroBatchPipelineResult first =

@@ -50,12 +50,14 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
           + " keyed state of its GroupByKeys and stateful DoFns there every"
           + " --checkpointIntervalBatches batches, and a job restarted with the same directory"
           + " resumes after the latest checkpoint. Unset (the default): no checkpoints.")
-  String getCheckpointDir();
+  // Not "checkpointDir": SparkRunner declares that one with a default of its own (a temporary
+  // directory, always used), and Beam refuses two declarations of one option that differ.
+  String getCheckpointDirectory();
 
-  void setCheckpointDir(String checkpointDir);
+  void setCheckpointDirectory(String checkpointDirectory);
 
   @Description(
-      "Streaming mode with --checkpointDir: write a checkpoint after every this many completed"
+      "Streaming mode with --checkpointDirectory: write a checkpoint after every this many completed"
           + " batches. At least 1; 10 by default.")
   @Default.Integer(10)
   Integer getCheckpointIntervalBatches();

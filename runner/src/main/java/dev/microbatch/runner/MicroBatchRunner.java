@@ -85,8 +85,8 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     requireRate("--initialRate", mb.getInitialRate(), true);
     requireRate("--minRate", mb.getMinRate(), false);
     requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);
-    if (mb.getCheckpointDir() != null && mb.getCheckpointDir().isBlank()) {
-      throw new IllegalArgumentException("--checkpointDir must name a directory, but was empty");
+    if (mb.getCheckpointDirectory() != null && mb.getCheckpointDirectory().isBlank()) {
+      throw new IllegalArgumentException("--checkpointDirectory must name a directory, but was empty");
     }
     return mb;
   }

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A streaming job with --checkpointDir, cancelled mid-stream and started again on the same
+ * A streaming job with --checkpointDirectory, cancelled mid-stream and started again on the same
  * directory, ends with exactly the results of a job never interrupted: the source resumes at its
  * checkpointed position, and GroupByKey and stateful DoFn state carry on from the checkpoint.
  */
@@ -76,7 +76,7 @@ class CheckpointRestartTest {
                     "--maxRecordsPerBatch=400",
                     "--checkpointIntervalBatches=2",
                     "--blockOnRun=false",
-                    "--checkpointDir=" + checkpoints),
+                    "--checkpointDirectory=" + checkpoints),
                 Stream.of(extraArgs))
             .toArray(String[]::new);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
@@ -136,7 +136,7 @@ class CheckpointRestartTest {
   }
 
   private Pipeline scriptedRead(String... args) {
-    List<String> all = new ArrayList<>(List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=20", "--blockOnRun=false", "--checkpointDir=" + checkpoints));
+    List<String> all = new ArrayList<>(List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=20", "--blockOnRun=false", "--checkpointDirectory=" + checkpoints));
     all.addAll(List.of(args));
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).create());
     List<TimestampedValue<String>> script = new ArrayList<>();
@@ -187,7 +187,7 @@ class CheckpointRestartTest {
   void aCheckpointDirectoryThatCannotBeWrittenIsRefusedNamingIt() throws IOException {
     Path file = Files.createFile(checkpoints.resolve("a-file"));
     RuntimeException e =
-        assertThrows(RuntimeException.class, () -> sequenceSums("--checkpointDir=" + file).run());
+        assertThrows(RuntimeException.class, () -> sequenceSums("--checkpointDirectory=" + file).run());
     assertThat(e.getMessage(), containsString(file.toString()));
   }
 

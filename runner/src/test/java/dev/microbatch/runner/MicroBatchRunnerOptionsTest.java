@@ -9,6 +9,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -55,6 +56,20 @@ class MicroBatchRunnerOptionsTest {
     Long getMaxRecordsPerBatch();
 
     void setMaxRecordsPerBatch(Long value);
+
+    /** Spark's own checkpoints, in a temporary directory by default: not the same option as ours. */
+    @Default.InstanceFactory(TemporaryCheckpointDir.class)
+    String getCheckpointDir();
+
+    void setCheckpointDir(String value);
+
+    /** As SparkCommonPipelineOptions.TmpCheckpointDirFactory. */
+    class TemporaryCheckpointDir implements DefaultValueFactory<String> {
+      @Override
+      public String create(PipelineOptions options) {
+        return "/tmp/" + options.getJobName() + "/spark-checkpoint";
+      }
+    }
   }
 
   @Test
@@ -62,12 +77,15 @@ class MicroBatchRunnerOptionsTest {
     // Beam refuses one property declared with two types or two defaults: then a class path with
     // this runner and Flink's or Spark's could not even parse its arguments
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--parallelism=3", "--batchIntervalMillis=250", "--maxRecordsPerBatch=9")
+        PipelineOptionsFactory.fromArgs(
+                "--parallelism=3", "--batchIntervalMillis=250", "--maxRecordsPerBatch=9", "--checkpointDirectory=/ours")
             .create();
     assertThat(options.as(AsFlinkDeclaresThem.class).getParallelism(), equalTo(3));
     assertThat(options.as(AsSparkDeclaresThem.class).getBatchIntervalMillis(), equalTo(250L));
     assertThat(options.as(MicroBatchPipelineOptions.class).getMaxRecordsPerBatch(), equalTo(9L));
     assertThat(options.as(AsSparkDeclaresThem.class).getMaxRecordsPerBatch(), equalTo(9L));
+    assertThat(options.as(MicroBatchPipelineOptions.class).getCheckpointDirectory(), equalTo("/ours"));
+    assertThat(options.as(AsSparkDeclaresThem.class).getCheckpointDir(), containsString("spark-checkpoint"));
   }
 
   @Test

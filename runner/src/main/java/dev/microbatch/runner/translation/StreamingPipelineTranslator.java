@@ -19,7 +19,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 /**
  * Turns a Beam pipeline into engine streams, streaming mode: every PCollection becomes a DStream
  * with a watermark of its own. When every watermark has reached the end of time (a pipeline
- * with only bounded inputs), the streaming context stops by itself. With --checkpointDir, the
+ * with only bounded inputs), the streaming context stops by itself. With --checkpointDirectory, the
  * job resumes from the directory's latest checkpoint and writes new ones as it goes.
  */
 public final class StreamingPipelineTranslator {
@@ -58,7 +58,7 @@ public final class StreamingPipelineTranslator {
             shape.update(node);
           }
         });
-    if (options.getCheckpointDir() != null) {
+    if (options.getCheckpointDirectory() != null) {
       resumeAndCheckpoint(context, "pipeline " + shape.id());
     }
     StreamingPipeline executable = new StreamingPipeline(streaming, context::endPipeline);
@@ -83,7 +83,7 @@ public final class StreamingPipelineTranslator {
   private void resumeAndCheckpoint(StreamingTranslationContext context, String pipelineId) {
     Checkpointer checkpointer =
         new Checkpointer(
-            new CheckpointStore(Path.of(options.getCheckpointDir()), 3),
+            new CheckpointStore(Path.of(options.getCheckpointDirectory()), 3),
             pipelineId,
             options.getCheckpointIntervalBatches());
     context.checkpointed().forEach(checkpointer::register);

@@ -101,19 +101,19 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     return execution.withSideInputs(view -> sideInput(view).after(batchTime));
   }
 
-  /** With --checkpointDir: checkpoints keep {@code state} of the current transform. */
+  /** With --checkpointDirectory: checkpoints keep {@code state} of the current transform. */
   void checkpointed(CheckpointedState state) {
-    if (options().getCheckpointDir() != null) {
+    if (options().getCheckpointDirectory() != null) {
       checkpointed.put(stepName(), state);
     }
   }
 
-  /** With --checkpointDir: fails, naming {@code feature}, which checkpoints cannot keep yet. */
+  /** With --checkpointDirectory: fails, naming {@code feature}, which checkpoints cannot keep yet. */
   void refuseCheckpointing(String feature) {
-    if (options().getCheckpointDir() != null) {
+    if (options().getCheckpointDirectory() != null) {
       throw new UnsupportedOperationException(
           feature + " in streaming mode cannot be checkpointed yet (" + stepName()
-              + "); run the pipeline without --checkpointDir");
+              + "); run the pipeline without --checkpointDirectory");
     }
   }
 

@@ -29,7 +29,7 @@ final class UnboundedReadStreamTranslator<T>
             metrics,
             context.options().getBatchIntervalMillis() / 2,
             new ReadRetries(context.stepName(), context.options().getReadRetryWindowMillis()),
-            context.options().getCheckpointDir() != null);
+            context.options().getCheckpointDirectory() != null);
     context.checkpointed(pull);
     InputDStream<WindowedValue<T>> input = context.streaming().pullStream(context.stepName(), pull);
     long cap = context.options().getMaxRecordsPerBatch();

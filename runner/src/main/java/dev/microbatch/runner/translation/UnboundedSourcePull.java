@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * each with a reader kept open from batch to batch. A batch reads from a reader until it has no
  * record ready, the batch's record share is reached, or the read time budget is spent. The
  * checkpoint marks a batch leaves are finalized only once that batch has completed (with
- * --checkpointDir, once a checkpoint covers it).
+ * --checkpointDirectory, once a checkpoint covers it).
  *
  * <p>A read that fails with an IOException is retried from the split's last mark (see {@link
  * ReadRetries}).
@@ -238,7 +238,7 @@ final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, Chec
   }
 
   /**
-   * With --checkpointDir a batch's marks are finalized (KafkaIO commits its offsets) only once a
+   * With --checkpointDirectory a batch's marks are finalized (KafkaIO commits its offsets) only once a
    * checkpoint covers the batch: a job that dies before its first checkpoint starts afresh, and
    * must find the source where the last run found it, not where that run's lost batches left it.
    */
