@@ -123,7 +123,7 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
             .map(pair -> pair.value().onlyPane(fn)));
   }
 
-  static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {
+  private static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {
     return singleWindowValue.getWindows().iterator().next();
   }
 
