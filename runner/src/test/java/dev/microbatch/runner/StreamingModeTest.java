@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -44,6 +45,7 @@ import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -144,6 +146,37 @@ class StreamingModeTest {
     PipelineResult result = pipeline.run();
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
     assertThat(LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 5L)));
+  }
+
+  @Test
+  void aCombinesWindowFiresOneOnTimePaneAtTheTimestampItsValuesCombineToOverSeveralBatches() {
+    Pipeline pipeline = streamingPipeline();
+    TestStream<String> words =
+        TestStream.create(StringUtf8Coder.of())
+            .addElements(at("a", 4))
+            .advanceWatermarkTo(new Instant(3_000))
+            .addElements(at("a", 2), at("b", 9))
+            .advanceWatermarkTo(new Instant(8_000))
+            .addElements(at("a", 7))
+            .advanceWatermarkToInfinity();
+    PCollection<KV<String, Long>> counts =
+        pipeline
+            .apply(words)
+            .apply(
+                Window.<String>into(FixedWindows.of(Duration.standardSeconds(10)))
+                    .withTimestampCombiner(TimestampCombiner.EARLIEST))
+            .apply("CountWords", Count.perElement());
+    IntervalWindow window = new IntervalWindow(new Instant(0), new Instant(10_000));
+    // one pane per key, on time and final, at the earliest of its values' timestamps
+    PAssert.that(counts.apply(Reify.timestamps()))
+        .inOnTimePane(window)
+        .containsInAnyOrder(
+            TimestampedValue.of(KV.of("a", 3L), new Instant(2_000)),
+            TimestampedValue.of(KV.of("b", 1L), new Instant(9_000)));
+
+    PipelineResult result = pipeline.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(LateValues.droppedPerStep(result), equalTo(Map.of()));
   }
 
   @Test
