@@ -19,12 +19,16 @@ class KeyOutputs<S, OutputT> {
 
   void emitted(long batchTime, List<OutputT> outputs) {
     this.batchTime = batchTime;
-    this.outputs = new ArrayList<>(outputs);
+    this.outputs = List.copyOf(outputs); // no copy made of none: most keys output nothing
   }
 
   /** Adds to what the key output in its last batch. */
   void alsoEmitted(List<OutputT> more) {
-    outputs.addAll(more);
+    if (!more.isEmpty()) {
+      List<OutputT> all = new ArrayList<>(outputs);
+      all.addAll(more);
+      outputs = all;
+    }
   }
 
   List<OutputT> outputsOf(long time) {

@@ -33,10 +33,13 @@ final class OpenWindows<K, AccumT> {
    * end-of-window timer fires), earliest end first.
    */
   List<WindowAccumulation<K, AccumT>> closeBefore(Instant watermark) {
-    List<WindowAccumulation<K, AccumT>> closed = new ArrayList<>(1);
+    List<WindowAccumulation<K, AccumT>> closed = List.of(); // most keys close nothing in a batch
     for (Iterator<WindowAccumulation<K, AccumT>> it = windows.iterator(); it.hasNext(); ) {
       WindowAccumulation<K, AccumT> open = it.next();
       if (open.window.maxTimestamp().isBefore(watermark)) {
+        if (closed.isEmpty()) {
+          closed = new ArrayList<>(1);
+        }
         closed.add(open);
         it.remove();
       }

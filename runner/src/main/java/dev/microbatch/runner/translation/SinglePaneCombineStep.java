@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
@@ -66,7 +67,7 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
                   return records.mapPartitions(
                       (values, task) ->
                           CombinePerKeyTranslator.combineInPartition(
-                                  values, fn, keyCoder, windowing, window -> isLate(window, arrival, dropped))
+                                  values, fn, keyCoder, windowing, window -> isLate(window, windowing, arrival, dropped))
                               .iterator());
                 });
     this.keys =
@@ -83,9 +84,10 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
         new HeldWatermark<>(clocks, keys, k -> k.value().state.earliestHold()));
   }
 
-  private static boolean isLate(BoundedWindow window, Instant arrival, CounterCell dropped) {
-    // As LateDataUtils.dropExpiredWindows, with no allowed lateness.
-    if (window.maxTimestamp().isBefore(arrival)) {
+  /** As LateDataUtils.dropExpiredWindows: the window's garbage collection is past. */
+  private static boolean isLate(
+      BoundedWindow window, WindowingStrategy<?, ?> windowing, Instant arrival, CounterCell dropped) {
+    if (LateDataUtils.garbageCollectionTime(window, windowing).isBefore(arrival)) {
       dropped.inc();
       return true;
     }
@@ -104,9 +106,10 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
       for (WindowAccumulation<K, AccumT> partial : update.values()) {
         key.state.add(partial, fn, timestamps);
       }
-      List<WindowedValue<KV<K, OutputT>>> panes = new ArrayList<>(1);
-      for (WindowAccumulation<K, AccumT> closed : key.state.closeBefore(watermark)) {
-        panes.add(closed.onlyPane(fn));
+      List<WindowAccumulation<K, AccumT>> closed = key.state.closeBefore(watermark);
+      List<WindowedValue<KV<K, OutputT>>> panes = new ArrayList<>(closed.size());
+      for (WindowAccumulation<K, AccumT> window : closed) {
+        panes.add(window.onlyPane(fn));
       }
       key.emitted(batchTime, panes);
       if (!key.isDone(key.state.isEmpty())) {

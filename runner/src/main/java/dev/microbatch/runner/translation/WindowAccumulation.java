@@ -35,11 +35,10 @@ final class WindowAccumulation<K, AccumT> {
       BoundedWindow window,
       WindowedValue<KV<K, InputT>> value) {
     return new WindowAccumulation<>(
-            value.getValue().getKey(),
-            window,
-            fn.createAccumulator(),
-            timestamps.assign(window, value.getTimestamp()))
-        .add(fn, timestamps, value);
+        value.getValue().getKey(),
+        window,
+        fn.addInput(fn.createAccumulator(), value.getValue().getValue()),
+        timestamps.assign(window, value.getTimestamp()));
   }
 
   <InputT> WindowAccumulation<K, AccumT> add(
