@@ -3,6 +3,7 @@ package dev.microbatch.engine.dataset;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -20,6 +21,11 @@ final class Iterators {
       @Override
       public U next() {
         return fn.apply(input.next());
+      }
+
+      @Override
+      public void forEachRemaining(Consumer<? super U> action) {
+        input.forEachRemaining(t -> action.accept(fn.apply(t)));
       }
     };
   }

@@ -18,10 +18,7 @@ interface StageSink {
   final class Drain implements StageSink {
     @Override
     public void consume(int partition, Iterator<?> records, TaskContext task) {
-      while (records.hasNext()) {
-        task.checkCancelled();
-        records.next();
-      }
+      records.forEachRemaining(record -> task.checkCancelled());
     }
   }
 
@@ -38,10 +35,11 @@ interface StageSink {
     @Override
     public void consume(int partition, Iterator<?> records, TaskContext task) {
       List<Object> list = new ArrayList<>();
-      while (records.hasNext()) {
-        task.checkCancelled();
-        list.add(records.next());
-      }
+      records.forEachRemaining(
+          record -> {
+            task.checkCancelled();
+            list.add(record);
+          });
       partitions[partition] = list;
     }
 
@@ -68,26 +66,27 @@ interface StageSink {
       if (dependency.mapSideCombine()) {
         Aggregator<V, C> aggregator = dependency.aggregator();
         Map<K, C> combined = new HashMap<>();
-        while (input.hasNext()) {
-          task.checkCancelled();
-          T record = input.next();
-          K key = dependency.keyOf().apply(record);
-          V value = dependency.valueOf().apply(record);
-          C combiner = combined.get(key);
-          C folded = aggregator.fold(combiner, value);
-          if (folded != combiner) { // a combiner folded in place is in the map already
-            combined.put(key, folded);
-          }
-        }
+        // forEachRemaining: a fused producer may push each record here as it makes it
+        input.forEachRemaining(
+            record -> {
+              task.checkCancelled();
+              K key = dependency.keyOf().apply(record);
+              V value = dependency.valueOf().apply(record);
+              C combiner = combined.get(key);
+              C folded = aggregator.fold(combiner, value);
+              if (folded != combiner) { // a combiner folded in place is in the map already
+                combined.put(key, folded);
+              }
+            });
         combined.forEach(
             (key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
       } else {
-        while (input.hasNext()) {
-          task.checkCancelled();
-          T record = input.next();
-          K key = dependency.keyOf().apply(record);
-          buckets.get(output.bucketOf(key)).add(new Pair<>(key, dependency.valueOf().apply(record)));
-        }
+        input.forEachRemaining(
+            record -> {
+              task.checkCancelled();
+              K key = dependency.keyOf().apply(record);
+              buckets.get(output.bucketOf(key)).add(new Pair<>(key, dependency.valueOf().apply(record)));
+            });
       }
       output.write(partition, buckets);
     }

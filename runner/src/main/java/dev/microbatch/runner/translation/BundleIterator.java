@@ -3,6 +3,7 @@ package dev.microbatch.runner.translation;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.util.UserCodeException;
 
 /**
@@ -113,6 +114,27 @@ final class BundleIterator<I> implements Iterator<Object> {
       throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
     }
     return true;
+  }
+
+  /**
+   * Runs the rest of the bundle, handing each output to {@code action} as it is output. A queue
+   * the bundle outlives would hold every output for a moment, and each store of a new output into
+   * an old array costs G1 a card to refine.
+   */
+  @Override
+  public void forEachRemaining(Consumer<? super Object> action) {
+    if (pushable == null || started) {
+      Iterator.super.forEachRemaining(action);
+      return;
+    }
+    pushable.pushTo(action::accept);
+    try {
+      while (advance()) {
+        // every output went to action as it came
+      }
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
   }
 
   @Override
