@@ -20,14 +20,15 @@ public final class PipelinePreparation {
   /**
    * Rewrites the pipeline with Beam's own overrides: Read-based splittable DoFns back to primitive
    * reads, and every other splittable DoFn into its expansion, which ends in the primitive
-   * ProcessKeyedElements.
+   * ProcessKeyedElements. ParDos are matched by their DoFn's signature: Beam's URN-based matcher
+   * translates every ParDo to its proto to ask, which was most of the word count's translation.
    */
   static void applyOverrides(Pipeline pipeline) {
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     pipeline.replaceAll(
         List.of(
             PTransformOverride.of(
-                PTransformMatchers.splittableParDo(), new SplittableParDo.OverrideFactory<>())));
+                PTransformMatchers.splittableParDoMulti(), new SplittableParDo.OverrideFactory<>())));
   }
 
   /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */
