@@ -63,6 +63,7 @@ final class BoundedReadTranslator<T>
       throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
     }
     boolean first = available;
+    StepMetrics.Call<Boolean, IOException> advance = reader::advance;
     return new Iterator<>() {
       private boolean hasCurrent = first;
 
@@ -80,7 +81,7 @@ final class BoundedReadTranslator<T>
             WindowedValues.timestampedValueInGlobalWindow(
                 reader.getCurrent(), reader.getCurrentTimestamp());
         try {
-          hasCurrent = StepMetrics.inScope(metrics, reader::advance);
+          hasCurrent = StepMetrics.inScope(metrics, advance);
         } catch (IOException e) {
           throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
         }

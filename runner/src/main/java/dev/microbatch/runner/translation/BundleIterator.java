@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.util.UserCodeException;
+import org.apache.beam.sdk.values.WindowedValue;
 
 /**
  * Runs one bundle lazily: each {@link #hasNext} feeds input elements to {@code process} until
@@ -19,6 +20,15 @@ final class BundleIterator<I> implements Iterator<Object> {
   /** Processes one input element; its outputs go to the shared queue. */
   interface Step<I> {
     void accept(I input) throws Exception;
+
+    /**
+     * Processes {@code value} in the timestamp, windows and pane of {@code element}: the element
+     * {@code element.withValue(value)}, which a step that takes the two apart need not build.
+     */
+    @SuppressWarnings("unchecked")
+    default void acceptValue(Object value, WindowedValue<?> element) throws Exception {
+      accept((I) OutputBuffer.inElement(value, element));
+    }
   }
 
   /** Ends the bundle. */

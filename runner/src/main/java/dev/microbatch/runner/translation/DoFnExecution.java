@@ -138,7 +138,7 @@ final class DoFnExecution<InputT, OutputT> {
   }
 
   /** Beam's own DoFnRunner for {@code fn}, reporting metrics under this step. */
-  DoFnRunner<InputT, OutputT> runner(
+  MeteredDoFnRunner<InputT, OutputT> runner(
       DoFn<InputT, OutputT> fn, StepContext stepContext, OutputBuffer output) {
     DoFnRunner<InputT, OutputT> runner =
         DoFnRunners.simpleRunner(
@@ -167,10 +167,20 @@ final class DoFnExecution<InputT, OutputT> {
    * {@code output} as {@link PushedBack} records, to be tried again in the next batch.
    */
   BundleIterator.Step<WindowedValue<InputT>> startBundle(
-      DoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
+      MeteredDoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
     if (!hasSideInputs()) {
       runner.startBundle();
-      return runner::processElement;
+      return new BundleIterator.Step<>() {
+        @Override
+        public void accept(WindowedValue<InputT> element) {
+          runner.processElement(element);
+        }
+
+        @Override
+        public void acceptValue(Object value, WindowedValue<?> element) {
+          runner.processValue(value, element);
+        }
+      };
     }
     PushbackSideInputDoFnRunner<InputT, OutputT> pushback =
         SimplePushbackSideInputDoFnRunner.create(

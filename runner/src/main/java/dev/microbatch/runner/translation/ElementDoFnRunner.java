@@ -15,7 +15,6 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.util.OutputBuilderSuppliers;
 import org.apache.beam.sdk.util.SystemDoFnInternal;
 import org.apache.beam.sdk.util.UserCodeException;
-import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.OutputBuilder;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -30,8 +29,10 @@ import org.joda.time.format.PeriodFormat;
  * inputs, state, timers or restrictions: MapElements, FlatMapElements, Filter and most user
  * DoFns. SimpleDoFnRunner builds a context for every element, and an output builder, a receiver
  * and a lambda for every output (most of the 22 GB the 200 MB word count allocated); this one
- * reuses one context and hands each output on as the input's windowed value with the new value.
- * Bundles, timers and everything else stay with SimpleDoFnRunner.
+ * reuses one context and hands each output on as a value with the element whose timestamp,
+ * windows and pane it has ({@link OutputBuffer#outputValue}), so that a fused chain builds a
+ * windowed value only where one is kept. Bundles, timers and everything else stay with
+ * SimpleDoFnRunner.
  */
 final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
   private final DoFnRunner<InputT, OutputT> simple;
@@ -40,11 +41,13 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   private final boolean observesWindow;
   private final boolean systemDoFn;
   private final PipelineOptions options;
-  private final WindowedValueMultiReceiver outputs;
+  private final OutputBuffer outputs;
   private final TupleTag<OutputT> mainOutputTag;
   private final Set<TupleTag<?>> outputTags;
   private final Arguments arguments;
-  private WindowedValue<InputT> element;
+  /** The value being processed, and the element whose timestamp, windows and pane it has. */
+  private InputT value;
+  private WindowedValue<?> element;
 
   /** Whether {@code signature}'s DoFn, with no side inputs, can run through this runner. */
   static boolean supports(DoFnSignature signature, boolean hasSideInputs) {
@@ -71,7 +74,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
       DoFn<InputT, OutputT> fn,
       DoFnSignature signature,
       PipelineOptions options,
-      WindowedValueMultiReceiver outputs,
+      OutputBuffer outputs,
       TupleTag<OutputT> mainOutputTag,
       Set<TupleTag<?>> outputTags) {
     this.simple = simple;
@@ -94,22 +97,34 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    if (observesWindow) {
-      for (WindowedValue<InputT> inOneWindow : elem.explodeWindows()) {
-        invoke(inOneWindow);
+    processValue(elem.getValue(), elem);
+  }
+
+  /**
+   * Processes {@code input} in the timestamp, windows and pane of {@code elem}; its outputs go on
+   * the same way, as values with the element they are in, so that a fused chain in one window
+   * builds no windowed value per output.
+   */
+  void processValue(Object input, WindowedValue<?> elem) {
+    if (observesWindow && elem.getWindows().size() > 1) {
+      for (WindowedValue<?> inOneWindow : elem.withValue(input).explodeWindows()) {
+        invoke(inOneWindow.getValue(), inOneWindow);
       }
     } else {
-      invoke(elem);
+      invoke(input, elem);
     }
   }
 
-  private void invoke(WindowedValue<InputT> elem) {
+  @SuppressWarnings("unchecked")
+  private void invoke(Object input, WindowedValue<?> elem) {
+    value = (InputT) input;
     element = elem;
     try {
       invoker.invokeProcessElement(arguments);
     } catch (Exception e) {
       throw UserCodeException.wrapIf(!systemDoFn, e);
     } finally {
+      value = null;
       element = null;
     }
   }
@@ -142,18 +157,20 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   }
 
   private <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
-    if (tag != mainOutputTag && !outputTags.contains(tag)) {
-      throw new IllegalArgumentException("Unknown output tag " + tag);
-    }
+    checkTag(tag);
     outputs.output(tag, value);
   }
 
-  /** {@code value} in the element's windows and pane, at its timestamp. */
-  @SuppressWarnings("unchecked")
-  private <T> void outputValue(TupleTag<T> tag, T value) {
-    // The element's own value (a Filter's output) goes on in the element: windowed values are
-    // immutable, so it need not be copied.
-    output(tag, value == element.getValue() ? (WindowedValue<T>) element : element.withValue(value));
+  private void checkTag(TupleTag<?> tag) {
+    if (tag != mainOutputTag && !outputTags.contains(tag)) {
+      throw new IllegalArgumentException("Unknown output tag " + tag);
+    }
+  }
+
+  /** {@code output} in the element's windows and pane, at its timestamp. */
+  private <T> void outputValue(TupleTag<T> tag, T output) {
+    checkTag(tag);
+    outputs.outputValue(tag, output, element);
   }
 
   /** {@code value} in the element's windows and pane, at {@code timestamp}. */
@@ -245,7 +262,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     private final DoFn<InputT, OutputT>.ProcessContext context = fn.new ProcessContext() {
           @Override
           public InputT element() {
-            return element.getValue();
+            return value;
           }
 
           @Override
@@ -313,7 +330,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
     @Override
     public InputT element(DoFn<InputT, OutputT> doFn) {
-      return element.getValue();
+      return value;
     }
 
     @Override

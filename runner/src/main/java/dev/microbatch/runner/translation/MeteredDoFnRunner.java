@@ -47,6 +47,24 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     }
   }
 
+  /**
+   * {@link #processElement} of {@code value} in the timestamp, windows and pane of {@code
+   * element}, which a lean runner takes as they are and any other gets built into one element.
+   */
+  @SuppressWarnings("unchecked")
+  void processValue(Object value, WindowedValue<?> element) {
+    MetricsContainer previous = MetricsEnvironment.setCurrentContainer(container);
+    try {
+      if (delegate instanceof ElementDoFnRunner<InputT, OutputT> lean) {
+        lean.processValue(value, element);
+      } else {
+        delegate.processElement((WindowedValue<InputT>) OutputBuffer.inElement(value, element));
+      }
+    } finally {
+      MetricsEnvironment.setCurrentContainer(previous);
+    }
+  }
+
   @Override
   public <KeyT> void onTimer(
       String timerId,

@@ -36,6 +36,32 @@ final class OutputBuffer implements WindowedValueMultiReceiver {
     }
   }
 
+  /**
+   * Receives {@code value} in the timestamp, windows and pane of {@code element}. A step that
+   * takes values apart from their elements gets it as it is; only a queued output is built into
+   * a windowed value of its own. Along a fused chain in one window most outputs are never built.
+   */
+  <OutputT> void outputValue(TupleTag<OutputT> tag, OutputT value, WindowedValue<?> element) {
+    if (next == null) {
+      output(tag, inElement(value, element));
+      return;
+    }
+    try {
+      next.acceptValue(value, element);
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
+  }
+
+  /**
+   * {@code value} in the timestamp, windows and pane of {@code element}: the element itself if it
+   * holds that very value (windowed values are immutable), else a new one.
+   */
+  @SuppressWarnings("unchecked")
+  static <T> WindowedValue<T> inElement(T value, WindowedValue<?> element) {
+    return value == element.getValue() ? (WindowedValue<T>) element : element.withValue(value);
+  }
+
   /** From now on, hands every output to {@code step} instead of queueing it (untagged only). */
   void pushTo(BundleIterator.Step<Object> step) {
     if (tagged) {
