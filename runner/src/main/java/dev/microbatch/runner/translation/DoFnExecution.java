@@ -23,7 +23,6 @@ import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.SerializableUtils;
-import org.apache.beam.sdk.util.construction.ParDoTranslation;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -55,7 +54,9 @@ final class DoFnExecution<InputT, OutputT> {
         transform.getMainOutputTag(),
         transform.getAdditionalOutputTags().getAll(),
         transform.getSideInputs(),
-        ParDoTranslation.getSchemaInformation(context.currentTransform()),
+        // what ParDoTranslation.getSchemaInformation would find, without a round trip of the
+        // whole transform through its proto (the DoFn serialized and read back)
+        ParDo.getDoFnSchemaInformation(transform.getFn(), context.input()),
         context);
   }
 
