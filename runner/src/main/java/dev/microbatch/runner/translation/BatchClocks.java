@@ -6,9 +6,9 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
- * The input watermark and processing time of a keyed transform in the batch being generated.
- * They are fixed on the batch thread once the input's dataset of the batch exists, before the
- * tasks that read them run.
+ * The input watermark and processing time of a keyed transform in the batch being generated, and
+ * its output watermark after the batch before. They are fixed on the batch thread once the
+ * input's dataset of the batch exists, before the tasks that read them run.
  */
 final class BatchClocks {
   private final PCollectionWatermark input;
@@ -16,6 +16,8 @@ final class BatchClocks {
   private volatile long batchTime = Long.MIN_VALUE;
   private volatile Instant inputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private volatile Instant previousInputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private volatile Instant outputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
+  private volatile Instant previousOutputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private volatile Instant processingTime;
 
   BatchClocks(PCollectionWatermark input, Supplier<Instant> clock) {
@@ -26,6 +28,7 @@ final class BatchClocks {
   /** Passed to the input stream's transform: fixes this batch's clocks, returns {@code input}. */
   <T> Dataset<T> onInputGenerated(Dataset<T> records, long time) {
     previousInputWatermark = inputWatermark;
+    previousOutputWatermark = outputWatermark;
     inputWatermark = input.after(time);
     processingTime = clock.get();
     batchTime = time;
@@ -44,6 +47,21 @@ final class BatchClocks {
   /** The input watermark of the batch before: the one this batch's new records arrive at. */
   Instant previousInputWatermark() {
     return previousInputWatermark;
+  }
+
+  /** Records the step's output watermark after a batch, as it was computed. */
+  void outputWatermarkComputed(Instant watermark) {
+    outputWatermark = watermark;
+  }
+
+  /**
+   * The step's output watermark after the batch before, as last computed (the start of time until
+   * it is): what Beam's timer internals call the current output watermark while this batch's
+   * values arrive. A value whose output timestamp would be behind it holds nothing and gives its
+   * pane no timestamp, as in ReduceFnRunner's WatermarkHold, lest the pane come out late.
+   */
+  Instant previousOutputWatermark() {
+    return previousOutputWatermark;
   }
 
   Instant processingTime() {

@@ -51,7 +51,8 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
                 (records, time) ->
                     records.mapPartitions(
                         (values, task) ->
-                            CombinePerKeyTranslator.combineInPartition(values, fn, keyCoder, windowing, window -> false)
+                            CombinePerKeyTranslator.combineInPartition(
+                                    values, fn, keyCoder, windowing, window -> false, BoundedWindow.TIMESTAMP_MIN_VALUE)
                                 .stream()
                                 .map(WindowAccumulation::partial)
                                 .iterator()));

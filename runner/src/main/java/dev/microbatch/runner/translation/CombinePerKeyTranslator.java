@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowingStrategy;
+import org.joda.time.Instant;
 
 /**
  * Combine.PerKey lifted into the shuffle: each map task folds its inputs into one accumulator per
@@ -49,16 +50,18 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
 
   /**
    * Streaming mode's map side: one partition's values folded into one accumulator per key and
-   * window, leaving out each value in a window {@code expired} says is past. The accumulators sit
-   * in a table per window, by key alone: most of a batch's values fall in one or two windows, and
-   * a lookup by key touches less memory than one by key and window.
+   * window, leaving out each value in a window {@code expired} says is past; the values arrive at
+   * the step's output watermark {@code outputWatermark} (see {@link WindowAccumulation}). The
+   * accumulators sit in a table per window, by key alone: most of a batch's values fall in one or
+   * two windows, and a lookup by key touches less memory than one by key and window.
    */
   static <K, InputT, AccumT> List<WindowAccumulation<K, AccumT>> combineInPartition(
       Iterator<WindowedValue<KV<K, InputT>>> values,
       CombineFn<InputT, AccumT, ?> fn,
       Coder<K> keyCoder,
       WindowingStrategy<?, ?> windowing,
-      Predicate<BoundedWindow> expired) {
+      Predicate<BoundedWindow> expired,
+      Instant outputWatermark) {
     TimestampCombiner timestamps = windowing.getTimestampCombiner();
     Map<BoundedWindow, Map<Object, WindowAccumulation<K, AccumT>>> byWindow = new HashMap<>();
     BoundedWindow lastWindow = null;
@@ -76,9 +79,9 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
         Object key = keyCoder.structuralValue(value.getValue().getKey());
         WindowAccumulation<K, AccumT> accumulation = byKey.get(key);
         if (accumulation == null) {
-          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, value));
+          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, value, outputWatermark));
         } else {
-          accumulation.add(fn, timestamps, value);
+          accumulation.add(fn, timestamps, value, outputWatermark);
         }
       }
     }
@@ -114,9 +117,10 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
             .combineByKey(
                 wv -> shuffleKey(keyCoder, wv, global),
                 wv -> wv,
+                // a batch job's output watermark stays at the start of time until all is done
                 new Aggregator<WindowedValue<KV<K, InputT>>, WindowAccumulation<K, AccumT>>(
-                    wv -> WindowAccumulation.of(fn, timestamps, windowOf(wv), wv),
-                    (acc, wv) -> acc.add(fn, timestamps, wv),
+                    wv -> WindowAccumulation.of(fn, timestamps, windowOf(wv), wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
+                    (acc, wv) -> acc.add(fn, timestamps, wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
                     (a, b) -> a.merge(fn, timestamps, b)),
                 context.parallelism(),
                 true)

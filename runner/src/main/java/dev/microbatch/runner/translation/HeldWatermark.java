@@ -37,6 +37,7 @@ final class HeldWatermark<T> implements PCollectionWatermark {
       }
       value = min;
       computedFor = batchTime;
+      clocks.outputWatermarkComputed(min);
     }
     return value;
   }

@@ -41,6 +41,17 @@ final class KeyTimers {
     advanceTo(timers, BoundedWindow.TIMESTAMP_MAX_VALUE, BoundedWindow.TIMESTAMP_MAX_VALUE, firing);
   }
 
+  /**
+   * Moves the timers' output watermark up to {@code outputWatermark}, never back: the step's, as
+   * it stood when the batch's values arrived (ReduceFnRunner's holds ask it).
+   */
+  static void advanceOutputWatermark(InMemoryTimerInternals timers, Instant outputWatermark) {
+    Instant current = timers.currentOutputWatermarkTime();
+    if (current == null || outputWatermark.isAfter(current)) {
+      timers.advanceOutputWatermark(outputWatermark); // Beam clips it to the input watermark
+    }
+  }
+
   /** Advances the processing-time clocks (never backwards) without firing anything. */
   static void advanceProcessingTime(InMemoryTimerInternals timers, Instant processingTime)
       throws Exception {

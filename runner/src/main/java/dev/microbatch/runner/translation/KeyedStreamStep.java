@@ -189,6 +189,7 @@ final class KeyedStreamStep<K, V, OutputT> {
                                 clocks.processingTime())));
         // Timers set while the new values are processed count from this batch's processing time.
         KeyTimers.advanceProcessingTime(key.state.timers(), clocks.processingTime());
+        KeyTimers.advanceOutputWatermark(key.state.timers(), clocks.previousOutputWatermark());
         key.emitted(
             batchTime,
             bundle.process(

@@ -54,8 +54,9 @@ final class OpenWindows<K, AccumT> {
   Instant earliestHold() {
     Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
     for (WindowAccumulation<K, AccumT> open : windows) {
-      if (open.timestamp.isBefore(earliest)) {
-        earliest = open.timestamp;
+      Instant hold = open.outputTimestamp();
+      if (hold.isBefore(earliest)) {
+        earliest = hold;
       }
     }
     return earliest;

@@ -62,12 +62,18 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
             .transform(
                 (records, time) -> {
                   clocks.onInputGenerated(records, time);
-                  // The batch's values arrive at the watermark of the batch before.
+                  // The batch's values arrive at the watermarks of the batch before.
                   Instant arrival = clocks.previousInputWatermark();
+                  Instant outputWatermark = clocks.previousOutputWatermark();
                   return records.mapPartitions(
                       (values, task) ->
                           CombinePerKeyTranslator.combineInPartition(
-                                  values, fn, keyCoder, windowing, window -> isLate(window, windowing, arrival, dropped))
+                                  values,
+                                  fn,
+                                  keyCoder,
+                                  windowing,
+                                  window -> isLate(window, windowing, arrival, dropped),
+                                  outputWatermark)
                               .iterator());
                 });
     this.keys =

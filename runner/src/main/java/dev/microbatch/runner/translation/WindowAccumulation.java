@@ -8,43 +8,61 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
  * One key's accumulator in one window of a lifted Combine, and the output timestamp of what it
  * holds: its values' timestamps, each assigned to the window and combined by the windowing's
- * TimestampCombiner, as ReduceFnRunner's watermark hold combines them.
+ * TimestampCombiner, as ReduceFnRunner's watermark hold combines them. As there, a value whose
+ * assigned timestamp is behind the step's output watermark when it arrives adds nothing to the
+ * timestamp (its pane must not come out behind the watermark); with no timestamp at all, the
+ * output timestamp is the window's end.
  */
 final class WindowAccumulation<K, AccumT> {
   final K key;
   final BoundedWindow window;
   AccumT accumulator;
-  Instant timestamp;
+  /** The combined timestamp, or null while no value came ahead of the output watermark. */
+  @Nullable Instant timestamp;
 
-  WindowAccumulation(K key, BoundedWindow window, AccumT accumulator, Instant timestamp) {
+  WindowAccumulation(K key, BoundedWindow window, AccumT accumulator, @Nullable Instant timestamp) {
     this.key = key;
     this.window = window;
     this.accumulator = accumulator;
     this.timestamp = timestamp;
   }
 
-  /** A new accumulation of {@code value}, which is in the one window {@code window}. */
+  /**
+   * A new accumulation of {@code value}, which is in the one window {@code window} and arrives at
+   * the step's output watermark {@code outputWatermark}.
+   */
   static <K, InputT, AccumT> WindowAccumulation<K, AccumT> of(
       CombineFn<InputT, AccumT, ?> fn,
       TimestampCombiner timestamps,
       BoundedWindow window,
-      WindowedValue<KV<K, InputT>> value) {
+      WindowedValue<KV<K, InputT>> value,
+      Instant outputWatermark) {
+    Instant assigned = timestamps.assign(window, value.getTimestamp());
     return new WindowAccumulation<>(
         value.getValue().getKey(),
         window,
         fn.addInput(fn.createAccumulator(), value.getValue().getValue()),
-        timestamps.assign(window, value.getTimestamp()));
+        assigned.isBefore(outputWatermark) ? null : assigned);
   }
 
   <InputT> WindowAccumulation<K, AccumT> add(
-      CombineFn<InputT, AccumT, ?> fn, TimestampCombiner timestamps, WindowedValue<KV<K, InputT>> value) {
+      CombineFn<InputT, AccumT, ?> fn,
+      TimestampCombiner timestamps,
+      WindowedValue<KV<K, InputT>> value,
+      Instant outputWatermark) {
     AccumT added = fn.addInput(accumulator, value.getValue().getValue());
-    Instant combined = combine(timestamps, timestamp, value.getTimestamp());
+    Instant next = value.getTimestamp();
+    // EARLIEST and LATEST assign a value its own timestamp; END_OF_WINDOW was assigned at the start
+    Instant combined =
+        timestamps != TimestampCombiner.END_OF_WINDOW && next.isBefore(outputWatermark)
+            ? timestamp
+            : combine(timestamps, timestamp, next);
     // Only a changed field is written: most CombineFns fold in place, and rewriting an old
     // accumulation's fields with the same objects would still dirty its card for G1 to refine,
     // which cost a quarter of the word count's CPU.
@@ -66,9 +84,14 @@ final class WindowAccumulation<K, AccumT> {
 
   /**
    * {@code timestamps.combine(held, timestamps.assign(window, next))} for timestamps in this
-   * window, without the varargs array and the end-of-window instant that would cost per value.
+   * window, without the varargs array and the end-of-window instant that would cost per value; a
+   * null is no timestamp.
    */
-  private static Instant combine(TimestampCombiner timestamps, Instant held, Instant next) {
+  private static @Nullable Instant combine(
+      TimestampCombiner timestamps, @Nullable Instant held, @Nullable Instant next) {
+    if (held == null || next == null) {
+      return held == null ? next : held;
+    }
     return switch (timestamps) {
       case EARLIEST -> next.isBefore(held) ? next : held;
       case LATEST -> next.isAfter(held) ? next : held;
@@ -76,14 +99,22 @@ final class WindowAccumulation<K, AccumT> {
     };
   }
 
-  /** The accumulator as a value in its window, at its timestamp, not yet a pane. */
+  /** The timestamp of what it holds: the combined one, or the window's end if there is none. */
+  Instant outputTimestamp() {
+    return timestamp != null ? timestamp : window.maxTimestamp();
+  }
+
+  /** The accumulator as a value in its window, at its output timestamp, not yet a pane. */
   WindowedValue<KV<K, AccumT>> partial() {
-    return WindowedValues.of(KV.of(key, accumulator), timestamp, window, PaneInfo.NO_FIRING);
+    return WindowedValues.of(KV.of(key, accumulator), outputTimestamp(), window, PaneInfo.NO_FIRING);
   }
 
   /** The window's one pane: on time, and the only one, as the default trigger fires it. */
   <OutputT> WindowedValue<KV<K, OutputT>> onlyPane(CombineFn<?, AccumT, OutputT> fn) {
     return WindowedValues.of(
-        KV.of(key, fn.extractOutput(accumulator)), timestamp, window, PaneInfo.ON_TIME_AND_ONLY_FIRING);
+        KV.of(key, fn.extractOutput(accumulator)),
+        outputTimestamp(),
+        window,
+        PaneInfo.ON_TIME_AND_ONLY_FIRING);
   }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.InstantCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -22,6 +23,9 @@ final class WindowAccumulationsCoder<K, AccumT> {
   private final Coder<AccumT> accumulatorCoder;
 
   /** The open windows of a step, and the step's input watermark, as a snapshot had them. */
+  /** An accumulation's timestamp, which is null while no value came ahead of the watermark. */
+  private static final Coder<Instant> TIMESTAMP = NullableCoder.of(InstantCoder.of());
+
   record Snapshot<K, AccumT>(Instant inputWatermark, List<WindowAccumulation<K, AccumT>> windows) {}
 
   WindowAccumulationsCoder(Coder<K> keyCoder, Coder<BoundedWindow> windowCoder, Coder<AccumT> accumulatorCoder) {
@@ -38,7 +42,7 @@ final class WindowAccumulationsCoder<K, AccumT> {
       keyCoder.encode(window.key, out);
       windowCoder.encode(window.window, out);
       accumulatorCoder.encode(window.accumulator, out);
-      InstantCoder.of().encode(window.timestamp, out);
+      TIMESTAMP.encode(window.timestamp, out);
     }
     return out.toByteArray();
   }
@@ -50,7 +54,7 @@ final class WindowAccumulationsCoder<K, AccumT> {
     for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
       windows.add(
           new WindowAccumulation<>(
-              keyCoder.decode(in), windowCoder.decode(in), accumulatorCoder.decode(in), InstantCoder.of().decode(in)));
+              keyCoder.decode(in), windowCoder.decode(in), accumulatorCoder.decode(in), TIMESTAMP.decode(in)));
     }
     return new Snapshot<>(inputWatermark, windows);
   }
