@@ -45,6 +45,8 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
       new SinglePaneCombineStep<>(input, fn, keyCoder, accumulatorCoder, context);
       return;
     }
+    // ReduceFnRunner judges each partial as one value: its timestamp, that of all the values it
+    // folds, against the output watermark. So does Beam's DirectRunner (MultiStepCombine).
     DStream<WindowedValue<KV<K, AccumT>>> partial =
         context.<KV<K, InputT>>stream(input)
             .transform(
