@@ -156,7 +156,7 @@ class StatusServerTest {
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
     URI url = job.statusUrl().orElseThrow();
     try {
-      JsonNode running = get(url, "api/jobs").get("jobs").get(0);
+      JsonNode running = firstJob(url);
       assertThat(running.get("state").asText(), equalTo("running"));
       List<String> fused = new ArrayList<>();
       for (JsonNode stage : running.get("stages")) {
@@ -170,6 +170,24 @@ class StatusServerTest {
     }
     job.waitUntilFinish();
     assertThat("the status thread ends with the job", statusThreadAlive(), equalTo(false));
+  }
+
+  /**
+   * The first job the status server shows, once it shows one: run() returns before the driver
+   * has translated the pipeline and submitted its first job.
+   */
+  private static JsonNode firstJob(URI url) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      JsonNode jobs = get(url, "api/jobs").get("jobs");
+      if (jobs.size() > 0) {
+        return jobs.get(0);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("The status server showed no job in 30 s: " + jobs);
+      }
+      Thread.sleep(10);
+    }
   }
 
   @Test
