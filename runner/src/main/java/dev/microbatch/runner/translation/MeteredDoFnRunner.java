@@ -53,12 +53,7 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   /** Called per element: no lambda, no scope object, just the thread's container swapped. */
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    MetricsContainer previous = activate(container);
-    try {
-      delegate.processElement(elem);
-    } finally {
-      activate(previous);
-    }
+    processValue(elem.getValue(), elem);
   }
 
   /**

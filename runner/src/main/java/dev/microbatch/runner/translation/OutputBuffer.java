@@ -25,15 +25,7 @@ final class OutputBuffer implements WindowedValueMultiReceiver {
 
   @Override
   public <OutputT> void output(TupleTag<OutputT> tag, WindowedValue<OutputT> value) {
-    if (next == null) {
-      queue.add(tagged ? new TaggedValue(tag, value) : value);
-      return;
-    }
-    try {
-      next.accept(value);
-    } catch (Exception e) {
-      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
-    }
+    outputValue(tag, value.getValue(), value);
   }
 
   /**
@@ -43,7 +35,8 @@ final class OutputBuffer implements WindowedValueMultiReceiver {
    */
   <OutputT> void outputValue(TupleTag<OutputT> tag, OutputT value, WindowedValue<?> element) {
     if (next == null) {
-      output(tag, inElement(value, element));
+      WindowedValue<OutputT> built = inElement(value, element);
+      queue.add(tagged ? new TaggedValue(tag, built) : built);
       return;
     }
     try {
