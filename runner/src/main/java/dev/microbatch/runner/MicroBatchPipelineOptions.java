@@ -116,6 +116,16 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   void setStatusPort(Integer statusPort);
 
   @Description(
+      "How much memory, in MiB, the map sides of shuffles may hold before they spill to disk"
+          + " (counted as the records' encoded size plus 96 bytes a record for the objects that hold"
+          + " them). Shared by all tasks; what a job's map tasks keep in memory stays counted until"
+          + " the job ends. 0 (the default): a third of the JVM's maximum heap.")
+  @Default.Long(0)
+  Long getShuffleMemoryMb();
+
+  void setShuffleMemoryMb(Long shuffleMemoryMb);
+
+  @Description(
       "Batch mode: show each stage's progress, on one updating line like Spark's when standard"
           + " output is a terminal, else as a log line per completed stage. True by default.")
   @Default.Boolean(true)

@@ -2,6 +2,8 @@ package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.JobProgress;
+import dev.microbatch.engine.dataset.ShuffleMemory;
+import dev.microbatch.engine.stream.BatchClock;
 import dev.microbatch.engine.stream.BatchStatistics;
 import dev.microbatch.engine.stream.PIDRateEstimator;
 import dev.microbatch.engine.stream.PacedBatchClock;
@@ -85,6 +87,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     requireRate("--initialRate", mb.getInitialRate(), true);
     requireRate("--minRate", mb.getMinRate(), false);
     requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);
+    if (mb.getShuffleMemoryMb() < 0) {
+      throw new IllegalArgumentException(
+          "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was " + mb.getShuffleMemoryMb());
+    }
     if (mb.getCheckpointDirectory() != null && mb.getCheckpointDirectory().isBlank()) {
       throw new IllegalArgumentException("--checkpointDirectory must name a directory, but was empty");
     }
@@ -157,10 +163,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
         // A TestStream's events play back to back: the TestStream's own clock is the pipeline's
         // processing time, so wall time between batches means nothing.
         PacedBatchClock clock = new PacedBatchClock(System.currentTimeMillis());
-        streaming = new StreamingContext(interval, options.getParallelism(), clock);
+        streaming = new StreamingContext(interval, engine(), clock);
         streaming.addListener(clock);
       } else {
-        streaming = new StreamingContext(interval, options.getParallelism());
+        streaming = new StreamingContext(interval, engine(), BatchClock.system());
       }
       if (options.isBackpressure()) {
         streaming.enableBackpressure(
@@ -172,8 +178,13 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       }
       return new StreamingPipelineTranslator(streaming, options, metrics).translate(pipeline);
     }
-    EngineContext engine = new EngineContext(options.getParallelism());
-    return new BatchPipelineTranslator(engine, options, metrics).translate(pipeline);
+    return new BatchPipelineTranslator(engine(), options, metrics).translate(pipeline);
+  }
+
+  private EngineContext engine() {
+    long mb = options.getShuffleMemoryMb();
+    long budget = mb > 0 ? mb << 20 : Runtime.getRuntime().maxMemory() / 3;
+    return new EngineContext(options.getParallelism(), new ShuffleMemory(budget));
   }
 
   @Override

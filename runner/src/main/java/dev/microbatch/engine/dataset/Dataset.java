@@ -109,15 +109,36 @@ public abstract class Dataset<T> {
       Aggregator<V, C> aggregator,
       int numPartitions,
       boolean mapSideCombine) {
+    return combineByKey(keyOf, valueOf, aggregator, numPartitions, mapSideCombine, null);
+  }
+
+  /**
+   * {@link #combineByKey(Function, Function, Aggregator, int, boolean)} that spills to disk past
+   * the context's {@link ShuffleMemory}, writing with {@code spillCodec} what crosses the shuffle:
+   * each key's combiner with {@code mapSideCombine}, else each value. A null codec never spills.
+   */
+  public <K, V, C> Dataset<Pair<K, C>> combineByKey(
+      Function<T, K> keyOf,
+      Function<T, V> valueOf,
+      Aggregator<V, C> aggregator,
+      int numPartitions,
+      boolean mapSideCombine,
+      ShuffleCodec<K, ?> spillCodec) {
     ShuffleDependency<T, K, V, C> dependency =
         new ShuffleDependency<>(
-            context.nextId(), this, keyOf, valueOf, aggregator, mapSideCombine, numPartitions);
+            context.nextId(), this, keyOf, valueOf, aggregator, mapSideCombine, spillCodec, numPartitions);
     return new ShuffledDataset<>(context, dependency);
   }
 
   /** All records of each key, in one list per key, in the order the map partitions saw them. */
   public <K> Dataset<Pair<K, List<T>>> groupByKey(Function<T, K> keyOf, int numPartitions) {
-    return combineByKey(keyOf, t -> t, Aggregator.toList(), numPartitions, false);
+    return groupByKey(keyOf, numPartitions, null);
+  }
+
+  /** {@link #groupByKey(Function, int)} that spills the records with {@code spillCodec} past the context's budget. */
+  public <K> Dataset<Pair<K, List<T>>> groupByKey(
+      Function<T, K> keyOf, int numPartitions, ShuffleCodec<K, T> spillCodec) {
+    return combineByKey(keyOf, t -> t, Aggregator.toList(), numPartitions, false, spillCodec);
   }
 
   /** The values of each key reduced with an associative function, combined on the map side. */

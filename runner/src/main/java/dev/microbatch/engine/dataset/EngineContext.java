@@ -14,16 +14,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EngineContext {
   private final int parallelism;
+  private final ShuffleMemory shuffleMemory;
   private final AtomicInteger ids = new AtomicInteger();
   private final Set<JobControl> runningJobs = ConcurrentHashMap.newKeySet();
   private final List<JobListener> jobListeners = new CopyOnWriteArrayList<>();
   private volatile boolean cancelled;
 
-  public EngineContext(int parallelism) {
+  public EngineContext(int parallelism, ShuffleMemory shuffleMemory) {
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
     }
     this.parallelism = parallelism;
+    this.shuffleMemory = shuffleMemory;
+  }
+
+  /** A context whose shuffles never spill. */
+  public EngineContext(int parallelism) {
+    this(parallelism, ShuffleMemory.unlimited());
   }
 
   /** A context with one task thread per available processor. */
@@ -33,6 +40,10 @@ public final class EngineContext {
 
   public int parallelism() {
     return parallelism;
+  }
+
+  public ShuffleMemory shuffleMemory() {
+    return shuffleMemory;
   }
 
   /** The records of {@code data}, cut into {@code numSlices} contiguous partitions. */
@@ -83,6 +94,7 @@ public final class EngineContext {
       new JobScheduler(jobId, parallelism, control, jobListeners).run(stages);
       succeeded = true;
     } finally {
+      shuffleMemory.release(control.heldShuffleBytes());
       runningJobs.remove(control);
       boolean ended = succeeded;
       jobListeners.forEach(l -> l.onJobEnded(jobId, ended));

@@ -4,14 +4,17 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The cancellation flag of one job, shared by the driver and its tasks, and the tasks running now
- * (interrupted on cancel, so that a task blocked in user code stops too).
+ * The cancellation flag of one job, shared by the driver and its tasks, the tasks running now
+ * (interrupted on cancel, so that a task blocked in user code stops too), and the shuffle memory
+ * its map outputs hold until it ends.
  */
 final class JobControl {
   private final int jobId;
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
+  private final AtomicLong heldShuffleBytes = new AtomicLong();
   private volatile boolean cancelled;
 
   JobControl(int jobId) {
@@ -38,5 +41,13 @@ final class JobControl {
     if (cancelled) {
       throw new JobCancelledException("Job " + jobId + " was cancelled");
     }
+  }
+
+  void holdShuffleBytes(long bytes) {
+    heldShuffleBytes.addAndGet(bytes);
+  }
+
+  long heldShuffleBytes() {
+    return heldShuffleBytes.get();
   }
 }

@@ -8,6 +8,9 @@ public interface JobListener {
 
   default void onTaskEnded(int jobId, int stageId) {}
 
+  /** A task of the stage spilled {@code bytes} of shuffle records to disk. */
+  default void onSpill(int jobId, int stageId, long bytes) {}
+
   default void onStageCompleted(int jobId, int stageId) {}
 
   default void onJobEnded(int jobId, boolean succeeded) {}

@@ -11,8 +11,9 @@ import java.util.function.UnaryOperator;
  * Keeps the last {@code retained} jobs.
  */
 public final class JobProgress implements JobListener {
-  /** A stage's progress. */
-  public record StageProgress(int id, List<String> names, int tasks, int tasksDone, boolean completed) {}
+  /** A stage's progress, and how many bytes of shuffle records its tasks spilled to disk. */
+  public record StageProgress(
+      int id, List<String> names, int tasks, int tasksDone, boolean completed, long spilledBytes) {}
 
   /** A job's progress: "running", "succeeded" or "failed". */
   public record Job(int id, String state, List<StageProgress> stages) {}
@@ -29,7 +30,7 @@ public final class JobProgress implements JobListener {
   public synchronized void onJobStarted(int jobId, List<StageInfo> stages) {
     Map<Integer, StageProgress> progress = new LinkedHashMap<>();
     for (StageInfo stage : stages) {
-      progress.put(stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false));
+      progress.put(stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0));
     }
     stagesByJob.put(jobId, progress);
     states.put(jobId, "running");
@@ -42,12 +43,20 @@ public final class JobProgress implements JobListener {
 
   @Override
   public synchronized void onTaskEnded(int jobId, int stageId) {
-    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false));
+    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false, s.spilledBytes()));
+  }
+
+  @Override
+  public synchronized void onSpill(int jobId, int stageId, long bytes) {
+    update(
+        jobId,
+        stageId,
+        s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone(), s.completed(), s.spilledBytes() + bytes));
   }
 
   @Override
   public synchronized void onStageCompleted(int jobId, int stageId) {
-    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true));
+    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true, s.spilledBytes()));
   }
 
   @Override

@@ -124,7 +124,8 @@ final class JobScheduler {
 
   private void runTask(Stage stage, int partition) {
     control.checkCancelled();
-    TaskContext task = new TaskContext(partition, control);
+    TaskContext task =
+        new TaskContext(partition, control, bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
     Throwable failure = null;
     try {
       stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);

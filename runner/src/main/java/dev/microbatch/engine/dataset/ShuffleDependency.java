@@ -14,6 +14,7 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
   private final Function<T, V> valueOf;
   private final Aggregator<V, C> aggregator;
   private final boolean mapSideCombine;
+  private final ShuffleCodec<K, ?> spillCodec;
   private final ShuffleOutput<K> output;
 
   ShuffleDependency(
@@ -23,6 +24,7 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
       Function<T, V> valueOf,
       Aggregator<V, C> aggregator,
       boolean mapSideCombine,
+      ShuffleCodec<K, ?> spillCodec,
       int numPartitions) {
     this.id = id;
     this.parent = parent;
@@ -30,6 +32,7 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
     this.valueOf = valueOf;
     this.aggregator = aggregator;
     this.mapSideCombine = mapSideCombine;
+    this.spillCodec = spillCodec;
     this.output = new ShuffleOutput<>(parent.numPartitions(), numPartitions);
   }
 
@@ -55,6 +58,11 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
 
   boolean mapSideCombine() {
     return mapSideCombine;
+  }
+
+  /** How to spill the records that cross the shuffle (combiners or values), or null: never spill. */
+  ShuffleCodec<K, ?> spillCodec() {
+    return spillCodec;
   }
 
   ShuffleOutput<K> output() {

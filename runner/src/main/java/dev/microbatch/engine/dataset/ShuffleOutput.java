@@ -5,17 +5,20 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The in-memory map output of one shuffle: for each map partition, one bucket of key/value pairs
- * per reduce partition. Map tasks write disjoint rows, so no locking is needed.
+ * The map output of one shuffle: for each map partition, one in-memory bucket of key/value pairs
+ * per reduce partition, and the files the map task spilled. Map tasks write disjoint rows, so no
+ * locking is needed.
  */
 final class ShuffleOutput<K> {
   private final List<List<Pair<K, ?>>>[] buckets;
+  private final List<SpillFile>[] spills;
   private final int numReducePartitions;
   private final AtomicInteger mapsWritten = new AtomicInteger();
 
   @SuppressWarnings("unchecked")
   ShuffleOutput(int numMapPartitions, int numReducePartitions) {
     this.buckets = new List[numMapPartitions];
+    this.spills = new List[numMapPartitions];
     this.numReducePartitions = numReducePartitions;
   }
 
@@ -36,10 +39,11 @@ final class ShuffleOutput<K> {
     return rows;
   }
 
-  void write(int mapPartition, List<List<Pair<K, ?>>> rows) {
+  void write(int mapPartition, List<List<Pair<K, ?>>> rows, List<SpillFile> spilled) {
     if (buckets[mapPartition] == null) {
       mapsWritten.incrementAndGet();
     }
+    spills[mapPartition] = spilled;
     buckets[mapPartition] = rows;
   }
 
@@ -50,6 +54,23 @@ final class ShuffleOutput<K> {
   /** The bucket of one reduce partition written by one map partition. */
   List<Pair<K, ?>> bucket(int mapPartition, int reducePartition) {
     return buckets[mapPartition].get(reducePartition);
+  }
+
+  /** What one map partition spilled, oldest first. */
+  List<SpillFile> spills(int mapPartition) {
+    return spills[mapPartition];
+  }
+
+  /** Whether some map partition spilled records of this reduce partition to disk. */
+  boolean spilled(int reducePartition) {
+    for (List<SpillFile> files : spills) {
+      for (SpillFile file : files) {
+        if (file.hasRecords(reducePartition)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   int numMapPartitions() {

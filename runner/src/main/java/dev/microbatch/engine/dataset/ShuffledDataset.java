@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The reduce side of a shuffle: merges one bucket from every map partition, key by key. */
+/**
+ * The reduce side of a shuffle: merges one bucket from every map partition, key by key, in memory;
+ * or, where map tasks spilled, merges them as sorted runs ({@link SpillMerge}).
+ */
 final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
   private final ShuffleDependency<T, K, V, C> dependency;
 
@@ -30,6 +33,10 @@ final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
     ShuffleOutput<K> output = dependency.output();
     Aggregator<V, C> aggregator = dependency.aggregator();
     boolean combined = dependency.mapSideCombine();
+    if (output.spilled(partition)) {
+      return new SpillMerge<>(
+          SpillMerge.runsOf(output, dependency.spillCodec(), partition, task), aggregator, combined, task);
+    }
     Map<K, C> merged = new LinkedHashMap<>();
     for (int map = 0; map < output.numMapPartitions(); map++) {
       for (Pair<K, ?> record : output.bucket(map, partition)) {

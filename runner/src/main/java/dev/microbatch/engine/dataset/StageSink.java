@@ -2,10 +2,8 @@ package dev.microbatch.engine.dataset;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /** What the tasks of a stage do with the records of their partition. */
 interface StageSink {
@@ -60,35 +58,20 @@ interface StageSink {
     @Override
     @SuppressWarnings("unchecked")
     public void consume(int partition, Iterator<?> records, TaskContext task) {
-      ShuffleOutput<K> output = dependency.output();
-      List<List<Pair<K, ?>>> buckets = output.newBuckets();
-      Iterator<T> input = (Iterator<T>) records;
-      if (dependency.mapSideCombine()) {
-        Aggregator<V, C> aggregator = dependency.aggregator();
-        Map<K, C> combined = new HashMap<>();
+      EngineContext context = dependency.parent().context();
+      MapOutputBuffer<K, V, C> buffer =
+          new MapOutputBuffer<>(dependency, context.shuffleMemory(), context.parallelism(), task);
+      try {
         // forEachRemaining: a fused producer may push each record here as it makes it
-        input.forEachRemaining(
+        ((Iterator<T>) records).forEachRemaining(
             record -> {
               task.checkCancelled();
-              K key = dependency.keyOf().apply(record);
-              V value = dependency.valueOf().apply(record);
-              C combiner = combined.get(key);
-              C folded = aggregator.fold(combiner, value);
-              if (folded != combiner) { // a combiner folded in place is in the map already
-                combined.put(key, folded);
-              }
+              buffer.add(dependency.keyOf().apply(record), dependency.valueOf().apply(record));
             });
-        combined.forEach(
-            (key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
-      } else {
-        input.forEachRemaining(
-            record -> {
-              task.checkCancelled();
-              K key = dependency.keyOf().apply(record);
-              buckets.get(output.bucketOf(key)).add(new Pair<>(key, dependency.valueOf().apply(record)));
-            });
+        buffer.finish(partition);
+      } finally {
+        task.holdUntilJobEnds(buffer.reservedBytes());
       }
-      output.write(partition, buckets);
     }
   }
 }

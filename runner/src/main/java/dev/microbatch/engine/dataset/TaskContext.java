@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * What a running task knows about itself: its partition, whether its job was cancelled, and the
@@ -13,11 +14,13 @@ import java.util.function.Consumer;
 public final class TaskContext {
   private final int partition;
   private final JobControl job;
+  private final LongConsumer spillListener;
   private final Deque<Consumer<Boolean>> completionListeners = new ArrayDeque<>();
 
-  TaskContext(int partition, JobControl job) {
+  TaskContext(int partition, JobControl job, LongConsumer spillListener) {
     this.partition = partition;
     this.job = job;
+    this.spillListener = spillListener;
   }
 
   public int partition() {
@@ -27,6 +30,16 @@ public final class TaskContext {
   /** Throws {@link JobCancelledException} if the job this task belongs to was cancelled. */
   public void checkCancelled() {
     job.checkCancelled();
+  }
+
+  /** Tells the job's listeners that this task spilled {@code bytes} of shuffle records to disk. */
+  void reportSpill(long bytes) {
+    spillListener.accept(bytes);
+  }
+
+  /** Leaves {@code bytes} of shuffle memory reserved until the job ends: the map output this task kept in memory. */
+  void holdUntilJobEnds(long bytes) {
+    job.holdShuffleBytes(bytes);
   }
 
   /** Registers clean-up (a DoFn's teardown, say) to run when this task ends, however it ends. */

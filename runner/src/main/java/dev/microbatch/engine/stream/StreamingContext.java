@@ -47,13 +47,18 @@ public final class StreamingContext {
   private volatile Throwable failure;
   private RateController rateController;
 
-  public StreamingContext(Duration batchInterval, int parallelism, BatchClock clock) {
+  /** Batches that run their jobs on {@code engine}. */
+  public StreamingContext(Duration batchInterval, EngineContext engine, BatchClock clock) {
     if (batchInterval.isNegative() || batchInterval.isZero()) {
       throw new IllegalArgumentException("The batch interval must be positive, was " + batchInterval);
     }
     this.batchIntervalMillis = batchInterval.toMillis();
-    this.engine = new EngineContext(parallelism);
+    this.engine = engine;
     this.clock = clock;
+  }
+
+  public StreamingContext(Duration batchInterval, int parallelism, BatchClock clock) {
+    this(batchInterval, new EngineContext(parallelism), clock);
   }
 
   public StreamingContext(Duration batchInterval, int parallelism) {

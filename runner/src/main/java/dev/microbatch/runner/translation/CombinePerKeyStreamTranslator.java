@@ -2,7 +2,6 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.stream.DStream;
 import org.apache.beam.runners.core.SystemReduceFn;
-import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -38,7 +37,7 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
     CombineFn<InputT, AccumT, OutputT> fn = (CombineFn<InputT, AccumT, OutputT>) transform.getFn();
     KvCoder<K, InputT> inputCoder = (KvCoder<K, InputT>) input.getCoder();
     Coder<K> keyCoder = inputCoder.getKeyCoder();
-    Coder<AccumT> accumulatorCoder = accumulatorCoder(fn, input, inputCoder);
+    Coder<AccumT> accumulatorCoder = CombinePerKeyTranslator.accumulatorCoder(fn, input);
     WindowingStrategy<?, BoundedWindow> windowing =
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     if (SinglePaneCombineStep.applies(windowing)) {
@@ -75,14 +74,5 @@ final class CombinePerKeyStreamTranslator<K, InputT, AccumT, OutputT>
             (time, task) -> merge::process,
             KeyState::earliestHold);
     context.setOutput(step.output(), step.watermark());
-  }
-
-  private static <K, InputT, AccumT> Coder<AccumT> accumulatorCoder(
-      CombineFn<InputT, AccumT, ?> fn, PCollection<?> input, KvCoder<K, InputT> inputCoder) {
-    try {
-      return fn.getAccumulatorCoder(input.getPipeline().getCoderRegistry(), inputCoder.getValueCoder());
-    } catch (CannotProvideCoderException e) {
-      throw new IllegalStateException("No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -2,12 +2,14 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.ShuffleCodec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
@@ -123,8 +125,43 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
                     (acc, wv) -> acc.add(fn, timestamps, wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
                     (a, b) -> a.merge(fn, timestamps, b)),
                 context.parallelism(),
-                true)
+                true,
+                spillCodec(fn, input, keyCoder, global))
             .map(pair -> pair.value().onlyPane(fn)));
+  }
+
+  /**
+   * How the shuffle spills accumulations: with the CombineFn's accumulator coder, the shuffle key
+   * computed again from the key and window. Null if the CombineFn has no accumulator coder: that
+   * shuffle then stays in memory.
+   */
+  private static <K, InputT, AccumT> ShuffleCodec<Object, WindowAccumulation<K, AccumT>> spillCodec(
+      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input, Coder<K> keyCoder, boolean global) {
+    Coder<AccumT> accumulatorCoder;
+    try {
+      accumulatorCoder = accumulatorCoder(fn, input);
+    } catch (IllegalStateException e) {
+      return null;
+    }
+    @SuppressWarnings("unchecked")
+    Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) input.getWindowingStrategy().getWindowFn().windowCoder();
+    return new CoderSpillCodec<>(
+        new WindowAccumulationCoder<>(keyCoder, windowCoder, accumulatorCoder),
+        accumulation -> {
+          Object key = keyCoder.structuralValue(accumulation.key);
+          return global ? key : new KeyInWindow(key, accumulation.window);
+        });
+  }
+
+  /** The CombineFn's accumulator coder; IllegalStateException naming the CombineFn if it has none. */
+  static <K, InputT, AccumT> Coder<AccumT> accumulatorCoder(
+      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input) {
+    try {
+      return fn.getAccumulatorCoder(
+          input.getPipeline().getCoderRegistry(), ((KvCoder<K, InputT>) input.getCoder()).getValueCoder());
+    } catch (CannotProvideCoderException e) {
+      throw new IllegalStateException("No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
+    }
   }
 
   private static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {

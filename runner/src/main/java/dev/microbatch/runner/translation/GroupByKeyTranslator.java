@@ -1,6 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
+import java.util.function.Function;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -24,9 +25,10 @@ final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey
     GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context);
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
+    Function<WindowedValue<KV<K, V>>, Object> keyOf = wv -> keyCoder.structuralValue(wv.getValue().getKey());
     context.setOutput(
         records
-            .groupByKey(wv -> keyCoder.structuralValue(wv.getValue().getKey()), context.parallelism())
+            .groupByKey(keyOf, context.parallelism(), CoderSpillCodec.forElements(input, keyOf))
             .flatMap(
                 group -> {
                   try {

@@ -4,6 +4,7 @@ import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.Pair;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
 import org.apache.beam.runners.core.InMemoryStateInternals;
@@ -40,10 +41,10 @@ final class StatefulParDoFunction {
           "Stateful DoFn " + context.stepName() + " needs KV input, got " + execution.inputCoder());
     }
     Coder<Object> keyCoder = ((KvCoder) execution.inputCoder()).getKeyCoder();
+    Function<WindowedValue<InputT>, Object> keyOf =
+        wv -> keyCoder.structuralValue(((KV<Object, ?>) wv.getValue()).getKey());
     Dataset<Pair<Object, List<WindowedValue<InputT>>>> groups =
-        input.groupByKey(
-            wv -> keyCoder.structuralValue(((KV<Object, ?>) wv.getValue()).getKey()),
-            context.parallelism());
+        input.groupByKey(keyOf, context.parallelism(), CoderSpillCodec.forElements(context.input(), keyOf));
     return groups.mapPartitions(
         (keyGroups, task) -> {
           if (!keyGroups.hasNext()) {

@@ -1,0 +1,149 @@
+package dev.microbatch.engine.dataset;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One map task's output while the task writes it: a combiner per key (with map-side combining) or
+ * the records bucketed by reduce partition, in memory while {@link ShuffleMemory} grants room for
+ * them, spilled to a {@link SpillFile} when it does not. Without a codec nothing is counted and
+ * nothing spills.
+ *
+ * <p>The room records take is estimated, as Spark's SizeTracker does, from a sample: the encoded
+ * size of every 1024th new record, plus a fixed allowance for the objects that hold it in memory.
+ */
+final class MapOutputBuffer<K, V, C> {
+  private static final Logger LOG = LoggerFactory.getLogger(MapOutputBuffer.class);
+  /** What a record costs in memory beyond its encoded bytes: its pair, key and value objects. */
+  static final long OBJECT_OVERHEAD_BYTES = 96;
+  private static final int SAMPLE_EVERY = 1024;
+  private static final long RESERVE_AT_LEAST = 1 << 20;
+
+  private final ShuffleDependency<?, K, V, C> dependency;
+  private final ShuffleOutput<K> output;
+  private final ShuffleCodec<K, ?> codec;
+  private final ShuffleMemory memory;
+  private final TaskContext task;
+  /** Below this a task keeps its records even past the budget: spilling a few at a time would not end. */
+  private final long minSpillBytes;
+  private final ByteArrayOutputStream sample = new ByteArrayOutputStream();
+  private final List<SpillFile> spills = new ArrayList<>();
+  private Map<K, C> combined;
+  private List<List<Pair<K, ?>>> buckets;
+  private long records;
+  private long sampledRecords;
+  private long sampledBytes;
+  private long bytesPerRecord = OBJECT_OVERHEAD_BYTES;
+  private long reservedBytes;
+
+  MapOutputBuffer(ShuffleDependency<?, K, V, C> dependency, ShuffleMemory memory, int parallelism, TaskContext task) {
+    this.dependency = dependency;
+    this.output = dependency.output();
+    this.codec = dependency.spillCodec();
+    this.memory = memory;
+    this.task = task;
+    this.minSpillBytes = Math.min(4 << 20, Math.max(1, memory.budgetBytes() / (4L * parallelism)));
+    clear();
+  }
+
+  void add(K key, V value) {
+    if (combined != null) {
+      C combiner = combined.get(key);
+      C folded = dependency.aggregator().fold(combiner, value);
+      if (folded != combiner) { // a combiner folded in place is in the map already
+        combined.put(key, folded);
+      }
+      if (combiner == null && codec != null) {
+        counted(key, folded);
+      }
+    } else {
+      buckets.get(output.bucketOf(key)).add(new Pair<>(key, value));
+      if (codec != null) {
+        counted(key, value);
+      }
+    }
+  }
+
+  /** Hands what is left in memory, and the spills, to the shuffle's output. */
+  void finish(int mapPartition) {
+    if (combined != null) {
+      buckets = output.newBuckets();
+      combined.forEach((key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
+    }
+    output.write(mapPartition, buckets, List.copyOf(spills));
+  }
+
+  /** The memory still reserved, held for the job from now on: what is left in memory stays until it ends. */
+  long reservedBytes() {
+    return reservedBytes;
+  }
+
+  private void counted(K key, Object value) {
+    records++;
+    if (records % SAMPLE_EVERY == 1) {
+      sample(key, value);
+    }
+    if (records * bytesPerRecord > reservedBytes) {
+      reserveOrSpill();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void sample(K key, Object value) {
+    sample.reset();
+    try {
+      ((ShuffleCodec<K, Object>) codec).encode(key, value, sample);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot encode a shuffle record to measure it", e);
+    }
+    sampledRecords++;
+    sampledBytes += sample.size();
+    bytesPerRecord = sampledBytes / sampledRecords + OBJECT_OVERHEAD_BYTES;
+  }
+
+  private void reserveOrSpill() {
+    long estimate = records * bytesPerRecord;
+    long wanted = estimate + Math.max(RESERVE_AT_LEAST, estimate / 8) - reservedBytes;
+    if (memory.tryReserve(wanted)) {
+      reservedBytes += wanted;
+    } else if (memory.tryReserve(estimate - reservedBytes)) {
+      reservedBytes = estimate;
+    } else if (estimate >= minSpillBytes) {
+      spill(estimate);
+    }
+  }
+
+  private void spill(long estimate) {
+    List<List<Pair<K, ?>>> rows = combined != null ? output.newBuckets() : buckets;
+    if (combined != null) {
+      combined.forEach((key, c) -> rows.get(output.bucketOf(key)).add(new Pair<>(key, c)));
+    }
+    rows.forEach(row -> row.sort(SpillFile.BY_KEY_HASH));
+    SpillFile spill = SpillFile.write(memory.newSpillFile(), rows, codec);
+    spills.add(spill);
+    memory.addSpilled(spill.sizeBytes());
+    task.reportSpill(spill.sizeBytes());
+    LOG.info(
+        "Task {} spilled {} shuffle records (about {} KB in memory) to disk: {} KB",
+        task.partition(), records, estimate >> 10, spill.sizeBytes() >> 10);
+    memory.release(reservedBytes);
+    reservedBytes = 0;
+    records = 0;
+    clear();
+  }
+
+  private void clear() {
+    if (dependency.mapSideCombine()) {
+      combined = new HashMap<>();
+    } else {
+      buckets = output.newBuckets();
+    }
+  }
+}
