@@ -94,7 +94,7 @@ public final class EngineContext {
       new JobScheduler(jobId, parallelism, control, jobListeners).run(stages);
       succeeded = true;
     } finally {
-      shuffleMemory.release(control.heldShuffleBytes());
+      control.releaseHeldOutputs();
       runningJobs.remove(control);
       boolean ended = succeeded;
       jobListeners.forEach(l -> l.onJobEnded(jobId, ended));

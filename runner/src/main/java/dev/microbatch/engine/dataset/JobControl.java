@@ -1,10 +1,11 @@
 package dev.microbatch.engine.dataset;
 
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The cancellation flag of one job, shared by the driver and its tasks, the tasks running now
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class JobControl {
   private final int jobId;
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
-  private final AtomicLong heldShuffleBytes = new AtomicLong();
+  private final Queue<HeldMapOutput<?>> heldOutputs = new ConcurrentLinkedQueue<>();
   private volatile boolean cancelled;
 
   JobControl(int jobId) {
@@ -43,11 +44,13 @@ final class JobControl {
     }
   }
 
-  void holdShuffleBytes(long bytes) {
-    heldShuffleBytes.addAndGet(bytes);
+  void hold(HeldMapOutput<?> output) {
+    heldOutputs.add(output);
   }
 
-  long heldShuffleBytes() {
-    return heldShuffleBytes.get();
+  /** Frees the shuffle memory the job's finished map outputs still hold. */
+  void releaseHeldOutputs() {
+    heldOutputs.forEach(HeldMapOutput::release);
+    heldOutputs.clear();
   }
 }

@@ -31,6 +31,8 @@ final class MapOutputBuffer<K, V, C> {
   private final ShuffleCodec<K, ?> codec;
   private final ShuffleMemory memory;
   private final TaskContext task;
+  /** A task's share: with parallelism p, no task holds more than 1/p of the budget (as in Spark). */
+  private final long maxReservedBytes;
   /** Below this a task keeps its records even past the budget: spilling a few at a time would not end. */
   private final long minSpillBytes;
   private final ByteArrayOutputStream sample = new ByteArrayOutputStream();
@@ -49,7 +51,8 @@ final class MapOutputBuffer<K, V, C> {
     this.codec = dependency.spillCodec();
     this.memory = memory;
     this.task = task;
-    this.minSpillBytes = Math.min(4 << 20, Math.max(1, memory.budgetBytes() / (4L * parallelism)));
+    this.maxReservedBytes = memory.budgetBytes() / parallelism;
+    this.minSpillBytes = Math.min(4 << 20, Math.max(1, maxReservedBytes / 4));
     clear();
   }
 
@@ -71,18 +74,38 @@ final class MapOutputBuffer<K, V, C> {
     }
   }
 
-  /** Hands what is left in memory, and the spills, to the shuffle's output. */
+  /**
+   * Hands what is left in memory, and the spills, to the shuffle's output; the memory it takes
+   * stays reserved until the job ends or another task reclaims it.
+   */
   void finish(int mapPartition) {
     if (combined != null) {
       buckets = output.newBuckets();
       combined.forEach((key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
     }
-    output.write(mapPartition, buckets, List.copyOf(spills));
+    output.write(mapPartition, new ShuffleOutput.MapOutput<>(buckets, List.copyOf(spills)));
+    long kept = records * bytesPerRecord;
+    if (reservedBytes > kept) { // reserved ahead of need: hold only what the records take
+      memory.release(reservedBytes - kept);
+      reservedBytes = kept;
+    }
+    if (reservedBytes > 0) {
+      HeldMapOutput<K> held = new HeldMapOutput<>(output, mapPartition, codec, memory, task::reportSpill, reservedBytes);
+      memory.hold(held);
+      task.holdUntilJobEnds(held);
+      reservedBytes = 0;
+    }
+    if (!spills.isEmpty()) {
+      LOG.info(
+          "Task {} spilled its shuffle output to disk {} times: {} KB",
+          task.partition(), spills.size(), spills.stream().mapToLong(SpillFile::sizeBytes).sum() >> 10);
+    }
   }
 
-  /** The memory still reserved, held for the job from now on: what is left in memory stays until it ends. */
-  long reservedBytes() {
-    return reservedBytes;
+  /** Frees the memory still reserved: all of it if the task failed before {@link #finish}. */
+  void releaseReserved() {
+    memory.release(reservedBytes);
+    reservedBytes = 0;
   }
 
   private void counted(K key, Object value) {
@@ -110,17 +133,23 @@ final class MapOutputBuffer<K, V, C> {
 
   private void reserveOrSpill() {
     long estimate = records * bytesPerRecord;
-    long wanted = estimate + Math.max(RESERVE_AT_LEAST, estimate / 8) - reservedBytes;
-    if (memory.tryReserve(wanted)) {
-      reservedBytes += wanted;
-    } else if (memory.tryReserve(estimate - reservedBytes)) {
-      reservedBytes = estimate;
-    } else if (estimate >= minSpillBytes) {
-      spill(estimate);
+    if (estimate <= maxReservedBytes) {
+      long wanted = Math.min(estimate + Math.max(RESERVE_AT_LEAST, estimate / 8), maxReservedBytes) - reservedBytes;
+      if (memory.tryReserve(wanted) || (memory.reclaim(wanted) && memory.tryReserve(wanted))) {
+        reservedBytes += wanted;
+        return;
+      }
+      if (memory.tryReserve(estimate - reservedBytes)) {
+        reservedBytes = estimate;
+        return;
+      }
+    }
+    if (estimate >= minSpillBytes) {
+      spill();
     }
   }
 
-  private void spill(long estimate) {
+  private void spill() {
     List<List<Pair<K, ?>>> rows = combined != null ? output.newBuckets() : buckets;
     if (combined != null) {
       combined.forEach((key, c) -> rows.get(output.bucketOf(key)).add(new Pair<>(key, c)));
@@ -130,11 +159,7 @@ final class MapOutputBuffer<K, V, C> {
     spills.add(spill);
     memory.addSpilled(spill.sizeBytes());
     task.reportSpill(spill.sizeBytes());
-    LOG.info(
-        "Task {} spilled {} shuffle records (about {} KB in memory) to disk: {} KB",
-        task.partition(), records, estimate >> 10, spill.sizeBytes() >> 10);
-    memory.release(reservedBytes);
-    reservedBytes = 0;
+    releaseReserved();
     records = 0;
     clear();
   }

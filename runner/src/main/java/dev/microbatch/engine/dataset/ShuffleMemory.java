@@ -4,20 +4,27 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The memory the map sides of a context's shuffles may hold, shared by all its tasks (Spark's
- * execution memory). A map task reserves memory as its output grows; when none is left it spills
- * what it holds to a file in this context's spill directory and starts over. What a job's map
- * tasks kept in memory stays reserved until the job ends.
+ * execution memory). A map task reserves memory as its output grows. When none is left, it first
+ * reclaims memory that finished map tasks hold (spilling their outputs to disk, as Spark makes
+ * other memory consumers spill), and failing that spills what it holds itself, to a file in this
+ * context's spill directory, and starts over. A finished map task's output holds its memory until
+ * its job ends or the memory is reclaimed.
  */
 public final class ShuffleMemory {
   private final long budgetBytes;
   private final AtomicLong reserved = new AtomicLong();
   private final AtomicLong spilledBytes = new AtomicLong();
+  private final Set<HeldMapOutput<?>> held = ConcurrentHashMap.newKeySet();
   private Path spillDirectory;
 
   /** @param budgetBytes how many bytes of records the map sides may hold, as {@link SizeEstimate} counts them */
@@ -56,6 +63,28 @@ public final class ShuffleMemory {
 
   void release(long bytes) {
     reserved.addAndGet(-bytes);
+  }
+
+  void hold(HeldMapOutput<?> output) {
+    held.add(output);
+  }
+
+  void forget(HeldMapOutput<?> output) {
+    held.remove(output);
+  }
+
+  /** Spills finished map outputs, largest first, until {@code bytes} are freed or none is left; whether any was. */
+  boolean reclaim(long bytes) {
+    List<HeldMapOutput<?>> largestFirst = new ArrayList<>(held);
+    largestFirst.sort(Comparator.comparingLong((HeldMapOutput<?> output) -> output.bytes()).reversed());
+    long freed = 0;
+    for (HeldMapOutput<?> output : largestFirst) {
+      if (freed >= bytes) {
+        break;
+      }
+      freed += output.reclaim();
+    }
+    return freed > 0;
   }
 
   long reservedBytes() {

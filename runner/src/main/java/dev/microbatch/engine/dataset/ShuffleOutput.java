@@ -2,23 +2,31 @@ package dev.microbatch.engine.dataset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The map output of one shuffle: for each map partition, one in-memory bucket of key/value pairs
- * per reduce partition, and the files the map task spilled. Map tasks write disjoint rows, so no
- * locking is needed.
+ * per reduce partition, and the files it spilled. Each map partition's output is replaced whole
+ * (when its task writes it, or when its memory is reclaimed), so a reader that took it once sees
+ * every record exactly once.
  */
 final class ShuffleOutput<K> {
-  private final List<List<Pair<K, ?>>>[] buckets;
-  private final List<SpillFile>[] spills;
+  private final AtomicReferenceArray<MapOutput<K>> outputs;
   private final int numReducePartitions;
   private final AtomicInteger mapsWritten = new AtomicInteger();
 
-  @SuppressWarnings("unchecked")
+  /** What one map task wrote: its in-memory buckets, one per reduce partition, and its spills. */
+  record MapOutput<K>(List<List<Pair<K, ?>>> buckets, List<SpillFile> spills) {
+    /** Whether some spill holds records of the reduce partition. */
+    boolean spilled(int reducePartition) {
+      return spills.stream().anyMatch(spill -> spill.hasRecords(reducePartition));
+    }
+  }
+
   ShuffleOutput(int numMapPartitions, int numReducePartitions) {
-    this.buckets = new List[numMapPartitions];
-    this.spills = new List[numMapPartitions];
+    this.outputs = new AtomicReferenceArray<>(numMapPartitions);
     this.numReducePartitions = numReducePartitions;
   }
 
@@ -27,7 +35,7 @@ final class ShuffleOutput<K> {
   }
 
   int bucketOf(Object key) {
-    int h = java.util.Objects.hashCode(key);
+    int h = Objects.hashCode(key);
     return Math.floorMod(h ^ (h >>> 16), numReducePartitions);
   }
 
@@ -39,41 +47,44 @@ final class ShuffleOutput<K> {
     return rows;
   }
 
-  void write(int mapPartition, List<List<Pair<K, ?>>> rows, List<SpillFile> spilled) {
-    if (buckets[mapPartition] == null) {
+  void write(int mapPartition, MapOutput<K> output) {
+    if (outputs.getAndSet(mapPartition, output) == null) {
       mapsWritten.incrementAndGet();
     }
-    spills[mapPartition] = spilled;
-    buckets[mapPartition] = rows;
   }
 
   boolean isComplete() {
-    return mapsWritten.get() == buckets.length;
+    return mapsWritten.get() == outputs.length();
   }
 
-  /** The bucket of one reduce partition written by one map partition. */
-  List<Pair<K, ?>> bucket(int mapPartition, int reducePartition) {
-    return buckets[mapPartition].get(reducePartition);
-  }
-
-  /** What one map partition spilled, oldest first. */
-  List<SpillFile> spills(int mapPartition) {
-    return spills[mapPartition];
-  }
-
-  /** Whether some map partition spilled records of this reduce partition to disk. */
-  boolean spilled(int reducePartition) {
-    for (List<SpillFile> files : spills) {
-      for (SpillFile file : files) {
-        if (file.hasRecords(reducePartition)) {
-          return true;
-        }
-      }
+  /** Every map partition's output as it is now. */
+  List<MapOutput<K>> mapOutputs() {
+    List<MapOutput<K>> all = new ArrayList<>(outputs.length());
+    for (int map = 0; map < outputs.length(); map++) {
+      all.add(outputs.get(map));
     }
-    return false;
+    return all;
   }
 
-  int numMapPartitions() {
-    return buckets.length;
+  /**
+   * Writes what map partition {@code mapPartition} holds in memory to a spill file, and replaces
+   * its output with one that reads it from there. Readers that took the output before keep it.
+   */
+  synchronized long spillToDisk(int mapPartition, ShuffleCodec<K, ?> codec, ShuffleMemory memory) {
+    MapOutput<K> current = outputs.get(mapPartition);
+    if (current.buckets().stream().allMatch(List::isEmpty)) {
+      return 0;
+    }
+    List<List<Pair<K, ?>>> sorted = new ArrayList<>();
+    for (List<Pair<K, ?>> bucket : current.buckets()) {
+      List<Pair<K, ?>> copy = new ArrayList<>(bucket);
+      copy.sort(SpillFile.BY_KEY_HASH);
+      sorted.add(copy);
+    }
+    SpillFile spill = SpillFile.write(memory.newSpillFile(), sorted, codec);
+    List<SpillFile> spills = new ArrayList<>(current.spills());
+    spills.add(spill);
+    outputs.set(mapPartition, new MapOutput<>(newBuckets(), List.copyOf(spills)));
+    return spill.sizeBytes();
   }
 }

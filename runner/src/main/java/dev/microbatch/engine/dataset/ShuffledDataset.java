@@ -30,16 +30,16 @@ final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
   @Override
   @SuppressWarnings("unchecked")
   protected Iterator<Pair<K, C>> compute(int partition, TaskContext task) {
-    ShuffleOutput<K> output = dependency.output();
+    List<ShuffleOutput.MapOutput<K>> outputs = dependency.output().mapOutputs();
     Aggregator<V, C> aggregator = dependency.aggregator();
     boolean combined = dependency.mapSideCombine();
-    if (output.spilled(partition)) {
+    if (outputs.stream().anyMatch(output -> output.spilled(partition))) {
       return new SpillMerge<>(
-          SpillMerge.runsOf(output, dependency.spillCodec(), partition, task), aggregator, combined, task);
+          SpillMerge.runsOf(outputs, dependency.spillCodec(), partition, task), aggregator, combined, task);
     }
     Map<K, C> merged = new LinkedHashMap<>();
-    for (int map = 0; map < output.numMapPartitions(); map++) {
-      for (Pair<K, ?> record : output.bucket(map, partition)) {
+    for (ShuffleOutput.MapOutput<K> output : outputs) {
+      for (Pair<K, ?> record : output.buckets().get(partition)) {
         task.checkCancelled();
         if (combined) {
           merged.merge(record.key(), (C) record.value(), aggregator.mergeCombiners());

@@ -33,17 +33,17 @@ final class SpillMerge<K, V, C> extends Iterators.LookaheadIterator<Pair<K, C>> 
     }
   }
 
-  /** The runs of one reduce partition of {@code output}: its spill segments and in-memory buckets. */
+  /** The runs of one reduce partition in {@code outputs}: their spill segments and in-memory buckets. */
   static <K> List<Iterator<Pair<K, ?>>> runsOf(
-      ShuffleOutput<K> output, ShuffleCodec<K, ?> codec, int partition, TaskContext task) {
+      List<ShuffleOutput.MapOutput<K>> outputs, ShuffleCodec<K, ?> codec, int partition, TaskContext task) {
     List<Iterator<Pair<K, ?>>> runs = new ArrayList<>();
-    for (int map = 0; map < output.numMapPartitions(); map++) {
-      for (SpillFile spill : output.spills(map)) {
+    for (ShuffleOutput.MapOutput<K> output : outputs) {
+      for (SpillFile spill : output.spills()) {
         if (spill.hasRecords(partition)) {
           runs.add(spill.read(partition, codec, task));
         }
       }
-      List<Pair<K, ?>> inMemory = new ArrayList<>(output.bucket(map, partition));
+      List<Pair<K, ?>> inMemory = new ArrayList<>(output.buckets().get(partition));
       inMemory.sort(SpillFile.BY_KEY_HASH);
       runs.add(inMemory.iterator());
     }

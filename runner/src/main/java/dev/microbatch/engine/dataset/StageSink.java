@@ -70,7 +70,7 @@ interface StageSink {
             });
         buffer.finish(partition);
       } finally {
-        task.holdUntilJobEnds(buffer.reservedBytes());
+        buffer.releaseReserved(); // none left after finish; what a failed task had
       }
     }
   }

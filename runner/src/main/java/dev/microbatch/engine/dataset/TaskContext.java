@@ -37,9 +37,9 @@ public final class TaskContext {
     spillListener.accept(bytes);
   }
 
-  /** Leaves {@code bytes} of shuffle memory reserved until the job ends: the map output this task kept in memory. */
-  void holdUntilJobEnds(long bytes) {
-    job.holdShuffleBytes(bytes);
+  /** Keeps the memory of the map output this task left in memory reserved until the job ends. */
+  void holdUntilJobEnds(HeldMapOutput<?> output) {
+    job.hold(output);
   }
 
   /** Registers clean-up (a DoFn's teardown, say) to run when this task ends, however it ends. */

@@ -131,6 +131,31 @@ class ShuffleSpillTest {
   }
 
   @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aMapStageShortOfMemorySpillsTheOutputAnEarlierStageHeld() {
+    ShuffleMemory memory = new ShuffleMemory(2 << 20);
+    EngineContext engine = new EngineContext(1, memory);
+    JobProgress progress = new JobProgress(5);
+    engine.addJobListener(progress);
+    List<Pair<String, Long>> small = records(8_000); // about 0.9 MB as the buffer counts it
+    List<Pair<String, Long>> large = records(16_000); // about 1.8 MB: more than is left
+    ShuffleCodec codec = new KeyAndLong(true);
+
+    List<Pair<String, List<Pair<String, Long>>>> both =
+        engine
+            .parallelize(small, 1)
+            .groupByKey(Pair::key, 1, codec)
+            .union(engine.parallelize(large, 1).groupByKey(Pair::key, 1, codec))
+            .collect();
+
+    List<JobProgress.StageProgress> stages = progress.jobs().get(0).stages();
+    assertThat("the first map stage's output went to disk", stages.get(0).spilledBytes(), greaterThan(0L));
+    assertEquals(0, stages.get(1).spilledBytes(), "the second map stage got the memory it freed");
+    assertEquals(small.size() + large.size(), both.stream().mapToInt(group -> group.value().size()).sum());
+    assertEquals(0, memory.reservedBytes());
+  }
+
+  @Test
   void aShuffleWithoutACodecNeverSpills() {
     List<Pair<String, Long>> records = records(20_000);
     ShuffleMemory memory = new ShuffleMemory(TINY_BUDGET);
