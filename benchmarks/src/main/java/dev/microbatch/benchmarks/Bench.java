@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * climbing {@code --rates} for {@code --seconds} each) and {@code B4} (the word count's scaling
  * over {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
  * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
- * --results=benchmarks/results-B1.md}.
+ * --results=benchmarks/results-B1.md}, and {@code --heapMb=768}: every measured process's maximum
+ * heap (-Xmx), to see what a runner does when its data does not fit (the JVM's default otherwise).
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -36,6 +37,9 @@ public final class Bench {
       Pattern.compile(RunWorkload.STREAM + " panes=(\\d+) exact=(true|false) p50=(\\d+) p99=(\\d+)");
   /** B3: a rate is held when the panes come out exact, 99 in 100 within this of their window's end. */
   private static final long HELD_P99_MILLIS = 2000;
+
+  /** The -Xmx of every measured process, from --heapMb; none (the JVM's default) without it. */
+  private static List<String> heapFlags = List.of();
 
   private Bench() {}
 
@@ -63,6 +67,9 @@ public final class Bench {
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "3"));
     int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
     long timeoutSeconds = Long.parseLong(options.getOrDefault("timeoutSeconds", "300"));
+    if (options.containsKey("heapMb")) {
+      heapFlags = List.of("-Xmx" + Integer.parseInt(options.get("heapMb")) + "m");
+    }
     String defaultRunners =
         switch (workload) {
           case "B3" -> "MicroBatchRunner,DirectRunner";
@@ -233,6 +240,7 @@ public final class Bench {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JAVA_17_OPENS);
+    command.addAll(heapFlags);
     command.addAll(
         List.of(
             "-cp",
@@ -313,7 +321,7 @@ public final class Bench {
   }
 
   private static String header(String what, int parallelism, String command) throws IOException {
-    return what + ", parallelism " + parallelism + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command
+    return what + ", parallelism " + parallelism + (heapFlags.isEmpty() ? "" : ", " + heapFlags.get(0)) + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command
         + "\n\n";
   }
 
@@ -356,7 +364,7 @@ public final class Bench {
   private static final List<String> OPTIONS =
       List.of(
           "workload", "sizeMb", "sizesMb", "elements", "rates", "seconds", "rounds", "runners", "parallelism",
-          "timeoutSeconds", "results");
+          "timeoutSeconds", "results", "heapMb");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();

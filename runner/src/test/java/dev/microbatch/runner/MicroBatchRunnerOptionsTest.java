@@ -107,14 +107,15 @@ class MicroBatchRunnerOptionsTest {
   }
 
   @Test
-  void rateRetryAndStatusOptionsOutOfRangeFailNamingTheOption() {
+  void rateRetryStatusAndMemoryOptionsOutOfRangeFailNamingTheOption() {
     for (String[] wrong :
         new String[][] {
           {"--initialRate=0", "--initialRate must be -1 (no limit) or at least 1 record per second, but was 0"},
           {"--minRate=-1", "--minRate must be at least 1 record per second, but was -1"},
           {"--maxRatePerReader=-5", "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"},
           {"--readRetryWindowMillis=-1", "--readRetryWindowMillis must be at least 0, but was -1"},
-          {"--statusPort=70000", "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was 70000"}
+          {"--statusPort=70000", "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was 70000"},
+          {"--shuffleMemoryMb=-1", "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was -1"}
         }) {
       PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", wrong[0]).create();
       IllegalArgumentException e =

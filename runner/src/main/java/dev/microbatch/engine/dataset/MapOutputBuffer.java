@@ -79,11 +79,7 @@ final class MapOutputBuffer<K, V, C> {
    * stays reserved until the job ends or another task reclaims it.
    */
   void finish(int mapPartition) {
-    if (combined != null) {
-      buckets = output.newBuckets();
-      combined.forEach((key, c) -> buckets.get(output.bucketOf(key)).add(new Pair<>(key, c)));
-    }
-    output.write(mapPartition, new ShuffleOutput.MapOutput<>(buckets, List.copyOf(spills)));
+    output.write(mapPartition, new ShuffleOutput.MapOutput<>(inBuckets(), List.copyOf(spills)));
     long kept = records * bytesPerRecord;
     if (reservedBytes > kept) { // reserved ahead of need: hold only what the records take
       memory.release(reservedBytes - kept);
@@ -150,18 +146,23 @@ final class MapOutputBuffer<K, V, C> {
   }
 
   private void spill() {
-    List<List<Pair<K, ?>>> rows = combined != null ? output.newBuckets() : buckets;
-    if (combined != null) {
-      combined.forEach((key, c) -> rows.get(output.bucketOf(key)).add(new Pair<>(key, c)));
-    }
-    rows.forEach(row -> row.sort(SpillFile.BY_KEY_HASH));
-    SpillFile spill = SpillFile.write(memory.newSpillFile(), rows, codec);
+    SpillFile spill = SpillFile.write(memory.newSpillFile(), inBuckets(), codec);
     spills.add(spill);
     memory.addSpilled(spill.sizeBytes());
     task.reportSpill(spill.sizeBytes());
     releaseReserved();
     records = 0;
     clear();
+  }
+
+  /** What the task holds in memory, one bucket per reduce partition. */
+  private List<List<Pair<K, ?>>> inBuckets() {
+    if (combined == null) {
+      return buckets;
+    }
+    List<List<Pair<K, ?>>> rows = output.newBuckets();
+    combined.forEach((key, c) -> rows.get(output.bucketOf(key)).add(new Pair<>(key, c)));
+    return rows;
   }
 
   private void clear() {

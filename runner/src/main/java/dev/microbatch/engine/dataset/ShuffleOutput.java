@@ -75,13 +75,7 @@ final class ShuffleOutput<K> {
     if (current.buckets().stream().allMatch(List::isEmpty)) {
       return 0;
     }
-    List<List<Pair<K, ?>>> sorted = new ArrayList<>();
-    for (List<Pair<K, ?>> bucket : current.buckets()) {
-      List<Pair<K, ?>> copy = new ArrayList<>(bucket);
-      copy.sort(SpillFile.BY_KEY_HASH);
-      sorted.add(copy);
-    }
-    SpillFile spill = SpillFile.write(memory.newSpillFile(), sorted, codec);
+    SpillFile spill = SpillFile.write(memory.newSpillFile(), current.buckets(), codec);
     List<SpillFile> spills = new ArrayList<>(current.spills());
     spills.add(spill);
     outputs.set(mapPartition, new MapOutput<>(newBuckets(), List.copyOf(spills)));

@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
@@ -41,25 +42,32 @@ final class SpillFile {
     CLEANER.register(this, () -> path.toFile().delete());
   }
 
-  /** Writes {@code rows}, one list of records per reduce partition, each sorted by key hash. */
+  /**
+   * Writes {@code rows}, one list of records per reduce partition, each sorted by key hash (a
+   * sorted copy: the lists themselves are left as they are, for readers that hold them).
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   static SpillFile write(Path path, List<? extends List<? extends Pair<?, ?>>> rows, ShuffleCodec<?, ?> codec) {
     long[] offsets = new long[rows.size() + 1];
     int[] counts = new int[rows.size()];
     ShuffleCodec<Object, Object> anyCodec = (ShuffleCodec) codec;
     ByteArrayOutputStream record = new ByteArrayOutputStream();
+    long position = 0; // not out.size(), an int that stops at 2 GB
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16))) {
       for (int r = 0; r < rows.size(); r++) {
-        offsets[r] = out.size();
-        for (Pair<?, ?> pair : rows.get(r)) {
+        offsets[r] = position;
+        List<Pair<?, ?>> sorted = new ArrayList<>(rows.get(r));
+        sorted.sort(BY_KEY_HASH);
+        for (Pair<?, ?> pair : sorted) {
           record.reset();
           anyCodec.encode(pair.key(), pair.value(), record);
           out.writeInt(record.size());
           record.writeTo(out);
+          position += Integer.BYTES + record.size();
         }
         counts[r] = rows.get(r).size();
       }
-      offsets[rows.size()] = out.size();
+      offsets[rows.size()] = position;
     } catch (IOException e) {
       path.toFile().delete();
       throw new UncheckedIOException("Cannot spill shuffle records to " + path + ": " + e.getMessage(), e);

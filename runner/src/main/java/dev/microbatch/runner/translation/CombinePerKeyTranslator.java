@@ -46,8 +46,12 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   static boolean liftable(Combine.PerKey<?, ?, ?> transform, WindowingStrategy<?, ?> windowing) {
     return transform.getFn() instanceof CombineFn
         && transform.getSideInputs().isEmpty()
-        && windowing.getWindowFn().isNonMerging()
-        && windowing.getTrigger() instanceof DefaultTrigger;
+        && firesOncePerWindow(windowing);
+  }
+
+  /** Windows that do not merge, and the default trigger: each key's window fires one pane in batch. */
+  static boolean firesOncePerWindow(WindowingStrategy<?, ?> windowing) {
+    return windowing.getWindowFn().isNonMerging() && windowing.getTrigger() instanceof DefaultTrigger;
   }
 
   /**
@@ -106,8 +110,16 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   @Override
   @SuppressWarnings("unchecked")
   public void translate(Combine.PerKey<K, InputT, OutputT> transform, TranslationContext context) {
-    PCollection<KV<K, InputT>> input = context.input();
-    CombineFn<InputT, AccumT, OutputT> fn = (CombineFn<InputT, AccumT, OutputT>) transform.getFn();
+    combineInShuffle((CombineFn<InputT, AccumT, OutputT>) transform.getFn(), context.input(), context);
+  }
+
+  /**
+   * {@code input}'s values combined per key and window with {@code fn}, in the shuffle, as the
+   * output of the transform being translated: one on-time, only pane per key and window. Only for
+   * a windowing {@link #liftable} accepts.
+   */
+  static <K, InputT, AccumT, OutputT> void combineInShuffle(
+      CombineFn<InputT, AccumT, OutputT> fn, PCollection<KV<K, InputT>> input, TranslationContext context) {
     Coder<K> keyCoder = ((KvCoder<K, InputT>) input.getCoder()).getKeyCoder();
     TimestampCombiner timestamps = input.getWindowingStrategy().getTimestampCombiner();
     Dataset<WindowedValue<KV<K, InputT>>> records = context.dataset(input);
