@@ -26,6 +26,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.WithTimestamps;
+import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
@@ -90,6 +91,20 @@ class SpillingPipelineTest {
                 MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                     .via(group -> KV.of(group.getKey(), sum(group.getValue()))))
             .apply("Wait", ParDo.of(new WaitForTheTest()));
+    // A trigger of its own keeps this GroupByKey on ReduceFnRunner, whose shuffle spills elements
+    PCollection<KV<String, Long>> triggered =
+        pairs
+            .apply(
+                "Triggered",
+                Window.<KV<String, Long>>configure()
+                    .triggering(AfterWatermark.pastEndOfWindow())
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes())
+            .apply("GroupByKeyTriggered", GroupByKey.create())
+            .apply(
+                "SumTriggered",
+                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                    .via(group -> KV.of(group.getKey(), sum(group.getValue()))));
     PCollection<KV<String, Long>> combined = pairs.apply("Sum", Sum.longsPerKey());
     PCollection<KV<String, Long>> inWindows =
         pairs
@@ -97,6 +112,7 @@ class SpillingPipelineTest {
             .apply(Window.into(FixedWindows.of(Duration.millis(NUMBERS / 4))))
             .apply("SumInWindows", Sum.longsPerKey());
     PAssert.that(grouped).satisfies(everyKeysSum(KEYS));
+    PAssert.that(triggered).satisfies(everyKeysSum(KEYS));
     PAssert.that(combined).satisfies(everyKeysSum(KEYS));
     PAssert.that(inWindows).satisfies(everyKeysSum(4 * KEYS)); // every key has numbers in all 4 windows
 
