@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
  * them, spilled to a {@link SpillFile} when it does not. Without a codec nothing is counted and
  * nothing spills.
  *
- * <p>The room records take is estimated, as Spark's SizeTracker does, from a sample: the encoded
- * size of every 1024th new record, plus a fixed allowance for the objects that hold it in memory.
+ * <p>The room records take is estimated, as Spark's SizeTracker does, from samples: the encoded
+ * size of every 1024th new record, and with map-side combining of every 1024th combiner a value
+ * was folded into (combiners may grow as they fold: a list of a key's values does), averaged
+ * with the recent ones weighing most; plus a fixed allowance for the objects that hold each
+ * record in memory.
  */
 final class MapOutputBuffer<K, V, C> {
   private static final Logger LOG = LoggerFactory.getLogger(MapOutputBuffer.class);
@@ -40,8 +43,8 @@ final class MapOutputBuffer<K, V, C> {
   private Map<K, C> combined;
   private List<List<Pair<K, ?>>> buckets;
   private long records;
-  private long sampledRecords;
-  private long sampledBytes;
+  private long folds;
+  private long encodedBytesAverage = -1;
   private long bytesPerRecord = OBJECT_OVERHEAD_BYTES;
   private long reservedBytes;
 
@@ -63,8 +66,15 @@ final class MapOutputBuffer<K, V, C> {
       if (folded != combiner) { // a combiner folded in place is in the map already
         combined.put(key, folded);
       }
-      if (combiner == null && codec != null) {
-        counted(key, folded);
+      if (codec != null) {
+        if (combiner == null) {
+          counted(key, folded);
+        } else if (++folds % SAMPLE_EVERY == 0) {
+          sample(key, folded);
+          if (records * bytesPerRecord > reservedBytes) {
+            reserveOrSpill();
+          }
+        }
       }
     } else {
       buckets.get(output.bucketOf(key)).add(new Pair<>(key, value));
@@ -122,9 +132,9 @@ final class MapOutputBuffer<K, V, C> {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot encode a shuffle record to measure it", e);
     }
-    sampledRecords++;
-    sampledBytes += sample.size();
-    bytesPerRecord = sampledBytes / sampledRecords + OBJECT_OVERHEAD_BYTES;
+    long size = sample.size();
+    encodedBytesAverage = encodedBytesAverage < 0 ? size : encodedBytesAverage + (size - encodedBytesAverage) / 8;
+    bytesPerRecord = encodedBytesAverage + OBJECT_OVERHEAD_BYTES;
   }
 
   private void reserveOrSpill() {

@@ -119,6 +119,51 @@ class ShuffleSpillTest {
     assertThat(actual, equalTo(expected));
   }
 
+  /** A key and its list of values: a combiner that grows as it folds. */
+  private static final class KeyAndLongs implements ShuffleCodec<String, List<Long>> {
+    @Override
+    public void encode(String key, List<Long> values, OutputStream out) throws IOException {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeUTF(key);
+      data.writeInt(values.size());
+      for (long value : values) {
+        data.writeLong(value);
+      }
+    }
+
+    @Override
+    public Pair<String, List<Long>> decode(InputStream in) throws IOException {
+      DataInputStream data = new DataInputStream(in);
+      String key = data.readUTF();
+      List<Long> values = new ArrayList<>();
+      for (int i = data.readInt(); i > 0; i--) {
+        values.add(data.readLong());
+      }
+      return new Pair<>(key, values);
+    }
+  }
+
+  @Test
+  void combinersThatGrowAsTheyFoldSpillThoughTheirKeysAreFew() {
+    List<Pair<String, Long>> records = new ArrayList<>();
+    for (long i = 0; i < 100_000; i++) {
+      records.add(new Pair<>("k" + i % 10, i));
+    }
+    ShuffleMemory memory = new ShuffleMemory(256 << 10);
+    EngineContext engine = new EngineContext(2, memory);
+
+    List<Pair<String, List<Long>>> lists =
+        engine
+            .parallelize(records, 2)
+            .combineByKey(Pair::key, Pair::value, Aggregator.<Long>toList(), 2, true, new KeyAndLongs())
+            .collect();
+
+    assertThat("ten keys, but 100,000 values in their lists", memory.spilledBytes(), greaterThan(0L));
+    assertEquals(10, lists.size());
+    assertEquals(100_000, lists.stream().mapToInt(p -> p.value().size()).sum());
+    assertEquals(100_000L * 99_999 / 2, lists.stream().flatMap(p -> p.value().stream()).mapToLong(Long::longValue).sum());
+  }
+
   @Test
   void theMemoryAJobsMapOutputsHeldIsFreeWhenTheJobEnds() {
     ShuffleMemory memory = new ShuffleMemory(64L << 20);
