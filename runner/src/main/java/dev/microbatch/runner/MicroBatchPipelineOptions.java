@@ -118,8 +118,9 @@ public interface MicroBatchPipelineOptions extends PipelineOptions, StreamingOpt
   @Description(
       "How much memory, in MiB, the map sides of shuffles may hold before they spill to disk"
           + " (counted as the records' encoded size plus 96 bytes a record for the objects that hold"
-          + " them). Shared by all tasks; what a job's map tasks keep in memory stays counted until"
-          + " the job ends. 0 (the default): a third of the JVM's maximum heap.")
+          + " them). Shared by all tasks; what finished map tasks keep in memory stays counted until"
+          + " the job ends or a task short of memory spills it. 0 (the default): a third of the JVM's"
+          + " maximum heap.")
   @Default.Long(0)
   Long getShuffleMemoryMb();
 

@@ -116,7 +116,7 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   /**
    * {@code input}'s values combined per key and window with {@code fn}, in the shuffle, as the
    * output of the transform being translated: one on-time, only pane per key and window. Only for
-   * a windowing {@link #liftable} accepts.
+   * a windowing {@link #firesOncePerWindow} accepts.
    */
   static <K, InputT, AccumT, OutputT> void combineInShuffle(
       CombineFn<InputT, AccumT, OutputT> fn, PCollection<KV<K, InputT>> input, TranslationContext context) {
@@ -151,8 +151,8 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
       CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input, Coder<K> keyCoder, boolean global) {
     Coder<AccumT> accumulatorCoder;
     try {
-      accumulatorCoder = accumulatorCoder(fn, input);
-    } catch (IllegalStateException e) {
+      accumulatorCoder = accumulatorCoderOrThrow(fn, input);
+    } catch (CannotProvideCoderException e) {
       return null;
     }
     @SuppressWarnings("unchecked")
@@ -169,11 +169,16 @@ final class CombinePerKeyTranslator<K, InputT, AccumT, OutputT>
   static <K, InputT, AccumT> Coder<AccumT> accumulatorCoder(
       CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input) {
     try {
-      return fn.getAccumulatorCoder(
-          input.getPipeline().getCoderRegistry(), ((KvCoder<K, InputT>) input.getCoder()).getValueCoder());
+      return accumulatorCoderOrThrow(fn, input);
     } catch (CannotProvideCoderException e) {
       throw new IllegalStateException("No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
     }
+  }
+
+  private static <K, InputT, AccumT> Coder<AccumT> accumulatorCoderOrThrow(
+      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input) throws CannotProvideCoderException {
+    return fn.getAccumulatorCoder(
+        input.getPipeline().getCoderRegistry(), ((KvCoder<K, InputT>) input.getCoder()).getValueCoder());
   }
 
   private static BoundedWindow windowOf(WindowedValue<?> singleWindowValue) {
