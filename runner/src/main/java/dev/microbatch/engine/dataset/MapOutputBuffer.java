@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 final class MapOutputBuffer<K, V, C> {
   private static final Logger LOG = LoggerFactory.getLogger(MapOutputBuffer.class);
   /** What a record costs in memory beyond its encoded bytes: its pair, key and value objects. */
-  static final long OBJECT_OVERHEAD_BYTES = 96;
+  private static final long OBJECT_OVERHEAD_BYTES = 96;
   private static final int SAMPLE_EVERY = 1024;
   private static final long RESERVE_AT_LEAST = 1 << 20;
 
@@ -71,9 +71,7 @@ final class MapOutputBuffer<K, V, C> {
           counted(key, folded);
         } else if (++folds % SAMPLE_EVERY == 0) {
           sample(key, folded);
-          if (records * bytesPerRecord > reservedBytes) {
-            reserveOrSpill();
-          }
+          ensureRoom();
         }
       }
     } else {
@@ -119,6 +117,11 @@ final class MapOutputBuffer<K, V, C> {
     if (records % SAMPLE_EVERY == 1) {
       sample(key, value);
     }
+    ensureRoom();
+  }
+
+  /** Reserves room for what the records are estimated to take now, or spills. */
+  private void ensureRoom() {
     if (records * bytesPerRecord > reservedBytes) {
       reserveOrSpill();
     }

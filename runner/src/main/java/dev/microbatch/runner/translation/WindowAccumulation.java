@@ -48,7 +48,7 @@ final class WindowAccumulation<K, AccumT> {
         value.getValue().getKey(),
         window,
         fn.addInput(fn.createAccumulator(), value.getValue().getValue()),
-        assigned.isBefore(outputWatermark) ? null : assigned);
+        aheadOf(assigned, outputWatermark));
   }
 
   <InputT> WindowAccumulation<K, AccumT> add(
@@ -57,12 +57,11 @@ final class WindowAccumulation<K, AccumT> {
       WindowedValue<KV<K, InputT>> value,
       Instant outputWatermark) {
     AccumT added = fn.addInput(accumulator, value.getValue().getValue());
-    Instant next = value.getTimestamp();
-    // EARLIEST and LATEST assign a value its own timestamp; END_OF_WINDOW was assigned at the start
+    // EARLIEST and LATEST assign a value its own timestamp; END_OF_WINDOW's was fixed at the start
     Instant combined =
-        timestamps != TimestampCombiner.END_OF_WINDOW && next.isBefore(outputWatermark)
+        timestamps == TimestampCombiner.END_OF_WINDOW
             ? timestamp
-            : combine(timestamps, timestamp, next);
+            : combine(timestamps, timestamp, aheadOf(value.getTimestamp(), outputWatermark));
     // Only a changed field is written: most CombineFns fold in place, and rewriting an old
     // accumulation's fields with the same objects would still dirty its card for G1 to refine,
     // which cost a quarter of the word count's CPU.
@@ -80,6 +79,11 @@ final class WindowAccumulation<K, AccumT> {
     accumulator = fn.mergeAccumulators(List.of(accumulator, other.accumulator));
     timestamp = combine(timestamps, timestamp, other.timestamp);
     return this;
+  }
+
+  /** {@code assigned}, or no timestamp (null) if it is behind the step's output watermark. */
+  private static @Nullable Instant aheadOf(Instant assigned, Instant outputWatermark) {
+    return assigned.isBefore(outputWatermark) ? null : assigned;
   }
 
   /**
