@@ -287,12 +287,14 @@ public final class Bench {
           .toList();
 
   /**
-   * The Flink and Spark runners each get the class path their module (profile 'peers') wrote;
-   * the others this process's own.
+   * Beam's runners each get the class path their module wrote (Flink's and Spark's with the
+   * profile 'peers'), so no process carries another runner; this runner and the hand-written
+   * program this process's own.
    */
   private static String classPathOf(String runner) throws IOException {
     String module =
         switch (runner) {
+          case "DirectRunner" -> "direct-runner";
           case "FlinkRunner" -> "flink-runner";
           case "SparkRunner" -> "spark-runner";
           default -> null;
