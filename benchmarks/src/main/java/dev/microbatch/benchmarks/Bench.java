@@ -32,7 +32,7 @@ import java.util.stream.Stream;
 public final class Bench {
   private static final long SEED = 42;
   private static final Pattern STATS =
-      Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+)");
+      Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+) runMillis=(\\d+)");
   private static final Pattern STREAM =
       Pattern.compile(RunWorkload.STREAM + " panes=(\\d+) exact=(true|false) p50=(\\d+) p99=(\\d+)");
   /** B3: a rate is held when the panes come out exact, 99 in 100 within this of their window's end. */
@@ -44,12 +44,17 @@ public final class Bench {
   private Bench() {}
 
   /**
-   * One process's measurements; wall 0 if it did not finish in time. B3 runs also have their
-   * panes' latency percentiles, and whether the panes were exact (as outputAsBaseline).
+   * One process's measurements; wall 0 if it did not finish in time. runMillis is the part from
+   * {@code Pipeline.run()} to the end (the hand-written program: all of its work). B3 runs also
+   * have their panes' latency percentiles, and whether the panes were exact (as outputAsBaseline).
    */
-  record Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline, long p50Millis, long p99Millis) {
-    Run(long wallMillis, long cpuMillis, long peakRssKb, boolean outputAsBaseline) {
-      this(wallMillis, cpuMillis, peakRssKb, outputAsBaseline, -1, -1);
+  record Run(
+      long wallMillis, long cpuMillis, long peakRssKb, long runMillis, boolean outputAsBaseline, long p50Millis,
+      long p99Millis) {
+    static final Run NOT_FINISHED = new Run(0, 0, 0, 0, false, -1, -1);
+
+    Run withOutputAsBaseline(boolean asBaseline) {
+      return new Run(wallMillis, cpuMillis, peakRssKb, runMillis, asBaseline, p50Millis, p99Millis);
     }
 
     boolean finished() {
@@ -104,17 +109,22 @@ public final class Bench {
       }
       case "B4" -> {
         StringBuilder t = new StringBuilder(header("B4 scaling of the B1 word count", parallelism, command));
-        t.append("| runner | size | parallelism | wall median | wall min-max | MB/s | output as hand-written |\n");
-        t.append("|---|---|---|---|---|---|---|\n");
+        t.append("| runner | size | parallelism | wall median | wall min-max | from run() median | MB/s | output as hand-written |\n");
+        t.append("|---|---|---|---|---|---|---|---|\n");
+        String speedups = "";
         for (String size : options.getOrDefault("sizesMb", "50,100,200,400").split(",")) {
           int sizeMb = Integer.parseInt(size);
           Path input = input(sizeMb);
-          scalingRows(t, measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds), sizeMb, parallelism);
-          if (parallelism > 1 && sizeMb == 200) {
-            scalingRows(t, measure("B1", runners, input.toString(), 1, rounds, timeoutSeconds), sizeMb, 1);
+          // at 200 MB also parallelism 1, interleaved with the other so that noise hits both alike
+          List<Integer> parallelisms = parallelism > 1 && sizeMb == 200 ? List.of(parallelism, 1) : List.of(parallelism);
+          Map<Integer, Map<String, List<Run>>> runs =
+              measure("B1", runners, input.toString(), parallelisms, rounds, timeoutSeconds);
+          runs.forEach((p, byRunner) -> scalingRows(t, byRunner, sizeMb, p));
+          if (parallelisms.size() > 1) {
+            speedups = speedups(runs.get(parallelism), runs.get(1), parallelism, sizeMb);
           }
         }
-        table = t.toString();
+        table = t.append(speedups).toString();
       }
       case "B3" -> {
         long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
@@ -148,29 +158,41 @@ public final class Bench {
   private static Map<String, List<Run>> measure(
       String workload, List<String> runners, String input, int parallelism, int rounds, long timeoutSeconds)
       throws Exception {
-    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    return measure(workload, runners, input, List.of(parallelism), rounds, timeoutSeconds).get(parallelism);
+  }
+
+  /**
+   * Every runner at each of {@code parallelisms} on {@code input}, interleaved within each round;
+   * outputs checked against the first runner's first. The runs by parallelism, then by runner.
+   */
+  private static Map<Integer, Map<String, List<Run>>> measure(
+      String workload, List<String> runners, String input, List<Integer> parallelisms, int rounds, long timeoutSeconds)
+      throws Exception {
+    Map<Integer, Map<String, List<Run>>> runs = new LinkedHashMap<>();
     List<String> baseline = null;
     for (int round = 1; round <= rounds; round++) {
-      for (String runner : runners) {
-        Path out = Path.of("target", "bench", "out-" + runner + "-" + round);
-        deleteTree(out);
-        Run run = runOnce(workload, runner, input, out, parallelism, timeoutSeconds);
-        List<String> lines = run.finished() ? sortedOutput(out) : List.of();
-        if (runner.equals(RunWorkload.HAND_WRITTEN) && baseline == null) {
-          baseline = lines;
+      for (int parallelism : parallelisms) {
+        for (String runner : runners) {
+          Path out = Path.of("target", "bench", "out-" + runner + "-" + round);
+          deleteTree(out);
+          Run run = runOnce(workload, runner, input, out, parallelism, timeoutSeconds);
+          List<String> lines = run.finished() ? sortedOutput(out) : List.of();
+          if (runner.equals(RunWorkload.HAND_WRITTEN) && baseline == null) {
+            baseline = lines;
+          }
+          run = run.withOutputAsBaseline(run.finished() && lines.equals(baseline));
+          runs.computeIfAbsent(parallelism, p -> new LinkedHashMap<>()).computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
+          System.out.printf(
+              "%s %s p%d round %d %-16s %s%n",
+              workload,
+              Path.of(input).getFileName(),
+              parallelism,
+              round,
+              runner,
+              run.finished() ? run.wallMillis() + " ms wall, " + run.cpuMillis() + " ms CPU, output "
+                  + (run.outputAsBaseline() ? "as baseline" : "DIFFERS") : "did not finish in " + timeoutSeconds + " s");
+          deleteTree(out);
         }
-        run = new Run(run.wallMillis(), run.cpuMillis(), run.peakRssKb(), run.finished() && lines.equals(baseline));
-        runs.computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
-        System.out.printf(
-            "%s %s p%d round %d %-16s %s%n",
-            workload,
-            Path.of(input).getFileName(),
-            parallelism,
-            round,
-            runner,
-            run.finished() ? run.wallMillis() + " ms wall, " + run.cpuMillis() + " ms CPU, output "
-                + (run.outputAsBaseline() ? "as baseline" : "DIFFERS") : "did not finish in " + timeoutSeconds + " s");
-        deleteTree(out);
       }
     }
     return runs;
@@ -208,23 +230,48 @@ public final class Bench {
     return t.append('\n').toString();
   }
 
+  /**
+   * How many times as fast parallelism {@code parallelism} ran as parallelism 1, median against
+   * median: the whole process, and from {@code Pipeline.run()} to the end.
+   */
+  static String speedups(Map<String, List<Run>> at, Map<String, List<Run>> atOne, int parallelism, int sizeMb) {
+    StringBuilder whole = new StringBuilder();
+    StringBuilder fromRun = new StringBuilder();
+    at.forEach((runner, runs) -> {
+      List<Run> done = runs.stream().filter(Run::finished).toList();
+      List<Run> doneAtOne = atOne.get(runner).stream().filter(Run::finished).toList();
+      if (!done.isEmpty() && !doneAtOne.isEmpty()) {
+        whole.append(String.format(" %s %.2fx;", runner,
+            (double) median(doneAtOne, Run::wallMillis) / median(done, Run::wallMillis)));
+        fromRun.append(String.format(" %s %.2fx;", runner,
+            (double) median(doneAtOne, Run::runMillis) / median(done, Run::runMillis)));
+      }
+    });
+    return String.format(
+        "%nParallelism %d against 1 at %d MB (median time at 1 / median time at %d): the whole process:%s"
+            + " from Pipeline.run() to the end (without the JVM's start, Beam's option parsing and the"
+            + " pipeline's construction):%s%n",
+        parallelism, sizeMb, parallelism, whole, fromRun);
+  }
+
   private static void scalingRows(StringBuilder t, Map<String, List<Run>> runs, int sizeMb, int parallelism) {
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
       List<Run> done = entry.getValue().stream().filter(Run::finished).toList();
       if (done.isEmpty()) {
         t.append("| ").append(entry.getKey()).append(" | ").append(sizeMb).append(" MB | ").append(parallelism)
-            .append(" | did not finish | | | |\n");
+            .append(" | did not finish | | | | |\n");
         continue;
       }
       long wall = median(done, Run::wallMillis);
       t.append(String.format(
-          "| %s | %d MB | %d | %.1f s | %.1f-%.1f s | %.0f | %s |%n",
+          "| %s | %d MB | %d | %.1f s | %.1f-%.1f s | %.1f s | %.0f | %s |%n",
           entry.getKey(),
           sizeMb,
           parallelism,
           wall / 1000.0,
           done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
           done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
+          median(done, Run::runMillis) / 1000.0,
           sizeMb * 1000.0 / wall,
           allAsBaseline(entry.getValue(), done)));
     }
@@ -257,7 +304,7 @@ public final class Bench {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly().waitFor();
-      return new Run(0, 0, 0, false);
+      return Run.NOT_FINISHED;
     }
     long wallMillis = (System.nanoTime() - start) / 1_000_000;
     String printed = Files.readString(log);
@@ -267,11 +314,15 @@ public final class Bench {
       throw new IllegalStateException(runner + " failed (exit " + process.exitValue() + "):\n" + printed);
     }
     Matcher stream = STREAM.matcher(printed);
-    if (stream.find()) {
-      return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)),
-          Boolean.parseBoolean(stream.group(2)), Long.parseLong(stream.group(3)), Long.parseLong(stream.group(4)));
-    }
-    return new Run(wallMillis, Long.parseLong(stats.group(1)), Long.parseLong(stats.group(2)), false);
+    boolean streamed = stream.find();
+    return new Run(
+        wallMillis,
+        Long.parseLong(stats.group(1)),
+        Long.parseLong(stats.group(2)),
+        Long.parseLong(stats.group(3)),
+        streamed && Boolean.parseBoolean(stream.group(2)),
+        streamed ? Long.parseLong(stream.group(3)) : -1,
+        streamed ? Long.parseLong(stream.group(4)) : -1);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
@@ -14,8 +15,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * hand-written program: the B1 word count of the file {@code input} (the examples' WordCount,
  * unchanged), a part of B2 ({@link GroupHeavy}) over {@code input} numbers, or B3 ({@link
  * StreamingWordCount}, in streaming mode with 1 s batches) at {@code input = wordsPerSecond:seconds}.
- * Prints its CPU time and peak resident memory last (B3: its panes' latencies and checksum before
- * them), for {@link Bench}.
+ * Prints its CPU time, peak resident memory and the time from {@code Pipeline.run()} to the end
+ * last (B3: its panes' latencies and checksum before them), for {@link Bench}.
  *
  * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3> <runner | hand-written>
  * <input> <outputDir> <parallelism>}.
@@ -24,6 +25,9 @@ public final class RunWorkload {
   static final String HAND_WRITTEN = "hand-written";
   static final String STATS = "BENCH-STATS";
   static final String STREAM = "BENCH-STREAM";
+
+  /** When the measured run began: just before {@code Pipeline.run()}, or the hand-written program's start. */
+  private static long runStartNanos;
 
   private RunWorkload() {}
 
@@ -40,6 +44,7 @@ public final class RunWorkload {
       streaming(runner, input, parallelism);
     } else if (runner.equals(HAND_WRITTEN)) {
       Path file = Path.of(output + ".txt");
+      runStartNanos = System.nanoTime();
       if (part == null) {
         HandWrittenWordCount.run(Path.of(input), file, parallelism);
       } else {
@@ -51,12 +56,10 @@ public final class RunWorkload {
         options.addAll(List.of("--inputFile=" + input, "--output=" + output));
         WordCount.Options wordCount =
             PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(WordCount.Options.class);
-        WordCount.build(wordCount).run().waitUntilFinish();
+        runToTheEnd(WordCount.build(wordCount));
       } else {
-        GroupHeavy.build(
-                part, Long.parseLong(input), PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create(), output)
-            .run()
-            .waitUntilFinish();
+        runToTheEnd(GroupHeavy.build(
+            part, Long.parseLong(input), PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create(), output));
       }
     }
     String stats = stats();
@@ -67,13 +70,27 @@ public final class RunWorkload {
     System.exit(0); // a runner's lingering non-daemon threads must not keep the process alive
   }
 
-  /** The process's CPU time and peak resident memory so far, as {@link Bench} reads them. */
+  /**
+   * Runs a built pipeline to its end, from when {@code run()} is called: what comes before it
+   * (the JVM's start, Beam's option parsing, the pipeline's construction) is the same whichever
+   * runner runs it.
+   */
+  private static void runToTheEnd(Pipeline pipeline) {
+    runStartNanos = System.nanoTime();
+    pipeline.run().waitUntilFinish();
+  }
+
+  /**
+   * The process's CPU time and peak resident memory so far, and the time since the run began,
+   * as {@link Bench} reads them.
+   */
   private static String stats() throws IOException {
     long cpuMillis =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime()
             / 1_000_000;
-    return STATS + " cpuMillis=" + cpuMillis + " peakRssKb=" + peakRssKb();
+    long runMillis = (System.nanoTime() - runStartNanos) / 1_000_000;
+    return STATS + " cpuMillis=" + cpuMillis + " peakRssKb=" + peakRssKb() + " runMillis=" + runMillis;
   }
 
   private static List<String> runnerOptions(String runner, int parallelism) {
@@ -101,9 +118,8 @@ public final class RunWorkload {
       // watermark every 200 ms) each pane waited 1 to 3 s in bundles at any rate.
       options.addAll(List.of("--maxBundleTimeMills=100", "--autoWatermarkInterval=100"));
     }
-    StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create())
-        .run()
-        .waitUntilFinish();
+    runToTheEnd(
+        StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create()));
   }
 
   /** Prints what the panes of B3 at {@code rate = wordsPerSecond:seconds} recorded. */
