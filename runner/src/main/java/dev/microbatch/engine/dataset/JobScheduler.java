@@ -2,7 +2,9 @@ package dev.microbatch.engine.dataset;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -87,9 +89,10 @@ final class JobScheduler {
     long start = System.nanoTime();
     ExecutorCompletionService<Void> completion = new ExecutorCompletionService<>(pool);
     List<Future<Void>> tasks = new ArrayList<>();
+    Map<Object, Object> sharedInStage = new ConcurrentHashMap<>();
     for (int p = 0; p < stage.numTasks(); p++) {
       int partition = p;
-      tasks.add(completion.submit(() -> runTask(stage, partition), null));
+      tasks.add(completion.submit(() -> runTask(stage, partition, sharedInStage), null));
     }
     control.track(tasks);
     try {
@@ -122,10 +125,11 @@ final class JobScheduler {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
-  private void runTask(Stage stage, int partition) {
+  private void runTask(Stage stage, int partition, Map<Object, Object> sharedInStage) {
     control.checkCancelled();
     TaskContext task =
-        new TaskContext(partition, control, bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
+        new TaskContext(
+            partition, control, sharedInStage, bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
     Throwable failure = null;
     try {
       stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);

@@ -17,7 +17,7 @@ import org.apache.beam.sdk.values.WindowedValues;
 
 /**
  * A bounded Read: the source is split into about {@code parallelism} bundles on the driver, and
- * each partition reads one of them.
+ * each partition reads one of them, and then part of what the others have left.
  */
 final class BoundedReadTranslator<T>
     implements TransformTranslator<SplittableParDo.PrimitiveBoundedRead<T>> {
@@ -28,15 +28,21 @@ final class BoundedReadTranslator<T>
     context.setOutput(read(transform.getSource(), context, context.engine()));
   }
 
-  /** The source split on the driver now; each partition of the dataset reads one bundle. */
+  /**
+   * The source split on the driver now; each partition of the dataset reads one bundle, then
+   * takes over part of what the other partitions' readers have left (see {@link RebalancedReads}).
+   */
   static <T> Dataset<WindowedValue<T>> read(
       BoundedSource<T> source, AppliedTransformContext context, EngineContext engine) {
     PipelineOptions options = context.options();
     MetricsContainer metrics = context.metrics().getContainer(context.stepName());
     List<? extends BoundedSource<T>> bundles =
         StepMetrics.inScope(metrics, () -> split(source, context));
+    Object readersKey = new Object(); // what this read's tasks share in one run of a stage
     return engine.generate(
-        bundles.size(), (partition, task) -> read(bundles.get(partition), options, metrics, task));
+        bundles.size(),
+        (partition, task) ->
+            new Reading<>(bundles.get(partition), options, metrics, task, task.sharedInStage(readersKey, RebalancedReads::new)));
   }
 
   private static <T> List<? extends BoundedSource<T>> split(
@@ -51,43 +57,80 @@ final class BoundedReadTranslator<T>
     }
   }
 
-  private static <T> Iterator<WindowedValue<T>> read(
-      BoundedSource<T> source, PipelineOptions options, MetricsContainer metrics, TaskContext task) {
-    BoundedSource.BoundedReader<T> reader;
-    boolean available;
-    try {
-      reader = StepMetrics.inScope(metrics, () -> source.createReader(options));
-      task.onCompletion(() -> close(reader));
-      available = StepMetrics.inScope(metrics, reader::start);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
+  /** One partition's records: its bundle's, then those of the rests it takes over. */
+  private static final class Reading<T> implements Iterator<WindowedValue<T>> {
+    private final PipelineOptions options;
+    private final MetricsContainer metrics;
+    private final TaskContext task;
+    private final RebalancedReads<T> readers;
+    private BoundedSource<T> source;
+    private BoundedSource.BoundedReader<T> reader;
+    private boolean hasCurrent;
+    private final StepMetrics.Call<Boolean, IOException> advance = () -> reader.advance();
+
+    Reading(BoundedSource<T> bundle, PipelineOptions options, MetricsContainer metrics, TaskContext task, RebalancedReads<T> readers) {
+      this.options = options;
+      this.metrics = metrics;
+      this.task = task;
+      this.readers = readers;
+      open(bundle);
     }
-    boolean first = available;
-    StepMetrics.Call<Boolean, IOException> advance = reader::advance;
-    return new Iterator<>() {
-      private boolean hasCurrent = first;
 
-      @Override
-      public boolean hasNext() {
-        return hasCurrent;
+    @Override
+    public boolean hasNext() {
+      while (!hasCurrent && reader != null) {
+        readers.finished(reader);
+        BoundedSource<T> rest = readers.takeOver();
+        reader = null;
+        if (rest != null) {
+          open(rest);
+        }
       }
+      return hasCurrent;
+    }
 
-      @Override
-      public WindowedValue<T> next() {
-        if (!hasCurrent) {
-          throw new NoSuchElementException();
-        }
-        WindowedValue<T> value =
-            WindowedValues.timestampedValueInGlobalWindow(
-                reader.getCurrent(), reader.getCurrentTimestamp());
-        try {
-          hasCurrent = StepMetrics.inScope(metrics, advance);
-        } catch (IOException e) {
-          throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
-        }
-        return value;
+    @Override
+    public WindowedValue<T> next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
       }
-    };
+      WindowedValue<T> value =
+          WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp());
+      try {
+        hasCurrent = StepMetrics.inScope(metrics, advance);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
+      }
+      return value;
+    }
+
+    private void open(BoundedSource<T> bundle) {
+      source = bundle;
+      try {
+        BoundedSource.BoundedReader<T> opened = StepMetrics.inScope(metrics, () -> bundle.createReader(options));
+        reader = opened;
+        task.onCompletion(
+            () -> {
+              readers.finished(opened);
+              close(opened);
+            });
+        hasCurrent = StepMetrics.inScope(metrics, opened::start);
+        if (hasCurrent) {
+          readers.started(opened, estimatedSizeBytes(bundle));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("Could not read " + bundle + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** The bundle's estimated size; 0 (never split) if the source cannot tell. */
+    private long estimatedSizeBytes(BoundedSource<T> bundle) {
+      try {
+        return bundle.getEstimatedSizeBytes(options);
+      } catch (Exception e) {
+        return 0;
+      }
+    }
   }
 
   private static void close(BoundedSource.BoundedReader<?> reader) {
