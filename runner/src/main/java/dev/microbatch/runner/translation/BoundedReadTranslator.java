@@ -63,7 +63,6 @@ final class BoundedReadTranslator<T>
     private final MetricsContainer metrics;
     private final TaskContext task;
     private final RebalancedReads<T> readers;
-    private BoundedSource<T> source;
     private BoundedSource.BoundedReader<T> reader;
     private boolean hasCurrent;
     private final StepMetrics.Call<Boolean, IOException> advance = () -> reader.advance();
@@ -99,13 +98,12 @@ final class BoundedReadTranslator<T>
       try {
         hasCurrent = StepMetrics.inScope(metrics, advance);
       } catch (IOException e) {
-        throw new UncheckedIOException("Could not read " + source + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("Could not read " + reader.getCurrentSource() + ": " + e.getMessage(), e);
       }
       return value;
     }
 
     private void open(BoundedSource<T> bundle) {
-      source = bundle;
       try {
         BoundedSource.BoundedReader<T> opened = StepMetrics.inScope(metrics, () -> bundle.createReader(options));
         reader = opened;

@@ -3,7 +3,6 @@ package dev.microbatch.runner.translation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.BoundedSource.BoundedReader;
 
@@ -19,28 +18,30 @@ final class RebalancedReads<T> {
   /** Below this estimate of what a reader has left, splitting it is not worth a reader more. */
   static final long MIN_TAKE_OVER_BYTES = 64 << 10;
 
-  /** A reader at work, and the estimated size of what it was given to read. */
-  private static final class Reading<T> {
+  /** A reader at work, and the estimated size of what it has to read (smaller after each split). */
+  private static final class LiveReader<T> {
     final BoundedReader<T> reader;
     volatile long sizeBytes;
 
-    Reading(BoundedReader<T> reader, long sizeBytes) {
+    LiveReader(BoundedReader<T> reader, long sizeBytes) {
       this.reader = reader;
       this.sizeBytes = sizeBytes;
     }
-
   }
 
-  private final List<Reading<T>> reading = new ArrayList<>();
+  /** How far a reader was, and what it had left, when looked at: the readers go on meanwhile. */
+  private record Progress<T>(LiveReader<T> live, double consumed, double leftBytes) {}
+
+  private final List<LiveReader<T>> live = new ArrayList<>();
 
   /** A reader that has started on a source of about {@code sizeBytes}, open to being split. */
   synchronized void started(BoundedReader<T> reader, long sizeBytes) {
-    reading.add(new Reading<>(reader, sizeBytes));
+    live.add(new LiveReader<>(reader, sizeBytes));
   }
 
   /** A reader that has read everything it was left: no longer split. */
   synchronized void finished(BoundedReader<T> reader) {
-    reading.removeIf(r -> r.reader == reader);
+    live.removeIf(r -> r.reader == reader);
   }
 
   /**
@@ -48,28 +49,29 @@ final class RebalancedReads<T> {
    * leaves out; null if no reader has enough left or none would split.
    */
   BoundedSource<T> takeOver() {
-    List<Reading<T>> candidates;
-    synchronized (this) {
-      candidates = new ArrayList<>(reading);
-    }
-    // how far each reader is, taken once: the readers go on reading meanwhile
-    List<Map.Entry<Reading<T>, Double>> progress = new ArrayList<>();
-    for (Reading<T> candidate : candidates) {
-      Double consumed = candidate.reader.getFractionConsumed();
-      if (consumed != null && candidate.sizeBytes * (1 - consumed) >= MIN_TAKE_OVER_BYTES) {
-        progress.add(Map.entry(candidate, consumed));
+    List<Progress<T>> candidates = new ArrayList<>();
+    for (LiveReader<T> reader : snapshot()) {
+      Double consumed = reader.reader.getFractionConsumed();
+      if (consumed != null) {
+        candidates.add(new Progress<>(reader, consumed, reader.sizeBytes * (1 - consumed)));
       }
     }
-    progress.sort(Comparator.comparingDouble((Map.Entry<Reading<T>, Double> e) -> e.getKey().sizeBytes * (1 - e.getValue())).reversed());
-    for (Map.Entry<Reading<T>, Double> entry : progress) {
-      Reading<T> candidate = entry.getKey();
-      double splitAt = entry.getValue() + (1 - entry.getValue()) / 2;
-      BoundedSource<T> rest = candidate.reader.splitAtFraction(splitAt);
+    candidates.sort(Comparator.comparingDouble((Progress<T> p) -> p.leftBytes()).reversed());
+    for (Progress<T> candidate : candidates) {
+      if (candidate.leftBytes() < MIN_TAKE_OVER_BYTES) {
+        break;
+      }
+      double splitAt = candidate.consumed() + (1 - candidate.consumed()) / 2;
+      BoundedSource<T> rest = candidate.live().reader.splitAtFraction(splitAt);
       if (rest != null) {
-        candidate.sizeBytes = (long) (candidate.sizeBytes * splitAt);
+        candidate.live().sizeBytes = (long) (candidate.live().sizeBytes * splitAt);
         return rest;
       }
     }
     return null;
+  }
+
+  private synchronized List<LiveReader<T>> snapshot() {
+    return new ArrayList<>(live);
   }
 }
