@@ -2,7 +2,6 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
 import java.util.function.Function;
-import org.apache.beam.runners.core.Concatenate;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -16,8 +15,9 @@ import org.apache.beam.sdk.values.WindowedValue;
  * GroupByKey: a hash shuffle keyed by the key's structural value (equal exactly when the encoded
  * bytes are equal, Beam's key equality), then {@link GroupAlsoByWindow} per key. Where each window
  * fires once (windows that do not merge, the default trigger), the values are gathered in the
- * shuffle instead, as a lifted Combine of runners-core's {@link Concatenate}: the same one pane
- * per key and window, without ReduceFnRunner's timers and state for every value.
+ * shuffle instead, as a lifted Combine that concatenates them ({@link EncodedConcatenate}, which
+ * holds them encoded): the same one pane per key and window, without ReduceFnRunner's timers and
+ * state for every value.
  */
 final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey<K, V>> {
 
@@ -25,11 +25,12 @@ final class GroupByKeyTranslator<K, V> implements TransformTranslator<GroupByKey
   @SuppressWarnings("unchecked")
   public void translate(GroupByKey<K, V> transform, TranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
+    KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
     if (CombinePerKeyTranslator.firesOncePerWindow(input.getWindowingStrategy())) {
-      CombinePerKeyTranslator.combineInShuffle(new Concatenate<V>(), input, context);
+      CombinePerKeyTranslator.combineInShuffle(new EncodedConcatenate<>(coder.getValueCoder()), input, context);
       return;
     }
-    Coder<K> keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
+    Coder<K> keyCoder = coder.getKeyCoder();
     GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context);
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
