@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.util.construction.TransformInputs;
 import org.apache.beam.sdk.values.PCollection;
@@ -38,6 +39,11 @@ abstract class AppliedTransformContext {
 
   public MetricsContainerStepMap metrics() {
     return metrics;
+  }
+
+  /** The metrics container of the transform being translated, for its user code to find current. */
+  public MetricsContainer stepMetrics() {
+    return new CachingMetricsContainer(metrics.getContainer(stepName()));
   }
 
   /** Partitions of every shuffle, and bundles a source is split into. */

@@ -35,7 +35,7 @@ final class BoundedReadTranslator<T>
   static <T> Dataset<WindowedValue<T>> read(
       BoundedSource<T> source, AppliedTransformContext context, EngineContext engine) {
     PipelineOptions options = context.options();
-    MetricsContainer metrics = context.metrics().getContainer(context.stepName());
+    MetricsContainer metrics = context.stepMetrics();
     List<? extends BoundedSource<T>> bundles =
         StepMetrics.inScope(metrics, () -> split(source, context));
     Object readersKey = new Object(); // what this read's tasks share in one run of a stage

@@ -13,8 +13,8 @@ import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
-import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
@@ -46,7 +46,7 @@ final class DoFnExecution<InputT, OutputT> {
   private final DoFnSchemaInformation schemaInformation;
   private final Map<String, PCollectionView<?>> sideInputMapping;
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
-  private final MetricsContainerImpl metrics;
+  private final MetricsContainer metrics;
 
   DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
     this(
@@ -81,7 +81,7 @@ final class DoFnExecution<InputT, OutputT> {
     this.windowingStrategy = input.getWindowingStrategy();
     this.schemaInformation = schemaInformation;
     this.sideInputMapping = sideInputMapping;
-    this.metrics = context.metrics().getContainer(stepName);
+    this.metrics = context.stepMetrics();
   }
 
   private DoFnExecution(

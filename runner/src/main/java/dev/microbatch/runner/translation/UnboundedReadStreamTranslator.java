@@ -19,7 +19,7 @@ final class UnboundedReadStreamTranslator<T>
   @Override
   public void translate(
       SplittableParDo.PrimitiveUnboundedRead<T> transform, StreamingTranslationContext context) {
-    MetricsContainer metrics = context.metrics().getContainer(context.stepName());
+    MetricsContainer metrics = context.stepMetrics();
     List<? extends UnboundedSource<T, ?>> splits =
         StepMetrics.inScope(metrics, () -> split(transform.getSource(), context));
     UnboundedSourcePull<T> pull =
