@@ -26,39 +26,44 @@ import org.apache.beam.sdk.util.HistogramData;
  */
 final class CachingMetricsContainer implements MetricsContainer {
   private final MetricsContainerImpl container;
-  private final Found<Counter> counters = new Found<>();
-  private final Found<Distribution> distributions = new Found<>();
-  private final Found<Gauge> gauges = new Found<>();
-  private final Found<StringSet> stringSets = new Found<>();
-  private final Found<BoundedTrie> boundedTries = new Found<>();
+  private final Found<Counter> counters;
+  private final Found<Distribution> distributions;
+  private final Found<Gauge> gauges;
+  private final Found<StringSet> stringSets;
+  private final Found<BoundedTrie> boundedTries;
 
   CachingMetricsContainer(MetricsContainerImpl container) {
     this.container = container;
+    this.counters = new Found<>(container::getCounter);
+    this.distributions = new Found<>(container::getDistribution);
+    this.gauges = new Found<>(container::getGauge);
+    this.stringSets = new Found<>(container::getStringSet);
+    this.boundedTries = new Found<>(container::getBoundedTrie);
   }
 
   @Override
   public Counter getCounter(MetricName name) {
-    return counters.get(name, container::getCounter);
+    return counters.get(name);
   }
 
   @Override
   public Distribution getDistribution(MetricName name) {
-    return distributions.get(name, container::getDistribution);
+    return distributions.get(name);
   }
 
   @Override
   public Gauge getGauge(MetricName name) {
-    return gauges.get(name, container::getGauge);
+    return gauges.get(name);
   }
 
   @Override
   public StringSet getStringSet(MetricName name) {
-    return stringSets.get(name, container::getStringSet);
+    return stringSets.get(name);
   }
 
   @Override
   public BoundedTrie getBoundedTrie(MetricName name) {
-    return boundedTries.get(name, container::getBoundedTrie);
+    return boundedTries.get(name);
   }
 
   @Override
@@ -80,10 +85,15 @@ final class CachingMetricsContainer implements MetricsContainer {
   private static final class Found<M> {
     /** Names made anew for each update would only fill the map: past this many, no more are kept. */
     private static final int MAX = 64;
+    private final Function<MetricName, M> find;
     /** Copied on write: the tasks of a step read it without a lock. */
     private volatile Map<MetricName, M> byName = new IdentityHashMap<>();
 
-    M get(MetricName name, Function<MetricName, M> find) {
+    Found(Function<MetricName, M> find) {
+      this.find = find;
+    }
+
+    M get(MetricName name) {
       M metric = byName.get(name);
       if (metric == null) {
         metric = find.apply(name);
