@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -126,8 +127,9 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
     PCollection<?> output = output();
     String step = stepName();
+    UnaryOperator<Dataset<? extends WindowedValue<?>>> conform = RowConformance.forDatasetsOf(output);
     // each batch's dataset is named for the step, for the stages progress reports show
-    streams.put(output, produced(stream.transform((d, time) -> d.named(step)), consumersOf(output)));
+    streams.put(output, produced(stream.transform((d, time) -> conform.apply(d).named(step)), consumersOf(output)));
     watermarks.put(output, watermark);
   }
 
@@ -141,7 +143,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     outputs()
         .forEach(
             (tag, pc) -> {
-              streams.put(pc, computed.transform((d, time) -> split.apply(d, tag)));
+              UnaryOperator<Dataset<? extends WindowedValue<?>>> conform = RowConformance.forDatasetsOf(pc);
+              streams.put(pc, computed.transform((d, time) -> conform.apply(split.apply(d, tag))));
               watermarks.put(pc, watermark);
             });
   }

@@ -50,7 +50,7 @@ public final class TranslationContext extends AppliedTransformContext {
   /** The dataset of the only output of the current transform. */
   public void setOutput(Dataset<? extends WindowedValue<?>> dataset) {
     PCollection<?> output = output();
-    datasets.put(output, produced(dataset.named(stepName()), consumersOf(output)));
+    datasets.put(output, produced(RowConformance.forDatasetsOf(output).apply(dataset).named(stepName()), consumersOf(output)));
   }
 
   /**
@@ -63,7 +63,7 @@ public final class TranslationContext extends AppliedTransformContext {
           split) {
     int total = outputs().values().stream().mapToInt(this::consumersOf).sum();
     Dataset<U> computed = produced(unit.named(stepName()), total);
-    outputs().forEach((tag, pc) -> datasets.put(pc, split.apply(computed, tag)));
+    outputs().forEach((tag, pc) -> datasets.put(pc, RowConformance.forDatasetsOf(pc).apply(split.apply(computed, tag))));
   }
 
   /** Makes {@code output} read exactly what {@code input} holds, with no work of its own. */
