@@ -53,7 +53,7 @@ final class SameAsDirectRunner {
 
   static PipelineOptions options(String runner, Mode mode) {
     List<String> args = new ArrayList<>(List.of("--runner=" + runner));
-    if (runner.equals("MicroBatchRunner")) {
+    if (runner.contains("MicroBatchRunner")) {
       args.add("--parallelism=2");
       args.add("--consoleProgress=false");
       if (mode == Mode.STREAMING) {

@@ -14,6 +14,6 @@ final class CreateViewStreamTranslator<ElemT, ViewT>
   public void translate(
       View.CreatePCollectionView<ElemT, ViewT> transform, StreamingTranslationContext context) {
     SideInputStream side = context.sideInput(transform.getView());
-    context.setOutput(side.panes(), side.watermark());
+    context.setInternalOutput(side.panes(), side.watermark());
   }
 }

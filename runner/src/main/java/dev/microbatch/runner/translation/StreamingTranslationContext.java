@@ -125,9 +125,23 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
 
   /** The stream and watermark of the only output of the current transform. */
   public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
+    setOutput(stream, watermark, RowConformance.forDatasetsOf(output()));
+  }
+
+  /**
+   * Like {@link #setOutput(DStream, PCollectionWatermark)} for an output whose elements are the
+   * runner's own, not its PCollection's: a view's side-input panes.
+   */
+  void setInternalOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
+    setOutput(stream, watermark, UnaryOperator.identity());
+  }
+
+  private void setOutput(
+      DStream<? extends WindowedValue<?>> stream,
+      PCollectionWatermark watermark,
+      UnaryOperator<Dataset<? extends WindowedValue<?>>> conform) {
     PCollection<?> output = output();
     String step = stepName();
-    UnaryOperator<Dataset<? extends WindowedValue<?>>> conform = RowConformance.forDatasetsOf(output);
     // each batch's dataset is named for the step, for the stages progress reports show
     streams.put(output, produced(stream.transform((d, time) -> conform.apply(d).named(step)), consumersOf(output)));
     watermarks.put(output, watermark);
