@@ -110,6 +110,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 
   @Override
   public MicroBatchPipelineResult run(Pipeline pipeline) {
+    switchToStreamingIfUnbounded(pipeline);
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
     MetricsContainerStepMap metrics = new MetricsContainerStepMap();
@@ -123,6 +124,21 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       result.waitUntilFinish();
     }
     return result;
+  }
+
+  /**
+   * Batch mode runs bounded pipelines in one pass; a pipeline with an unbounded PCollection runs in
+   * streaming mode, as FlinkRunner and SparkRunner switch to it by themselves.
+   */
+  private void switchToStreamingIfUnbounded(Pipeline pipeline) {
+    if (options.isStreaming()) {
+      return;
+    }
+    String unbounded = PipelinePreparation.firstUnboundedPCollection(pipeline);
+    if (unbounded != null) {
+      LOG.info("Found unbounded PCollection {}: switching to streaming mode", unbounded);
+      options.setStreaming(true);
+    }
   }
 
   /** With --statusPort, the status server of the translated pipeline; null without. */

@@ -6,8 +6,6 @@ import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PValue;
 
 /**
  * Turns a Beam pipeline into engine datasets, batch mode: rewrites it with Beam's own overrides
@@ -27,32 +25,12 @@ public final class BatchPipelineTranslator {
   }
 
   public TranslatedPipeline translate(Pipeline pipeline) {
-    rejectUnboundedPCollections(pipeline);
     PipelinePreparation.applyOverrides(pipeline);
     TranslationContext context =
         new TranslationContext(
             engine, options, metrics, PipelinePreparation.countConsumers(pipeline));
     pipeline.traverseTopologically(new Visitor(pipeline, context));
     return new TranslatedPipeline(engine, context.leaves(), context::endPipeline);
-  }
-
-  /** Batch mode runs bounded pipelines in one pass; unbounded PCollections need --streaming. */
-  private static void rejectUnboundedPCollections(Pipeline pipeline) {
-    pipeline.traverseTopologically(
-        new Pipeline.PipelineVisitor.Defaults() {
-          @Override
-          public void visitValue(PValue value, TransformHierarchy.Node producer) {
-            if (value instanceof PCollection<?> pc
-                && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
-              throw new UnsupportedOperationException(
-                  String.format(
-                      "MicroBatchRunner cannot run %s in batch mode: its output %s is an unbounded"
-                          + " PCollection; run the pipeline with --streaming",
-                      producer.getFullName(),
-                      pc.getName()));
-            }
-          }
-        });
   }
 
   private static final class Visitor extends Pipeline.PipelineVisitor.Defaults {

@@ -10,8 +10,10 @@ import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** What both translations do to a pipeline before walking it. */
 public final class PipelinePreparation {
@@ -52,6 +54,26 @@ public final class PipelinePreparation {
           @Override
           public void visitPrimitiveTransform(TransformHierarchy.Node node) {
             found[0] |= node.getTransform() instanceof TestStream;
+          }
+        });
+    return found[0];
+  }
+
+  /**
+   * The first unbounded PCollection of {@code pipeline}, with the transform that produces it, or
+   * null if every PCollection is bounded.
+   */
+  public static @Nullable String firstUnboundedPCollection(Pipeline pipeline) {
+    String[] found = {null};
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitValue(PValue value, TransformHierarchy.Node producer) {
+            if (found[0] == null
+                && value instanceof PCollection<?> pc
+                && pc.isBounded() == PCollection.IsBounded.UNBOUNDED) {
+              found[0] = pc.getName() + " (the output of " + producer.getFullName() + ")";
+            }
           }
         });
     return found[0];
