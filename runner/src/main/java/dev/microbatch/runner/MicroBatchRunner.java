@@ -127,8 +127,9 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   }
 
   /**
-   * Batch mode runs bounded pipelines in one pass; a pipeline with an unbounded PCollection runs in
-   * streaming mode, as FlinkRunner and SparkRunner switch to it by themselves.
+   * Batch mode runs bounded pipelines in one pass; a pipeline with an unbounded PCollection, or a
+   * TestStream (whose events play in processing time), runs in streaming mode, as FlinkRunner and
+   * SparkRunner switch to it by themselves.
    */
   private void switchToStreamingIfUnbounded(Pipeline pipeline) {
     if (options.isStreaming()) {
@@ -137,6 +138,9 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     String unbounded = PipelinePreparation.firstUnboundedPCollection(pipeline);
     if (unbounded != null) {
       LOG.info("Found unbounded PCollection {}: switching to streaming mode", unbounded);
+      options.setStreaming(true);
+    } else if (PipelinePreparation.hasTestStream(pipeline)) {
+      LOG.info("Found a TestStream: switching to streaming mode");
       options.setStreaming(true);
     }
   }

@@ -140,6 +140,11 @@ public final class StreamingContext {
     recordSources.add(input);
   }
 
+  /** Whether an output operation was registered: without one, {@link #start()} refuses to start. */
+  public synchronized boolean hasOutputOperations() {
+    return !outputs.isEmpty();
+  }
+
   synchronized void addOutput(ForEachDStream<?> output) {
     checkNotStarted("add an output operation");
     outputs.add(output);

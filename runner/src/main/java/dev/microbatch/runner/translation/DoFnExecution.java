@@ -157,7 +157,7 @@ final class DoFnExecution<InputT, OutputT> {
             sideInputMapping);
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
-      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputCoders.keySet());
+      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputCoders);
     }
     return new MeteredDoFnRunner<>(runner, metrics);
   }

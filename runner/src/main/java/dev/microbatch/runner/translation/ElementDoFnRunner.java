@@ -1,11 +1,16 @@
 package dev.microbatch.runner.translation;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
+
 import java.util.Collection;
-import java.util.Set;
+import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFnOutputReceivers;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
@@ -17,6 +22,7 @@ import org.apache.beam.sdk.util.SystemDoFnInternal;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.values.OutputBuilder;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
@@ -43,7 +49,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   private final PipelineOptions options;
   private final OutputBuffer outputs;
   private final TupleTag<OutputT> mainOutputTag;
-  private final Set<TupleTag<?>> outputTags;
+  private final Map<TupleTag<?>, Coder<?>> outputCoders;
   private final Arguments arguments;
   /** The value being processed, and the element whose timestamp, windows and pane it has. */
   private InputT value;
@@ -76,7 +82,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
       PipelineOptions options,
       OutputBuffer outputs,
       TupleTag<OutputT> mainOutputTag,
-      Set<TupleTag<?>> outputTags) {
+      Map<TupleTag<?>, Coder<?>> outputCoders) {
     this.simple = simple;
     this.fn = fn;
     this.invoker = DoFnInvokers.invokerFor(fn);
@@ -86,7 +92,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     this.options = options;
     this.outputs = outputs;
     this.mainOutputTag = mainOutputTag;
-    this.outputTags = outputTags;
+    this.outputCoders = outputCoders;
     this.arguments = new Arguments();
   }
 
@@ -162,7 +168,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   }
 
   private void checkTag(TupleTag<?> tag) {
-    if (tag != mainOutputTag && !outputTags.contains(tag)) {
+    if (tag != mainOutputTag && !outputCoders.containsKey(tag)) {
       throw new IllegalArgumentException("Unknown output tag " + tag);
     }
   }
@@ -255,8 +261,16 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
           }
 
           @Override
-          public <T> DoFn.OutputReceiver<org.apache.beam.sdk.values.Row> getRowReceiver(TupleTag<T> tag) {
-            throw new UnsupportedOperationException("Row outputs go through SimpleDoFnRunner");
+          @SuppressWarnings("unchecked")
+          public <T> DoFn.OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
+            Coder<?> coder = outputCoders.get(tag);
+            checkState(coder != null, "No output tag for %s", tag);
+            checkState(
+                coder instanceof SchemaCoder,
+                "Output with tag %s must have a schema in order to call getRowReceiver", tag);
+            // as SimpleDoFnRunner's: each Row becomes the output's type, in the element's window
+            return DoFnOutputReceivers.rowReceiver(
+                context, OutputBuilderSuppliers.supplierForElement(element), tag, (SchemaCoder<T>) coder);
           }
         };
     private final DoFn<InputT, OutputT>.ProcessContext context = fn.new ProcessContext() {

@@ -40,6 +40,12 @@ public final class StreamingPipeline implements ExecutablePipeline {
 
   @Override
   public void execute() throws InterruptedException {
+    if (!streaming.hasOutputOperations()) {
+      // a pipeline with nothing to compute (Beam allows an empty one) ends at once, as on the
+      // DirectRunner; the engine, like Spark Streaming, would refuse to start
+      end.run();
+      return;
+    }
     try {
       streaming.start();
       streaming.awaitTermination();
