@@ -22,7 +22,10 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -99,6 +102,23 @@ class RowsTakeTheirPCollectionsSchemaTest {
     assertThat(output, everyItem(containsString("f_stringField")));
   }
 
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void aDoFnWritesRowsToATaggedOutputWithASchema(Mode mode) {
+    TupleTag<String> main = new TupleTag<>("main");
+    TupleTag<Row> rows = new TupleTag<>("rows");
+    List<String> output =
+        assertSameOutput(
+            mode,
+            p -> {
+              PCollectionTuple outputs =
+                  p.apply(Create.of("x", "y"))
+                      .apply(ParDo.of(new RowsToTaggedOutput(rows)).withOutputTags(main, TupleTagList.of(rows)));
+              return outputs.get(rows).setRowSchema(NAMED);
+            });
+    assertThat(output, hasSize(2));
+  }
+
   /** KV(Row{a=1}, "left") and KV(Row{b=1}, "right"), both under the key coder of schema {a}. */
   private static PCollection<KV<Row, String>> keyedBySchemaAAndB(org.apache.beam.sdk.Pipeline p) {
     return p.apply(Create.of("left", "right"))
@@ -119,6 +139,20 @@ class RowsTakeTheirPCollectionsSchemaTest {
     public void process(@Element String side, OutputReceiver<KV<Row, String>> out) {
       Row key = Row.withSchema(side.equals("left") ? A : B).addValue(1L).build();
       out.output(KV.of(key, side));
+    }
+  }
+
+  /** Writes each element as a Row of schema {f_stringField} through the tagged output's Row receiver. */
+  private static final class RowsToTaggedOutput extends DoFn<String, String> {
+    private final TupleTag<Row> rows;
+
+    RowsToTaggedOutput(TupleTag<Row> rows) {
+      this.rows = rows;
+    }
+
+    @ProcessElement
+    public void process(@Element String value, MultiOutputReceiver out) {
+      out.getRowReceiver(rows).output(Row.withSchema(NAMED).addValue(value).build());
     }
   }
 
