@@ -51,12 +51,12 @@ public class WordCount {
   }
 
   /** One line of output: {@code word: count}. */
-  static String format(KV<String, Long> wordCount) {
+  public static String format(KV<String, Long> wordCount) {
     return wordCount.getKey() + ": " + wordCount.getValue();
   }
 
   /** The bundled text, copied out of the jar to a temporary file TextIO can read. */
-  static String bundledText() throws IOException {
+  public static String bundledText() throws IOException {
     Path copy = Files.createTempFile("microbatch-sonnets", ".txt");
     copy.toFile().deleteOnExit();
     try (InputStream in = WordCount.class.getResourceAsStream("sonnets.txt")) {

@@ -15,6 +15,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -61,6 +62,8 @@ class WordCountTest {
             .apply(MapElements.into(TypeDescriptors.strings()).via(WordCount::format));
     PAssert.that(counts).containsInAnyOrder(batch);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    PipelineResult result = pipeline.run();
+    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    TestPipeline.verifyPAssertsSucceeded(pipeline, result);
   }
 }

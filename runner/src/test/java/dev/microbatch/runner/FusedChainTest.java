@@ -44,7 +44,7 @@ class FusedChainTest {
             .apply("Tens", MapElements.into(TypeDescriptors.longs()).via((Long x) -> x * 10))
             .apply("CountInFinishBundle", ParDo.of(new CountInFinishBundle()));
     PAssert.thatSingleton(perBundle.apply(Sum.longsGlobally())).isEqualTo(1000L);
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
   }
 
   @Test
@@ -61,7 +61,7 @@ class FusedChainTest {
             .apply("Tens", ParDo.of(new Tens()))
             .apply("InWindow", ParDo.of(new WithWindowEnd()));
     PAssert.that(inWindows).containsInAnyOrder("10@1999", "10@2999", "20@2999", "20@3999");
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
   }
 
   @Test
@@ -76,7 +76,7 @@ class FusedChainTest {
             .apply("DropEmpty", Filter.by((String w) -> !w.isEmpty()))
             .apply(Count.perElement());
     PAssert.that(counts).containsInAnyOrder(KV.of("a", 1L), KV.of("b", 2L), KV.of("c", 3L));
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
   }
 
   /** Outputs nothing per element, and how many it saw when its bundle finishes. */

@@ -186,6 +186,6 @@ class MicroBatchRunnerOptionsTest {
             PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
     PAssert.that(pipeline.apply(Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3))).apply(Sum.integersPerKey()))
         .containsInAnyOrder(KV.of("a", 3), KV.of("b", 3));
-    assertThat(pipeline.run().getState(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
   }
 }

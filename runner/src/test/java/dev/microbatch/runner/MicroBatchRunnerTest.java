@@ -74,7 +74,7 @@ class MicroBatchRunnerTest {
         p.apply("Probe", Create.of("q"))
             .apply(ParDo.of(new AppendSideInput(total)).withSideInputs(total));
     PAssert.that(tagged).containsInAnyOrder("q6");
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
   }
 
   /** Appends the value of a singleton side input to each element. */
@@ -122,7 +122,7 @@ class MicroBatchRunnerTest {
             .apply(Window.into(FixedWindows.of(org.joda.time.Duration.millis(1000))))
             .apply(Sum.integersPerKey());
     PAssert.that(sums).containsInAnyOrder(KV.of("k", 3), KV.of("k", 5));
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
   }
 
   @Test
@@ -167,7 +167,7 @@ class MicroBatchRunnerTest {
   void aFinishedPipelineReportsDone() {
     Pipeline p = pipeline();
     PAssert.that(p.apply(Create.of(Map.of("a", 1)))).containsInAnyOrder(KV.of("a", 1));
-    PipelineResult result = p.run();
+    PipelineResult result = PAsserts.runAndVerify(p);
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(result.waitUntilFinish(org.joda.time.Duration.millis(1)), equalTo(PipelineResult.State.DONE));
   }

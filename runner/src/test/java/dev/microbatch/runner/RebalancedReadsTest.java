@@ -45,7 +45,7 @@ class RebalancedReadsTest {
     PAssert.thatSingleton(numbers.apply(Count.globally())).isEqualTo(NUMBERS);
     PAssert.thatSingleton(numbers.apply(Sum.longsGlobally())).isEqualTo(NUMBERS * (NUMBERS - 1) / 2);
 
-    p.run().waitUntilFinish();
+    PAsserts.runAndVerify(p);
 
     assertThat(SECOND_BUNDLE_THREADS.size(), equalTo(2));
   }

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -123,6 +124,7 @@ class SpillingPipelineTest {
       RELEASE.countDown();
     }
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    TestPipeline.verifyPAssertsSucceeded(p, result);
   }
 
   private static long sum(Iterable<Long> values) {

@@ -25,6 +25,7 @@ import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
@@ -102,7 +103,7 @@ class StreamingModeTest {
             .apply(Count.perElement());
     assertCountsPerWindowOfTheScript(counts);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     // two words per batch: at least four batches, each finalizing its checkpoint
     assertThat(ScriptedUnboundedSource.FINALIZED.get(), greaterThan(3));
     assertThat(EngineThreads.alive(), empty());
@@ -123,7 +124,7 @@ class StreamingModeTest {
             .apply(Count.perElement());
     assertCountsPerWindowOfTheScript(counts);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
   }
 
   @Test
@@ -146,8 +147,8 @@ class StreamingModeTest {
         .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
         .containsInAnyOrder(KV.of("a", 2L));
 
-    PipelineResult result = pipeline.run();
-    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    PipelineResult result = PAsserts.runAndVerify(pipeline);
+    assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 5L)));
   }
 
@@ -192,8 +193,8 @@ class StreamingModeTest {
         earliestWindowsOverThreeBatches(pipeline).apply("CountWords", Count.perElement());
     assertPanesAtTheEarliestOnTimeTimestamps(counts);
 
-    PipelineResult result = pipeline.run();
-    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    PipelineResult result = PAsserts.runAndVerify(pipeline);
+    assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(LateValues.droppedPerStep(result), equalTo(Map.of()));
   }
 
@@ -209,7 +210,7 @@ class StreamingModeTest {
                     .via(kv -> KV.of(kv.getKey(), (long) Iterables.size(kv.getValue()))));
     assertPanesAtTheEarliestOnTimeTimestamps(counts);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
   }
 
   @Test
@@ -228,8 +229,8 @@ class StreamingModeTest {
         .inWindow(new IntervalWindow(new Instant(9_000), new Instant(10_000)))
         .containsInAnyOrder(1L);
 
-    PipelineResult result = pipeline.run();
-    assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    PipelineResult result = PAsserts.runAndVerify(pipeline);
+    assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(LateValues.droppedPerStep(result), equalTo(Map.of()));
   }
 
@@ -245,7 +246,7 @@ class StreamingModeTest {
             .apply(ParDo.of(new CountAtWindowEnd()));
     assertCountsPerWindowOfTheScript(counts);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     assertThat(EngineThreads.alive(), empty());
   }
 
@@ -299,7 +300,7 @@ class StreamingModeTest {
         .inWindow(new IntervalWindow(new Instant(10_000), new Instant(20_000)))
         .containsInAnyOrder("b/3", "b/3", "c/3");
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     assertThat(EngineThreads.alive(), empty());
   }
 
@@ -340,7 +341,7 @@ class StreamingModeTest {
         .inWindow(new IntervalWindow(new Instant(20_000), new Instant(30_000)))
         .containsInAnyOrder("a:1/1");
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     assertThat(EngineThreads.alive(), empty());
   }
 
@@ -407,7 +408,7 @@ class StreamingModeTest {
         .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(w -> KV.of(w, 1L)))
         .apply(ParDo.of(new TimerAtFifteen(wordsPerWindow)).withSideInputs(wordsPerWindow));
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     // a@12 waits for window [10, 20) of the side input, until the watermark reaches 26; the
     // timer a@5 set for 15 waits for it, as the watermark of a ParDo waits for what it pushed back
     assertThat(
@@ -454,7 +455,7 @@ class StreamingModeTest {
     }
     PAssert.that(positions).containsInAnyOrder(expected);
 
-    assertThat(pipeline.run().waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
     assertThat(EngineThreads.alive(), empty());
   }
 
@@ -520,6 +521,7 @@ class StreamingModeTest {
           }
         });
     assertThat(result.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    TestPipeline.verifyPAssertsSucceeded(pipeline, result);
     assertThat(perBatch.stream().mapToLong(Long::longValue).max().getAsLong(), equalTo(7L));
   }
 

@@ -11,10 +11,12 @@ import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.construction.TriggerTranslation;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -39,12 +41,28 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   private final ExecutableTriggerStateMachine trigger;
   /** The late values dropped, as the step's metric {@code droppedDueToLateness}, as Beam reports it. */
   private final CounterCell dropped;
+  /** What a value becomes on its way into the reduce: itself, or its copy through its coder. */
+  private final ThroughShuffle<V> throughShuffle;
+
+  /** A value's way into the reduce; may throw its coder's exception. */
+  interface ThroughShuffle<V> {
+    V apply(V value) throws CoderException;
+  }
 
   /** Groups by window for the step {@code context} is applying. */
   GroupAlsoByWindow(
       WindowingStrategy<?, W> windowing,
       SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
       AppliedTransformContext context) {
+    this(windowing, reduceFn, context, value -> value);
+  }
+
+  private GroupAlsoByWindow(
+      WindowingStrategy<?, W> windowing,
+      SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
+      AppliedTransformContext context,
+      ThroughShuffle<V> throughShuffle) {
+    this.throughShuffle = throughShuffle;
     this.windowing = windowing;
     this.reduceFn = reduceFn;
     this.options = context.options();
@@ -64,14 +82,21 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
                 LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
   }
 
-  /** Groups {@code input}'s values by window as its windowing strategy says. */
+  /**
+   * A GroupByKey: groups {@code input}'s values by window as its windowing strategy says. Each
+   * value crosses the shuffle as its coder's bytes, as on every runner that distributes the
+   * shuffle and on the DirectRunner: what the coder does not keep is not grouped, and a coder that
+   * fails fails the pipeline here, not only on Flink or Spark.
+   */
   @SuppressWarnings("unchecked")
   static <K, V> GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> of(
       PCollection<KV<K, V>> input, AppliedTransformContext context) {
+    Coder<V> valueCoder = ((KvCoder<K, V>) input.getCoder()).getValueCoder();
     return new GroupAlsoByWindow<>(
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),
-        SystemReduceFn.buffering(((KvCoder<K, V>) input.getCoder()).getValueCoder()),
-        context);
+        SystemReduceFn.buffering(valueCoder),
+        context,
+        value -> CoderUtils.clone(valueCoder, value));
   }
 
   /** Batch mode: every value of one key, then the end of time. */
@@ -110,7 +135,7 @@ final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
             options);
     List<WindowedValue<V>> values = new ArrayList<>(elements.size());
     for (WindowedValue<KV<K, V>> element : elements) {
-      values.add(WindowedValues.withValue(element, element.getValue().getValue()));
+      values.add(WindowedValues.withValue(element, throughShuffle.apply(element.getValue().getValue())));
     }
     KeyTimers.fireDueSynchronizedProcessingTimers(key.timers(), runner::onTimers);
     runner.processElements(

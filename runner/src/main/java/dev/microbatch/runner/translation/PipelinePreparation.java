@@ -1,12 +1,17 @@
 package dev.microbatch.runner.translation;
 
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.util.construction.PTransformMatchers;
 import org.apache.beam.sdk.util.construction.PTransformTranslation;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -26,11 +31,35 @@ public final class PipelinePreparation {
    * translates every ParDo to its proto to ask, which was most of the word count's translation.
    */
   static void applyOverrides(Pipeline pipeline) {
+    checkCodersSerializable(pipeline);
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     pipeline.replaceAll(
         List.of(
             PTransformOverride.of(
                 PTransformMatchers.splittableParDoMulti(), new SplittableParDo.OverrideFactory<>())));
+  }
+
+  /**
+   * Serializes every PCollection's coder once, as Flink, Spark and Dataflow do to ship it to their
+   * workers: a coder that cannot travel fails here, with its PCollection named, and not only when
+   * the pipeline moves to one of them.
+   */
+  private static void checkCodersSerializable(Pipeline pipeline) {
+    Set<Coder<?>> checked = Collections.newSetFromMap(new IdentityHashMap<>());
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public void visitValue(PValue value, TransformHierarchy.Node producer) {
+            if (value instanceof PCollection<?> pc && checked.add(pc.getCoder())) {
+              try {
+                SerializableUtils.serializeToByteArray(pc.getCoder());
+              } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                    "The coder " + pc.getCoder() + " of " + pc.getName() + " cannot be serialized", e);
+              }
+            }
+          }
+        });
   }
 
   /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.InMemoryMultimapSideInputView;
+import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Materializations;
@@ -15,12 +16,13 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.WindowedValue;
+import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
 /**
  * The contents of one side input, built on the driver: the view's value in every window that
  * holds elements, through the view's own {@link ViewFn}. In batch mode every window is complete;
- * in streaming mode a window is ready once it has a pane or the side input's watermark passed it.
+ * in streaming mode a window is ready once it has a pane or no pane can come any more.
  */
 public final class SideInputValues {
   private final PCollectionView<?> view;
@@ -63,9 +65,23 @@ public final class SideInputValues {
     return new SideInputValues(view, updated, watermark);
   }
 
-  /** Whether {@code window}'s value may be read: it has elements, or no more can come. */
+  /**
+   * Whether {@code window}'s value may be read: it has a pane, or the watermark passed the time by
+   * which its trigger would have fired a pane had it held elements (its end for the default
+   * trigger; its expiry, end plus allowed lateness, for a trigger that never fires early, as
+   * Wait.on's signals have), as Beam's DirectRunner decides it.
+   */
   boolean isReady(BoundedWindow window) {
-    return byWindow.containsKey(window) || watermark.isAfter(window.maxTimestamp());
+    return byWindow.containsKey(window) || watermark.isAfter(readyWhenEmptyAfter(window));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Instant readyWhenEmptyAfter(BoundedWindow window) {
+    WindowingStrategy<?, BoundedWindow> strategy =
+        (WindowingStrategy<?, BoundedWindow>) view.getWindowingStrategyInternal();
+    Instant expiry = LateDataUtils.garbageCollectionTime(window, strategy);
+    Instant firing = strategy.getTrigger().getWatermarkThatGuaranteesFiring(window);
+    return firing.isBefore(expiry) ? firing : expiry;
   }
 
   /** The view's value in {@code window} (a side-input window), empty if nothing fell in it. */
