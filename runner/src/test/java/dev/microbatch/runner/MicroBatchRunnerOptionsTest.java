@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -152,17 +151,6 @@ class MicroBatchRunnerOptionsTest {
             IllegalArgumentException.class,
             () -> PipelineOptionsFactory.fromArgs("--runner=MicroBatchRuner").create());
     assertThat(e.getMessage(), containsString("MicroBatchRuner"));
-  }
-
-  @Test
-  void anUnboundedPipelineInBatchModeIsRefusedNamingTheTransformAndTheFix() {
-    Pipeline pipeline =
-        Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner").create());
-    pipeline.apply("Endless", GenerateSequence.from(0));
-    UnsupportedOperationException e =
-        assertThrows(UnsupportedOperationException.class, pipeline::run);
-    assertThat(e.getMessage(), containsString("Endless"));
-    assertThat(e.getMessage(), containsString("--streaming"));
   }
 
   @Test
