@@ -1,6 +1,6 @@
 package dev.microbatch.runner;
 
-import dev.microbatch.engine.dataset.JobCancelledException;
+import dev.microbatch.engine.scheduler.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.ExecutablePipeline;

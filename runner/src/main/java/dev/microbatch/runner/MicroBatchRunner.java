@@ -1,14 +1,14 @@
 package dev.microbatch.runner;
 
 import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.dataset.JobProgress;
-import dev.microbatch.engine.dataset.ShuffleMemory;
+import dev.microbatch.engine.scheduler.JobProgress;
+import dev.microbatch.engine.shuffle.ShuffleMemory;
 import dev.microbatch.engine.stream.BatchClock;
 import dev.microbatch.engine.stream.BatchStatistics;
-import dev.microbatch.engine.stream.PIDRateEstimator;
 import dev.microbatch.engine.stream.PacedBatchClock;
-import dev.microbatch.engine.stream.RateController;
 import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.engine.stream.rate.PIDRateEstimator;
+import dev.microbatch.engine.stream.rate.RateController;
 import dev.microbatch.runner.status.ConsoleProgress;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.BatchPipelineTranslator;

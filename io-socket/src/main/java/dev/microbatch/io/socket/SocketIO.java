@@ -1,5 +1,6 @@
 package dev.microbatch.io.socket;
 
+import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.io.Serializable;
 import org.apache.beam.sdk.io.UnboundedSource.CheckpointMark;
 import org.apache.beam.sdk.transforms.PTransform;

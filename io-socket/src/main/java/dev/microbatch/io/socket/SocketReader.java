@@ -1,5 +1,6 @@
 package dev.microbatch.io.socket;
 
+import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.io.IOException;
 import java.util.NoSuchElementException;
 import org.apache.beam.sdk.io.UnboundedSource;

@@ -1,5 +1,6 @@
 package dev.microbatch.io.socket;
 
+import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;

@@ -1,7 +1,7 @@
 package dev.microbatch.runner.status;
 
-import dev.microbatch.engine.dataset.JobListener;
-import dev.microbatch.engine.dataset.StageInfo;
+import dev.microbatch.engine.scheduler.JobListener;
+import dev.microbatch.engine.scheduler.StageInfo;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package dev.microbatch.runner.status;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.microbatch.engine.dataset.JobProgress;
+import dev.microbatch.engine.scheduler.JobProgress;
 import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.BatchStatistics;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.CleanUps;
+import dev.microbatch.engine.scheduler.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.ArrayList;
 import java.util.List;

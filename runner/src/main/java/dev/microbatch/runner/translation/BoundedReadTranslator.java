@@ -2,7 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.scheduler.TaskContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;

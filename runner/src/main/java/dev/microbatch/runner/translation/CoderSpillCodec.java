@@ -1,7 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Pair;
-import dev.microbatch.engine.dataset.ShuffleCodec;
+import dev.microbatch.engine.shuffle.ShuffleCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,10 +2,10 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Aggregator;
 import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.dataset.ShuffleCodec;
+import dev.microbatch.engine.shuffle.ShuffleCodec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;

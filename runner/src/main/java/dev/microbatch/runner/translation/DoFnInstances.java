@@ -1,6 +1,6 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.apache.beam.sdk.options.PipelineOptions;

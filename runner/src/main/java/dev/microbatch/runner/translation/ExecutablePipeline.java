@@ -1,6 +1,6 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.JobListener;
+import dev.microbatch.engine.scheduler.JobListener;
 
 /** A translated pipeline, ready to run on the engine. */
 public interface ExecutablePipeline {

@@ -1,7 +1,7 @@
 package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Broadcast;
-import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

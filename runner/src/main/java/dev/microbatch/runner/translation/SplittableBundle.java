@@ -1,6 +1,6 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;

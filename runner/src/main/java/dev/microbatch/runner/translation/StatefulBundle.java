@@ -1,6 +1,6 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.TaskContext;
+import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.TimerInternals.TimerData;

@@ -1,7 +1,7 @@
 package dev.microbatch.runner.translation;
 
-import dev.microbatch.engine.dataset.JobCancelledException;
-import dev.microbatch.engine.dataset.JobListener;
+import dev.microbatch.engine.scheduler.JobCancelledException;
+import dev.microbatch.engine.scheduler.JobListener;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.dataset.JobListener;
+import dev.microbatch.engine.scheduler.JobListener;
 import java.util.List;
 
 /** A pipeline turned into datasets (batch mode): running it pulls every leaf, in one engine job. */

@@ -1,0 +1,80 @@
+package dev.microbatch.engine.scheduler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The progress of the last jobs: each stage's tasks done out of its total, and each job's state.
+ * Keeps the last {@code retained} jobs.
+ */
+public final class JobProgress implements JobListener {
+  /** A stage's progress, and how many bytes of shuffle records its tasks spilled to disk. */
+  public record StageProgress(
+      int id, List<String> names, int tasks, int tasksDone, boolean completed, long spilledBytes) {}
+
+  /** A job's progress: "running", "succeeded" or "failed". */
+  public record Job(int id, String state, List<StageProgress> stages) {}
+
+  private final int retained;
+  private final Map<Integer, Map<Integer, StageProgress>> stagesByJob = new LinkedHashMap<>();
+  private final Map<Integer, String> states = new LinkedHashMap<>();
+
+  public JobProgress(int retained) {
+    this.retained = retained;
+  }
+
+  @Override
+  public synchronized void onJobStarted(int jobId, List<StageInfo> stages) {
+    Map<Integer, StageProgress> progress = new LinkedHashMap<>();
+    for (StageInfo stage : stages) {
+      progress.put(stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0));
+    }
+    stagesByJob.put(jobId, progress);
+    states.put(jobId, "running");
+    while (stagesByJob.size() > retained) {
+      Integer oldest = stagesByJob.keySet().iterator().next();
+      stagesByJob.remove(oldest);
+      states.remove(oldest);
+    }
+  }
+
+  @Override
+  public synchronized void onTaskEnded(int jobId, int stageId) {
+    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false, s.spilledBytes()));
+  }
+
+  @Override
+  public synchronized void onSpill(int jobId, int stageId, long bytes) {
+    update(
+        jobId,
+        stageId,
+        s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone(), s.completed(), s.spilledBytes() + bytes));
+  }
+
+  @Override
+  public synchronized void onStageCompleted(int jobId, int stageId) {
+    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true, s.spilledBytes()));
+  }
+
+  @Override
+  public synchronized void onJobEnded(int jobId, boolean succeeded) {
+    states.computeIfPresent(jobId, (id, state) -> succeeded ? "succeeded" : "failed");
+  }
+
+  public synchronized List<Job> jobs() {
+    List<Job> jobs = new ArrayList<>();
+    stagesByJob.forEach(
+        (id, stages) -> jobs.add(new Job(id, states.get(id), List.copyOf(stages.values()))));
+    return jobs;
+  }
+
+  private void update(int jobId, int stageId, UnaryOperator<StageProgress> change) {
+    Map<Integer, StageProgress> stages = stagesByJob.get(jobId);
+    if (stages != null) {
+      stages.computeIfPresent(stageId, (id, stage) -> change.apply(stage));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.microbatch.engine.stream;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import dev.microbatch.engine.EngineThreads;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SocketTextStreamTest {
+  private static final Duration INTERVAL = Duration.ofSeconds(1);
+  private final ManualBatchClock clock = new ManualBatchClock();
+  private final StreamingContext ssc = new StreamingContext(INTERVAL, 2, clock);
+
+  @AfterEach
+  void stop() {
+    ssc.stop(false);
+    assertThat(EngineThreads.alive(), empty());
+  }
+
+  /** Runs batches until {@code expected} lines arrived (loopback delivery is not instantaneous). */
+  private static List<String> receive(BatchRecorder<String> out, ManualBatchClock clock, int expected) throws Exception {
+    List<String> received = new ArrayList<>();
+    for (int batch = 0; batch < 200 && received.size() < expected; batch++) {
+      clock.advance(INTERVAL);
+      long time = out.awaitBatch().batchTime();
+      received.addAll(out.outputs.get(time));
+    }
+    return received;
+  }
+
+  @Test
+  void eachBatchTakesTheCompleteLinesReceivedSoFar() throws Exception {
+    try (ServerSocket server = new ServerSocket(0)) {
+      BatchRecorder<String> out = BatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
+      ssc.start();
+      try (Socket client = server.accept()) {
+        OutputStream to = client.getOutputStream();
+        to.write("héllo wörld\r\nsecond".getBytes(UTF_8));
+        to.flush();
+        assertThat(receive(out, clock, 1), equalTo(List.of("héllo wörld")));
+
+        to.write(" line\nthird\n".getBytes(UTF_8));
+        to.flush();
+        assertThat(receive(out, clock, 2), equalTo(List.of("second line", "third")));
+      }
+    }
+  }
+
+  @Test
+  void withNobodyListeningItFailsNamingHostAndPortAfterTheRetryWindow() throws Exception {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0)) {
+      port = closed.getLocalPort();
+    }
+    ssc.socketTextStream("localhost", port, Duration.ofMillis(1)).foreachBatch((d, time) -> d.collect());
+    ssc.start();
+
+    UncheckedIOException failure = null;
+    for (int batch = 0; batch < 200 && failure == null; batch++) {
+      clock.advance(INTERVAL);
+      try {
+        ssc.awaitTerminationOrTimeout(Duration.ofMillis(20));
+      } catch (UncheckedIOException e) {
+        failure = e;
+      }
+    }
+    assertThat(failure, notNullValue());
+    assertThat(failure.getMessage(), containsString("Cannot connect to localhost:" + port));
+  }
+}

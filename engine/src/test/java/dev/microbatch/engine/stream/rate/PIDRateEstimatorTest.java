@@ -1,0 +1,52 @@
+package dev.microbatch.engine.stream.rate;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.closeTo;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class PIDRateEstimatorTest {
+  private static final long INTERVAL = 1000;
+
+  @Test
+  void theFirstBatchOnlySetsTheStartingPointAndEmptyBatchesSayNothing() {
+    PIDRateEstimator pid = new PIDRateEstimator(INTERVAL, 100);
+    assertThat(pid.compute(1000, 1000, 500, 0), equalTo(OptionalDouble.empty()));
+    assertThat(pid.compute(2000, 0, 500, 0), equalTo(OptionalDouble.empty()));
+    assertThat(pid.compute(3000, 1000, 0, 0), equalTo(OptionalDouble.empty()));
+    assertThat(pid.compute(1000, 1000, 500, 0), equalTo(OptionalDouble.empty()));
+  }
+
+  @Test
+  void aJobThatKeepsUpWithoutDelayStaysAtItsProcessingRate() {
+    PIDRateEstimator pid = new PIDRateEstimator(INTERVAL, 100);
+    pid.compute(1000, 1000, 1000, 0);
+    // 1000 records in 1 s, no scheduling delay: 1000 records/s, no error
+    assertThat(pid.compute(2000, 1000, 1000, 0).getAsDouble(), closeTo(1000, 1e-9));
+  }
+
+  @Test
+  void aJobThatFallsBehindIsThrottledBelowItsProcessingRateUntilTheDelayIsWorkedOff() {
+    PIDRateEstimator pid = new PIDRateEstimator(INTERVAL, 100);
+    pid.compute(1000, 2000, 2000, 0); // 2000 records took 2 s: 1000/s
+    // the next batch waited 1 s: the integral term takes the backlog off the rate
+    double rate = pid.compute(2000, 2000, 2000, 1000).getAsDouble();
+    assertThat(rate, closeTo(1000 - 0.2 * 1000 * 1000 / INTERVAL, 1e-9));
+  }
+
+  @Test
+  void theRateNeverDropsBelowTheMinimum() {
+    PIDRateEstimator pid = new PIDRateEstimator(INTERVAL, 100);
+    pid.compute(1000, 1000, 1000, 0);
+    assertThat(pid.compute(2000, 10, 1000, 100_000).getAsDouble(), equalTo(100.0));
+  }
+
+  @Test
+  void nonsensicalSettingsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new PIDRateEstimator(0, 100));
+    assertThrows(IllegalArgumentException.class, () -> new PIDRateEstimator(INTERVAL, 0));
+  }
+}

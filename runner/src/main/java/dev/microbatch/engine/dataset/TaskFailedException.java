@@ -1,8 +1,0 @@
-package dev.microbatch.engine.dataset;
-
-/** Carries a checked exception thrown by a task; unchecked ones are rethrown as they are. */
-public class TaskFailedException extends RuntimeException {
-  public TaskFailedException(Throwable cause) {
-    super(cause.toString(), cause);
-  }
-}
