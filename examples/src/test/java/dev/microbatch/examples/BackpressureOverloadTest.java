@@ -4,7 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.lang.management.ManagementFactory;
@@ -96,11 +96,11 @@ class BackpressureOverloadTest {
         .apply(NumberedRecords.read(broker, "overload"))
         .apply(ParDo.of(new SlowDoFn()));
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
-    List<BatchInfo> batches = new CopyOnWriteArrayList<>();
+    List<MicroBatchInfo> batches = new CopyOnWriteArrayList<>();
     job.addStreamingListener(
         new StreamingListener() {
           @Override
-          public void onBatchCompleted(BatchInfo batch) {
+          public void onBatchCompleted(MicroBatchInfo batch) {
             batches.add(batch);
           }
         });
@@ -129,13 +129,13 @@ class BackpressureOverloadTest {
     long caughtUpMillis = System.currentTimeMillis() - producingEnded;
 
     // settled: the second half of the batches while the producer ran
-    List<BatchInfo> whileProducing =
+    List<MicroBatchInfo> whileProducing =
         batches.stream().filter(b -> b.processingEndTime() <= producingEnded).toList();
-    List<BatchInfo> settled = whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
-    List<BatchInfo> lastQuarter = settled.subList(settled.size() / 2, settled.size());
-    long maxDelay = settled.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow();
+    List<MicroBatchInfo> settled = whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
+    List<MicroBatchInfo> lastQuarter = settled.subList(settled.size() / 2, settled.size());
+    long maxDelay = settled.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow();
     double settledRate =
-        settled.stream().mapToLong(BatchInfo::numRecords).sum() * 1000.0 / (settled.size() * INTERVAL_MILLIS);
+        settled.stream().mapToLong(MicroBatchInfo::numRecords).sum() * 1000.0 / (settled.size() * INTERVAL_MILLIS);
     System.out.printf(
         "OVERLOAD: %d records/s in, at most %d/s processed: settled rate %.0f records/s, budget %d records"
             + " a batch, max scheduling delay after settling %d ms (last quarter %d ms), retained heap %d MB"
@@ -146,7 +146,7 @@ class BackpressureOverloadTest {
         settledRate,
         settled.get(settled.size() - 1).recordBudget(),
         maxDelay,
-        lastQuarter.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow(),
+        lastQuarter.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow(),
         heapWhenSettled >> 20,
         heapAtTheEnd >> 20,
         produced,
@@ -157,7 +157,7 @@ class BackpressureOverloadTest {
     assertThat("max scheduling delay after settling, ms", maxDelay, lessThan(4 * INTERVAL_MILLIS));
     assertThat(
         "the scheduling delay does not grow",
-        lastQuarter.stream().mapToLong(BatchInfo::schedulingDelay).max().orElseThrow(),
+        lastQuarter.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow(),
         lessThan(maxDelay + INTERVAL_MILLIS));
     assertThat("the settled rate is what the job can take", settledRate, lessThan(1.25 * PROCESSED_PER_SECOND));
     assertThat(

@@ -7,9 +7,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
 
 import dev.microbatch.engine.dataset.Pair;
-import dev.microbatch.engine.stream.BatchInfo;
 import dev.microbatch.engine.stream.DStream;
-import dev.microbatch.engine.stream.ManualBatchClock;
+import dev.microbatch.engine.stream.ManualMicroBatchClock;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.io.ByteArrayOutputStream;
@@ -31,11 +31,11 @@ class EngineSocketWordCountTest {
 
   @Test
   void countsTheWordsOfEachBatchFromARealSocket() throws Exception {
-    ManualBatchClock clock = new ManualBatchClock();
+    ManualMicroBatchClock clock = new ManualMicroBatchClock();
     StreamingContext ssc = new StreamingContext(INTERVAL, 2, clock);
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Map<Long, List<Pair<String, Integer>>> counts = new ConcurrentHashMap<>();
-    BlockingQueue<BatchInfo> batches = new LinkedBlockingQueue<>();
+    BlockingQueue<MicroBatchInfo> batches = new LinkedBlockingQueue<>();
     try (ServerSocket server = new ServerSocket(0)) {
       DStream<Pair<String, Integer>> wordCounts =
           EngineSocketWordCount.wordCounts(ssc.socketTextStream("localhost", server.getLocalPort()));
@@ -44,7 +44,7 @@ class EngineSocketWordCountTest {
       ssc.addListener(
           new StreamingListener() {
             @Override
-            public void onBatchCompleted(BatchInfo batch) {
+            public void onBatchCompleted(MicroBatchInfo batch) {
               batches.add(batch);
             }
           });
@@ -69,11 +69,11 @@ class EngineSocketWordCountTest {
   }
 
   /** Advances the clock batch by batch until a batch reads a line; returns its time. */
-  private static long batchWithRecords(ManualBatchClock clock, BlockingQueue<BatchInfo> batches)
+  private static long batchWithRecords(ManualMicroBatchClock clock, BlockingQueue<MicroBatchInfo> batches)
       throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       clock.advance(INTERVAL);
-      BatchInfo batch = batches.poll(10, TimeUnit.SECONDS);
+      MicroBatchInfo batch = batches.poll(10, TimeUnit.SECONDS);
       assertThat("a batch completes", batch, notNullValue());
       if (batch.numRecords() > 0) {
         return batch.batchTime();

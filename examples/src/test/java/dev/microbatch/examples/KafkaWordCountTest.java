@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.LateValues;
 import dev.microbatch.runner.MicroBatchPipelineResult;
@@ -72,7 +72,7 @@ class KafkaWordCountTest {
     first.addStreamingListener(
         new StreamingListener() {
           @Override
-          public void onBatchCompleted(BatchInfo batch) {
+          public void onBatchCompleted(MicroBatchInfo batch) {
             twelveBatches.countDown();
           }
         });

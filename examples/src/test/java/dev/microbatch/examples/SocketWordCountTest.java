@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.io.OutputStream;
@@ -78,7 +78,7 @@ class SocketWordCountTest {
       result.addStreamingListener(
           new StreamingListener() {
             @Override
-            public void onBatchCompleted(BatchInfo batch) {
+            public void onBatchCompleted(MicroBatchInfo batch) {
               for (Count c; (c = SEEN.poll()) != null; ) {
                 batchOf.put(c, batch.batchTime());
               }

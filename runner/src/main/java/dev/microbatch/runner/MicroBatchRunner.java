@@ -3,9 +3,9 @@ package dev.microbatch.runner;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.JobProgress;
 import dev.microbatch.engine.shuffle.ShuffleMemory;
-import dev.microbatch.engine.stream.BatchClock;
-import dev.microbatch.engine.stream.BatchStatistics;
-import dev.microbatch.engine.stream.PacedBatchClock;
+import dev.microbatch.engine.stream.MicroBatchClock;
+import dev.microbatch.engine.stream.MicroBatchStatistics;
+import dev.microbatch.engine.stream.PacedMicroBatchClock;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.rate.PIDRateEstimator;
 import dev.microbatch.engine.stream.rate.RateController;
@@ -161,10 +161,10 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
         });
     JobProgress jobs = new JobProgress(20);
     executable.addJobListener(jobs);
-    BatchStatistics batches = null;
+    MicroBatchStatistics batches = null;
     Supplier<Map<String, Instant>> watermarks = Map::of;
     if (executable instanceof StreamingPipeline streaming) {
-      batches = new BatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
+      batches = new MicroBatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
       watermarks = streaming::watermarks;
     }
@@ -182,11 +182,11 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
       if (PipelinePreparation.hasTestStream(pipeline)) {
         // A TestStream's events play back to back: the TestStream's own clock is the pipeline's
         // processing time, so wall time between batches means nothing.
-        PacedBatchClock clock = new PacedBatchClock(System.currentTimeMillis());
+        PacedMicroBatchClock clock = new PacedMicroBatchClock(System.currentTimeMillis());
         streaming = new StreamingContext(interval, engine(), clock);
         streaming.addListener(clock);
       } else {
-        streaming = new StreamingContext(interval, engine(), BatchClock.system());
+        streaming = new StreamingContext(interval, engine(), MicroBatchClock.system());
       }
       if (options.isBackpressure()) {
         streaming.enableBackpressure(

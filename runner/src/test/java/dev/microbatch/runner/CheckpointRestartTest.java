@@ -5,18 +5,18 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.microbatch.engine.stream.MicroBatchInfo;
+import dev.microbatch.engine.stream.StreamingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.microbatch.engine.stream.BatchInfo;
-import dev.microbatch.engine.stream.StreamingListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -128,7 +128,7 @@ class CheckpointRestartTest {
         .addStreamingListener(
             new StreamingListener() {
               @Override
-              public void onBatchCompleted(BatchInfo batch) {
+              public void onBatchCompleted(MicroBatchInfo batch) {
                 latch.countDown();
               }
             });

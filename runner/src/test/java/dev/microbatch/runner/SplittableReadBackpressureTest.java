@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,16 +37,16 @@ class SplittableReadBackpressureTest {
         .apply(Create.of("a", "b"))
         .apply("ReadEndlessly", ParDo.of(new Endless()))
         .apply(ParDo.of(new SlowDoFn())); // about 1000 records/s on one thread
-    List<BatchInfo> batches = run(pipeline, 40);
+    List<MicroBatchInfo> batches = run(pipeline, 40);
 
-    for (BatchInfo batch : batches) {
+    for (MicroBatchInfo batch : batches) {
       assertThat(batch.sourceBudgets(), hasKey(READ_STEP));
       assertThat(batch.inputRecords().get(READ_STEP), lessThanOrEqualTo(batch.sourceBudgets().get(READ_STEP)));
     }
-    List<BatchInfo> settled = batches.subList(20, batches.size());
-    assertThat(settled.stream().mapToLong(BatchInfo::numRecords).sum(), greaterThan(0L));
+    List<MicroBatchInfo> settled = batches.subList(20, batches.size());
+    assertThat(settled.stream().mapToLong(MicroBatchInfo::numRecords).sum(), greaterThan(0L));
     // Unlimited, the read would output 10,000 records a call, 10 s of work a batch.
-    assertThat(settled.stream().map(BatchInfo::schedulingDelay).toList(), everyItem(lessThan(1_000L)));
+    assertThat(settled.stream().map(MicroBatchInfo::schedulingDelay).toList(), everyItem(lessThan(1_000L)));
   }
 
   @Test
@@ -55,7 +55,7 @@ class SplittableReadBackpressureTest {
     Pipeline pipeline = streaming("--batchIntervalMillis=100");
     pipeline.apply(Create.of("p0", "p1", "p2")).apply(ParDo.of(new BlocksLikeAnIdleKafkaPartition()));
     IDLE_CALLS.set(0);
-    List<BatchInfo> batches = run(pipeline, 30);
+    List<MicroBatchInfo> batches = run(pipeline, 30);
 
     long wallMillis = batches.get(batches.size() - 1).processingEndTime() - batches.get(0).processingStartTime();
     // Each call blocks 300 ms; after one, the task waits 600 ms before it resumes another: the
@@ -63,7 +63,7 @@ class SplittableReadBackpressureTest {
     // in every batch, and each batch would take 900 ms of its 100.
     assertThat((long) IDLE_CALLS.get(), lessThanOrEqualTo(3 + wallMillis / 900 + 1));
     assertThat(
-        batches.subList(10, batches.size()).stream().map(BatchInfo::schedulingDelay).toList(),
+        batches.subList(10, batches.size()).stream().map(MicroBatchInfo::schedulingDelay).toList(),
         everyItem(lessThan(1_000L)));
   }
 
@@ -76,13 +76,13 @@ class SplittableReadBackpressureTest {
   }
 
   /** Runs {@code pipeline} for {@code count} completed batches, then cancels it. */
-  private static List<BatchInfo> run(Pipeline pipeline, int count) throws Exception {
+  private static List<MicroBatchInfo> run(Pipeline pipeline, int count) throws Exception {
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
-    List<BatchInfo> batches = new CopyOnWriteArrayList<>();
+    List<MicroBatchInfo> batches = new CopyOnWriteArrayList<>();
     result.addStreamingListener(
         new StreamingListener() {
           @Override
-          public void onBatchCompleted(BatchInfo batch) {
+          public void onBatchCompleted(MicroBatchInfo batch) {
             batches.add(batch);
           }
         });

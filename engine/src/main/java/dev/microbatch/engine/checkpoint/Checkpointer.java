@@ -1,6 +1,6 @@
 package dev.microbatch.engine.checkpoint;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,7 +75,7 @@ public final class Checkpointer implements StreamingListener {
   }
 
   @Override
-  public void onBatchCompleted(BatchInfo batch) {
+  public void onBatchCompleted(MicroBatchInfo batch) {
     if (++completedBatches % everyBatches != 0) {
       return;
     }

@@ -185,6 +185,6 @@ public abstract class DStream<T> {
 
   /** Prints the first {@code num} records of every batch to {@code out}. */
   public void print(int num, PrintStream out) {
-    foreachBatch((dataset, time) -> BatchPrinter.print(dataset.collect(), time, num, out));
+    foreachBatch((dataset, time) -> MicroBatchPrinter.print(dataset.collect(), time, num, out));
   }
 }

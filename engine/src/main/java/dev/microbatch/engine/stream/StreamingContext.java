@@ -34,7 +34,7 @@ public final class StreamingContext {
 
   private final long batchIntervalMillis;
   private final EngineContext engine;
-  private final BatchClock clock;
+  private final MicroBatchClock clock;
   private final List<InputDStream<?>> inputs = new ArrayList<>();
   private final List<RecordSource> recordSources = new CopyOnWriteArrayList<>();
   private final List<ForEachDStream<?>> outputs = new ArrayList<>();
@@ -42,14 +42,14 @@ public final class StreamingContext {
   private final CountDownLatch terminated = new CountDownLatch(1);
   private State state = State.INITIALIZED;
   private long zeroTime;
-  private BatchQueue batches;
+  private MicroBatchQueue batches;
   private Thread clockThread;
   private Thread batchThread;
   private volatile Throwable failure;
   private RateController rateController;
 
   /** Batches that run their jobs on {@code engine}. */
-  public StreamingContext(Duration batchInterval, EngineContext engine, BatchClock clock) {
+  public StreamingContext(Duration batchInterval, EngineContext engine, MicroBatchClock clock) {
     if (batchInterval.isNegative() || batchInterval.isZero()) {
       throw new IllegalArgumentException("The batch interval must be positive, was " + batchInterval);
     }
@@ -58,12 +58,12 @@ public final class StreamingContext {
     this.clock = clock;
   }
 
-  public StreamingContext(Duration batchInterval, int parallelism, BatchClock clock) {
+  public StreamingContext(Duration batchInterval, int parallelism, MicroBatchClock clock) {
     this(batchInterval, new EngineContext(parallelism), clock);
   }
 
   public StreamingContext(Duration batchInterval, int parallelism) {
-    this(batchInterval, parallelism, BatchClock.system());
+    this(batchInterval, parallelism, MicroBatchClock.system());
   }
 
   public long batchIntervalMillis() {
@@ -78,7 +78,7 @@ public final class StreamingContext {
     return engine;
   }
 
-  public BatchClock clock() {
+  public MicroBatchClock clock() {
     return clock;
   }
 
@@ -172,7 +172,7 @@ public final class StreamingContext {
     long now = clock.currentTimeMillis();
     zeroTime = now - Math.floorMod(now, batchIntervalMillis);
     inputs.forEach(InputDStream::start);
-    batches = new BatchQueue();
+    batches = new MicroBatchQueue();
     state = State.ACTIVE;
     clockThread = new Thread(this::tick, THREAD_PREFIX + "clock");
     batchThread = new Thread(this::runBatches, THREAD_PREFIX + "batches");
@@ -306,8 +306,8 @@ public final class StreamingContext {
       input.batchCompleted(batchTime);
       watermark = Math.min(watermark, input.watermark(batchTime));
     }
-    BatchInfo info =
-        new BatchInfo(
+    MicroBatchInfo info =
+        new MicroBatchInfo(
             batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, sourceBudgets, waited);
     LOG.info(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",

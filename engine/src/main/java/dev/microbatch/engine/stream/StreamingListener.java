@@ -10,7 +10,7 @@ public interface StreamingListener {
 
   default void onBatchStarted(long batchTime) {}
 
-  default void onBatchCompleted(BatchInfo batch) {}
+  default void onBatchCompleted(MicroBatchInfo batch) {}
 
   /** The context stopped; {@code failure} is what stopped it, or null. */
   default void onStopped(Throwable failure) {}

@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +35,8 @@ class CheckpointerTest {
     }
   }
 
-  private static BatchInfo batch(long time) {
-    return new BatchInfo(time, Map.of(), time, time, time, Long.MAX_VALUE, Map.of(), 0);
+  private static MicroBatchInfo batch(long time) {
+    return new MicroBatchInfo(time, Map.of(), time, time, time, Long.MAX_VALUE, Map.of(), 0);
   }
 
   @Test

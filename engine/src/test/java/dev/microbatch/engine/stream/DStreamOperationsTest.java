@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class DStreamOperationsTest {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
-  private final ManualBatchClock clock = new ManualBatchClock();
+  private final ManualMicroBatchClock clock = new ManualMicroBatchClock();
   private final StreamingContext ssc = new StreamingContext(INTERVAL, 2, clock);
   private final Queue<List<String>> lines = new ConcurrentLinkedQueue<>();
 
@@ -46,7 +46,7 @@ class DStreamOperationsTest {
 
   @Test
   void reduceByKeyCountsEachBatchOnItsOwn() throws Exception {
-    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(words().reduceByKey(w -> w, w -> 1, Integer::sum));
+    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(words().reduceByKey(w -> w, w -> 1, Integer::sum));
     lines.add(List.of("a b a", "c"));
     lines.add(List.of("b"));
     ssc.start();
@@ -70,7 +70,7 @@ class DStreamOperationsTest {
     DStream<Integer> tens = words().map(String::length).map(n -> n * 10);
     DStream<String> both =
         evens.union(tens).transform((d, time) -> d.map(n -> time + ":" + n));
-    BatchRecorder<String> out = BatchRecorder.of(both);
+    MicroBatchRecorder<String> out = MicroBatchRecorder.of(both);
     lines.add(List.of("ab c"));
     ssc.start();
 
@@ -84,7 +84,7 @@ class DStreamOperationsTest {
   void reduceByKeyAndWindowCoversTheLastWindowLengthEverySlide() throws Exception {
     DStream<Pair<String, Integer>> windowed =
         words().reduceByKeyAndWindow(w -> w, w -> 1, Integer::sum, Duration.ofSeconds(3), Duration.ofSeconds(2));
-    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(windowed);
+    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(windowed);
     lines.addAll(List.of(List.of("a"), List.of("a b"), List.of("b"), List.of("c"), List.of("a")));
     ssc.start();
 
@@ -112,7 +112,7 @@ class DStreamOperationsTest {
                   // a key seen in no batch since the last one is forgotten
                   return values.isEmpty() ? Optional.empty() : Optional.of(total);
                 });
-    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(totals);
+    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(totals);
     lines.addAll(List.of(List.of("a b a"), List.of("a"), List.of("b")));
     ssc.start();
 
@@ -136,7 +136,7 @@ class DStreamOperationsTest {
                 w -> 1,
                 PartitionStateUpdateFunction.<String, Integer, Integer>perKey(
                     (time, key, values, state) -> Optional.of(state.orElse(0) + values.size())));
-    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(totals);
+    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(totals);
     totals.startFrom(List.of(p("a", 10), p("z", 5)));
     lines.add(List.of("a b"));
     ssc.start();
@@ -174,7 +174,7 @@ class DStreamOperationsTest {
                     return List.of(time);
                   }
                 });
-    BatchRecorder<Pair<String, Long>> out = BatchRecorder.of(batchOfLastValue);
+    MicroBatchRecorder<Pair<String, Long>> out = MicroBatchRecorder.of(batchOfLastValue);
     lines.addAll(List.of(List.of("a"), List.of("b")));
     ssc.start();
 
@@ -190,7 +190,7 @@ class DStreamOperationsTest {
   void stateSurvivesManyBatchesWithoutGrowingLineage() throws Exception {
     DStream<Pair<String, Integer>> totals =
         words().updateStateByKey(w -> w, w -> 1, (values, state) -> Optional.of(state.orElse(0) + values.size()));
-    BatchRecorder<Pair<String, Integer>> out = BatchRecorder.of(totals);
+    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(totals);
     for (int i = 0; i < 50; i++) {
       lines.add(List.of("x"));
     }
@@ -210,7 +210,7 @@ class DStreamOperationsTest {
     PrintStream printed = new PrintStream(bytes, true, UTF_8);
     DStream<String> stream = words();
     stream.print(2, printed);
-    BatchRecorder<String> out = BatchRecorder.of(stream);
+    MicroBatchRecorder<String> out = MicroBatchRecorder.of(stream);
     lines.add(List.of("a b c"));
     ssc.start();
 

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class SocketTextStreamTest {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
-  private final ManualBatchClock clock = new ManualBatchClock();
+  private final ManualMicroBatchClock clock = new ManualMicroBatchClock();
   private final StreamingContext ssc = new StreamingContext(INTERVAL, 2, clock);
 
   @AfterEach
@@ -30,7 +30,7 @@ class SocketTextStreamTest {
   }
 
   /** Runs batches until {@code expected} lines arrived (loopback delivery is not instantaneous). */
-  private static List<String> receive(BatchRecorder<String> out, ManualBatchClock clock, int expected) throws Exception {
+  private static List<String> receive(MicroBatchRecorder<String> out, ManualMicroBatchClock clock, int expected) throws Exception {
     List<String> received = new ArrayList<>();
     for (int batch = 0; batch < 200 && received.size() < expected; batch++) {
       clock.advance(INTERVAL);
@@ -43,7 +43,7 @@ class SocketTextStreamTest {
   @Test
   void eachBatchTakesTheCompleteLinesReceivedSoFar() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      BatchRecorder<String> out = BatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
+      MicroBatchRecorder<String> out = MicroBatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
       ssc.start();
       try (Socket client = server.accept()) {
         OutputStream to = client.getOutputStream();

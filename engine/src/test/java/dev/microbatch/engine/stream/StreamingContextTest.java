@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class StreamingContextTest {
   private static final Duration INTERVAL = Duration.ofSeconds(1);
-  private final ManualBatchClock clock = new ManualBatchClock();
+  private final ManualMicroBatchClock clock = new ManualMicroBatchClock();
   private final StreamingContext ssc = new StreamingContext(INTERVAL, 2, clock);
   private final Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
 
@@ -40,7 +40,7 @@ class StreamingContextTest {
   @Test
   void batchesRunOneAtATimeInOrderAndReportTheirDelays() throws Exception {
     List<Long> started = Collections.synchronizedList(new ArrayList<>());
-    BatchRecorder<Integer> out = BatchRecorder.of(ssc.queueStream(queue, true));
+    MicroBatchRecorder<Integer> out = MicroBatchRecorder.of(ssc.queueStream(queue, true));
     ssc.addListener(
         new StreamingListener() {
           @Override
@@ -52,9 +52,9 @@ class StreamingContextTest {
     ssc.start();
 
     clock.advance(INTERVAL.multipliedBy(3));
-    BatchInfo first = out.awaitBatch();
-    BatchInfo second = out.awaitBatch();
-    BatchInfo third = out.awaitBatch();
+    MicroBatchInfo first = out.awaitBatch();
+    MicroBatchInfo second = out.awaitBatch();
+    MicroBatchInfo third = out.awaitBatch();
 
     assertThat(started, equalTo(List.of(1000L, 2000L, 3000L)));
     assertThat(List.of(first.batchTime(), second.batchTime(), third.batchTime()), equalTo(List.of(1000L, 2000L, 3000L)));
@@ -69,7 +69,7 @@ class StreamingContextTest {
 
   @Test
   void aCapPerBatchLeavesTheRestForLaterBatches() throws Exception {
-    BatchRecorder<Integer> out = BatchRecorder.of(ssc.queueStream(queue, false).withMaxRecordsPerBatch(4));
+    MicroBatchRecorder<Integer> out = MicroBatchRecorder.of(ssc.queueStream(queue, false).withMaxRecordsPerBatch(4));
     queue.add(List.of(1, 2, 3));
     queue.add(List.of(4, 5, 6, 7));
     ssc.start();
@@ -108,11 +108,11 @@ class StreamingContextTest {
             return batchTime - 500;
           }
         };
-    BatchRecorder<Long> out = BatchRecorder.of(ssc.pullStream("numbers", source).withMaxRecordsPerBatch(6));
+    MicroBatchRecorder<Long> out = MicroBatchRecorder.of(ssc.pullStream("numbers", source).withMaxRecordsPerBatch(6));
     ssc.start();
 
     clock.advance(INTERVAL);
-    BatchInfo batch = out.awaitBatch();
+    MicroBatchInfo batch = out.awaitBatch();
 
     assertThat(out.outputs.get(1000L), equalTo(List.of(0L, 1L, 2L, 100L, 101L, 102L)));
     assertThat(batch.inputRecords(), equalTo(Map.of("numbers", 6L)));

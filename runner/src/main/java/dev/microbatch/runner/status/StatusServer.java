@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.microbatch.engine.scheduler.JobProgress;
-import dev.microbatch.engine.stream.BatchInfo;
-import dev.microbatch.engine.stream.BatchStatistics;
+import dev.microbatch.engine.stream.MicroBatchInfo;
+import dev.microbatch.engine.stream.MicroBatchStatistics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +65,7 @@ public final class StatusServer implements AutoCloseable {
   public static StatusServer start(
       int port,
       Map<String, String> transforms,
-      @Nullable BatchStatistics batches,
+      @Nullable MicroBatchStatistics batches,
       Supplier<Map<String, Instant>> watermarks,
       JobProgress jobs,
       MetricsContainerStepMap metrics) {
@@ -163,7 +163,7 @@ public final class StatusServer implements AutoCloseable {
       long watermark,
       @Nullable Long recordBudget,
       Map<String, Long> sourceBudgets) {
-    static BatchJson of(BatchInfo batch) {
+    static BatchJson of(MicroBatchInfo batch) {
       return new BatchJson(
           batch.batchTime(),
           batch.numRecords(),
@@ -178,7 +178,7 @@ public final class StatusServer implements AutoCloseable {
   }
 
   private static Map<String, Object> batchesJson(
-      BatchStatistics.Snapshot snapshot, Map<String, Instant> watermarks) {
+      MicroBatchStatistics.Snapshot snapshot, Map<String, Instant> watermarks) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("streaming", true);
     json.put("batchIntervalMillis", snapshot.batchIntervalMillis());

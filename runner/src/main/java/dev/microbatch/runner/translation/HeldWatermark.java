@@ -13,14 +13,14 @@ import org.joda.time.Instant;
  * keys' state finding its own earliest hold.
  */
 final class HeldWatermark<T> implements PCollectionWatermark {
-  private final BatchClocks clocks;
+  private final MicroBatchClocks clocks;
   private final DStream<T> keys;
   private final Function<T, Instant> holdOf;
   private long computedFor = Long.MIN_VALUE;
   private Instant value;
 
   /** Over the state stream {@code keys}, each record's hold found by {@code holdOf}. */
-  HeldWatermark(BatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
+  HeldWatermark(MicroBatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
     this.clocks = clocks;
     this.keys = keys;
     this.holdOf = holdOf;

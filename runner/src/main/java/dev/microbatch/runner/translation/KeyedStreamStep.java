@@ -55,7 +55,7 @@ final class KeyedStreamStep<K, V, OutputT> {
     }
   }
 
-  private final BatchClocks clocks;
+  private final MicroBatchClocks clocks;
   private final StateDStream<WindowedValue<KV<K, V>>, Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> keys;
   private final Function<K, Object> structuralKey;
   private final DStream<OutputT> output;
@@ -107,7 +107,7 @@ final class KeyedStreamStep<K, V, OutputT> {
       Supplier<Instant> processingTime,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    this.clocks = new BatchClocks(inputWatermark, processingTime);
+    this.clocks = new MicroBatchClocks(inputWatermark, processingTime);
     this.structuralKey = structuralKey;
     this.keys =
         input
@@ -168,7 +168,7 @@ final class KeyedStreamStep<K, V, OutputT> {
       long batchTime,
       Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>> partition,
       Supplier<Bundle<K, V, OutputT>> bundles,
-      BatchClocks clocks) {
+      MicroBatchClocks clocks) {
     if (!partition.hasNext()) {
       return Collections.emptyIterator();
     }

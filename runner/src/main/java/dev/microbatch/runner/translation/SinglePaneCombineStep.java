@@ -36,7 +36,7 @@ import org.joda.time.Instant;
 final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   private final CombineFn<InputT, AccumT, OutputT> fn;
   private final TimestampCombiner timestamps;
-  private final BatchClocks clocks;
+  private final MicroBatchClocks clocks;
   private final StateDStream<WindowAccumulation<K, AccumT>, Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>
       keys;
 
@@ -55,7 +55,7 @@ final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
     WindowingStrategy<?, BoundedWindow> windowing = (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     this.fn = fn;
     this.timestamps = windowing.getTimestampCombiner();
-    this.clocks = new BatchClocks(context.watermark(input), context.processingTime());
+    this.clocks = new MicroBatchClocks(context.watermark(input), context.processingTime());
     CounterCell dropped = GroupAlsoByWindow.droppedDueToLateness(context);
     DStream<WindowAccumulation<K, AccumT>> partial =
         context.<KV<K, InputT>>stream(input)

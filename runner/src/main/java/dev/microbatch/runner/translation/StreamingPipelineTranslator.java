@@ -2,7 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.checkpoint.CheckpointStore;
 import dev.microbatch.engine.checkpoint.Checkpointer;
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
@@ -65,7 +65,7 @@ public final class StreamingPipelineTranslator {
     streaming.addListener(
         new StreamingListener() {
           @Override
-          public void onBatchCompleted(BatchInfo batch) {
+          public void onBatchCompleted(MicroBatchInfo batch) {
             executable.watermarksAre(context.watermarksAfter(batch.batchTime()));
             if (context.allWatermarksAtEndOfTime(batch.batchTime())) {
               streaming.stop(true);

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.io.IOException;
@@ -80,7 +80,7 @@ class StatusServerTest {
     job.addStreamingListener(
         new StreamingListener() {
           @Override
-          public void onBatchCompleted(BatchInfo batch) {
+          public void onBatchCompleted(MicroBatchInfo batch) {
             recordsByBatch.put(batch.batchTime(), batch.numRecords());
             threeBatches.countDown();
           }

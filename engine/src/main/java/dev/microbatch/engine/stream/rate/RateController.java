@@ -1,6 +1,6 @@
 package dev.microbatch.engine.stream.rate;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.RecordSource;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.HashMap;
@@ -85,7 +85,7 @@ public final class RateController implements StreamingListener {
   }
 
   @Override
-  public void onBatchCompleted(BatchInfo batch) {
+  public void onBatchCompleted(MicroBatchInfo batch) {
     estimator
         .compute(batch.batchTime(), batch.numRecords(), batch.busyTime(), batch.schedulingDelay())
         .ifPresent(estimate -> rate = estimate);

@@ -3,7 +3,7 @@ package dev.microbatch.engine.stream.rate;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.microbatch.engine.stream.BatchInfo;
+import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.RecordSource;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +19,12 @@ class RateControllerTest {
     }
   }
 
-  private static BatchInfo completed(long time, long records, long processingMillis) {
+  private static MicroBatchInfo completed(long time, long records, long processingMillis) {
     return completed(time, records, processingMillis, 0);
   }
 
-  private static BatchInfo completed(long time, long records, long processingMillis, long waitedMillis) {
-    return new BatchInfo(
+  private static MicroBatchInfo completed(long time, long records, long processingMillis, long waitedMillis) {
+    return new MicroBatchInfo(
         time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE, Map.of(), waitedMillis);
   }
 

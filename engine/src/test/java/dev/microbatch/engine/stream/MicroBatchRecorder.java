@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /** Collects each batch's output and statistics, so tests wait for batches instead of sleeping. */
-final class BatchRecorder<T> implements StreamingListener, BiConsumer<Dataset<T>, Long> {
-  private final BlockingQueue<BatchInfo> completed = new LinkedBlockingQueue<>();
+final class MicroBatchRecorder<T> implements StreamingListener, BiConsumer<Dataset<T>, Long> {
+  private final BlockingQueue<MicroBatchInfo> completed = new LinkedBlockingQueue<>();
   final Map<Long, List<T>> outputs = new ConcurrentHashMap<>();
 
-  static <T> BatchRecorder<T> of(DStream<T> stream) {
-    BatchRecorder<T> recorder = new BatchRecorder<>();
+  static <T> MicroBatchRecorder<T> of(DStream<T> stream) {
+    MicroBatchRecorder<T> recorder = new MicroBatchRecorder<>();
     stream.foreachBatch(recorder);
     stream.context().addListener(recorder);
     return recorder;
@@ -29,13 +29,13 @@ final class BatchRecorder<T> implements StreamingListener, BiConsumer<Dataset<T>
   }
 
   @Override
-  public void onBatchCompleted(BatchInfo batch) {
+  public void onBatchCompleted(MicroBatchInfo batch) {
     completed.add(batch);
   }
 
   /** The next completed batch; fails the test if none completes within ten seconds. */
-  BatchInfo awaitBatch() throws InterruptedException {
-    BatchInfo batch = completed.poll(10, TimeUnit.SECONDS);
+  MicroBatchInfo awaitBatch() throws InterruptedException {
+    MicroBatchInfo batch = completed.poll(10, TimeUnit.SECONDS);
     assertNotNull(batch, "no batch completed within 10 s");
     return batch;
   }

@@ -17,13 +17,13 @@ import java.util.TreeSet;
  * stays bounded however long the job runs: beyond the last {@code retained} batches only the
  * totals remain.
  */
-public final class BatchStatistics implements StreamingListener {
+public final class MicroBatchStatistics implements StreamingListener {
   private final long batchIntervalMillis;
   private final long startTime;
   private final int retained;
   private final Set<Long> waiting = new TreeSet<>();
   private final Map<Long, Long> running = new TreeMap<>();
-  private final Deque<BatchInfo> recent = new ArrayDeque<>();
+  private final Deque<MicroBatchInfo> recent = new ArrayDeque<>();
   private final Map<String, Long> recordsByInput = new LinkedHashMap<>();
   private long completedBatches;
   private long totalRecords;
@@ -40,10 +40,10 @@ public final class BatchStatistics implements StreamingListener {
       long startTime,
       List<Long> waiting,
       Map<Long, Long> runningSince,
-      List<BatchInfo> completed,
+      List<MicroBatchInfo> completed,
       Totals totals) {}
 
-  public BatchStatistics(long batchIntervalMillis, long startTime, int retained) {
+  public MicroBatchStatistics(long batchIntervalMillis, long startTime, int retained) {
     if (retained < 1) {
       throw new IllegalArgumentException("Batch statistics keep at least 1 batch, not " + retained);
     }
@@ -64,7 +64,7 @@ public final class BatchStatistics implements StreamingListener {
   }
 
   @Override
-  public synchronized void onBatchCompleted(BatchInfo batch) {
+  public synchronized void onBatchCompleted(MicroBatchInfo batch) {
     running.remove(batch.batchTime());
     recent.addLast(batch);
     if (recent.size() > retained) {

@@ -4,10 +4,10 @@ import java.io.PrintStream;
 import java.util.List;
 
 /** Spark Streaming's print format: a header with the batch time, then the first records. */
-final class BatchPrinter {
+final class MicroBatchPrinter {
   private static final String RULE = "-------------------------------------------";
 
-  private BatchPrinter() {}
+  private MicroBatchPrinter() {}
 
   static void print(List<?> records, long batchTime, int num, PrintStream out) {
     StringBuilder text = new StringBuilder();

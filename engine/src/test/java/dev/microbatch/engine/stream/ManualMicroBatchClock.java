@@ -3,15 +3,15 @@ package dev.microbatch.engine.stream;
 import java.time.Duration;
 
 /** A clock that moves only when told to: tests advance it to generate batches at will. */
-public final class ManualBatchClock implements BatchClock {
+public final class ManualMicroBatchClock implements MicroBatchClock {
   private long now;
   private long awaited = Long.MIN_VALUE;
 
-  public ManualBatchClock(long startMillis) {
+  public ManualMicroBatchClock(long startMillis) {
     this.now = startMillis;
   }
 
-  public ManualBatchClock() {
+  public ManualMicroBatchClock() {
     this(0);
   }
 

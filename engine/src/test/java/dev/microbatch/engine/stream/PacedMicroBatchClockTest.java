@@ -12,19 +12,19 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 
-class PacedBatchClockTest {
+class PacedMicroBatchClockTest {
 
   @Test
   void batchesOfAnHourEachRunBackToBackInOrderOnceTheOneBeforeCompleted() throws Exception {
     // With the wall clock these five batches would take five hours.
-    PacedBatchClock clock = new PacedBatchClock(0);
+    PacedMicroBatchClock clock = new PacedMicroBatchClock(0);
     StreamingContext ssc = new StreamingContext(Duration.ofHours(1), 2, clock);
     ssc.addListener(clock);
     Queue<List<Integer>> queue = new ConcurrentLinkedQueue<>();
     for (int i = 0; i < 5; i++) {
       queue.add(List.of(i));
     }
-    BatchRecorder<Integer> out = BatchRecorder.of(ssc.queueStream(queue, true));
+    MicroBatchRecorder<Integer> out = MicroBatchRecorder.of(ssc.queueStream(queue, true));
     ssc.start();
     try {
       List<Long> times = new ArrayList<>();

@@ -10,7 +10,7 @@ import org.joda.time.Instant;
  * its output watermark after the batch before. They are fixed on the batch thread once the
  * input's dataset of the batch exists, before the tasks that read them run.
  */
-final class BatchClocks {
+final class MicroBatchClocks {
   private final PCollectionWatermark input;
   private final Supplier<Instant> clock;
   private volatile long batchTime = Long.MIN_VALUE;
@@ -20,7 +20,7 @@ final class BatchClocks {
   private volatile Instant previousOutputWatermark = BoundedWindow.TIMESTAMP_MIN_VALUE;
   private volatile Instant processingTime;
 
-  BatchClocks(PCollectionWatermark input, Supplier<Instant> clock) {
+  MicroBatchClocks(PCollectionWatermark input, Supplier<Instant> clock) {
     this.input = input;
     this.clock = clock;
   }

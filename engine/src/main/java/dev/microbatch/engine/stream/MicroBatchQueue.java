@@ -7,7 +7,7 @@ import java.util.Deque;
  * The batch times waiting to run, in order. Closing it gracefully lets the waiting batches be
  * taken; closing it at once drops them.
  */
-final class BatchQueue {
+final class MicroBatchQueue {
   private final Deque<Long> waiting = new ArrayDeque<>();
   private boolean closed;
 

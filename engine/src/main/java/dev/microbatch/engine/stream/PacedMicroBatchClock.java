@@ -5,12 +5,12 @@ package dev.microbatch.engine.stream;
  * lets the next batch time come as soon as the batch before it has completed, so the batches run
  * back to back instead of one per interval of wall time. Add it to the context as a listener.
  */
-public final class PacedBatchClock implements BatchClock, StreamingListener {
+public final class PacedMicroBatchClock implements MicroBatchClock, StreamingListener {
   private long now;
   private long released = Long.MIN_VALUE;
   private long completed = Long.MIN_VALUE;
 
-  public PacedBatchClock(long startMillis) {
+  public PacedMicroBatchClock(long startMillis) {
     this.now = startMillis;
   }
 
@@ -30,7 +30,7 @@ public final class PacedBatchClock implements BatchClock, StreamingListener {
   }
 
   @Override
-  public synchronized void onBatchCompleted(BatchInfo batch) {
+  public synchronized void onBatchCompleted(MicroBatchInfo batch) {
     completed = Math.max(completed, batch.batchTime());
     notifyAll();
   }

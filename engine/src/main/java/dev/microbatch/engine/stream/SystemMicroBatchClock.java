@@ -1,7 +1,7 @@
 package dev.microbatch.engine.stream;
 
 /** The wall clock; waiting sleeps until the target time. */
-enum SystemBatchClock implements BatchClock {
+enum SystemMicroBatchClock implements MicroBatchClock {
   INSTANCE;
 
   @Override

@@ -6,19 +6,19 @@ import static org.hamcrest.Matchers.equalTo;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class BatchStatisticsTest {
+class MicroBatchStatisticsTest {
   @Test
   void aHundredThousandBatchesKeepTheLastInDetailAndTotalTheRest() {
-    BatchStatistics statistics = new BatchStatistics(1000, 0, 500);
+    MicroBatchStatistics statistics = new MicroBatchStatistics(1000, 0, 500);
     for (long time = 1; time <= 100_000; time++) {
       statistics.onBatchStarted(time);
-      statistics.onBatchCompleted(new BatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of(), 0));
+      statistics.onBatchCompleted(new MicroBatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of(), 0));
     }
     statistics.onBatchSubmitted(100_001);
     statistics.onBatchSubmitted(100_002);
     statistics.onBatchStarted(100_001);
 
-    BatchStatistics.Snapshot snapshot = statistics.snapshot();
+    MicroBatchStatistics.Snapshot snapshot = statistics.snapshot();
     assertThat(snapshot.completed().size(), equalTo(500));
     assertThat(snapshot.completed().get(0).batchTime(), equalTo(99_501L));
     assertThat(snapshot.totals().completedBatches(), equalTo(100_000L));

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param sourceWaitMillis how long the batch's reads waited for input that did not come (see
  *     {@link RecordSource#takeWaitMillis})
  */
-public record BatchInfo(
+public record MicroBatchInfo(
     long batchTime,
     Map<String, Long> inputRecords,
     long processingStartTime,
