@@ -4,7 +4,7 @@ import dev.microbatch.engine.scheduler.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.ExecutablePipeline;
-import dev.microbatch.runner.translation.StreamingPipeline;
+import dev.microbatch.runner.translation.streaming.StreamingPipeline;
 import java.net.URI;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -5,11 +5,11 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.TestPipeline;
 
 /** Runs a pipeline whose results are checked with PAssert, and fails if any PAssert never ran. */
-final class PAsserts {
+public final class PAsserts {
   private PAsserts() {}
 
   /** Runs {@code pipeline} to the end; then every PAssert in it must have succeeded. */
-  static PipelineResult runAndVerify(Pipeline pipeline) {
+  public static PipelineResult runAndVerify(Pipeline pipeline) {
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     TestPipeline.verifyPAssertsSucceeded(pipeline, result);

@@ -1,5 +1,7 @@
 package dev.microbatch.runner.translation;
 
+import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.runner.execution.metrics.CachingMetricsContainer;
 import dev.microbatch.engine.scheduler.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.ArrayList;
@@ -19,14 +21,15 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterab
  * transforms read each PCollection, and the transform being translated with its inputs and
  * outputs; and what to clean up once the pipeline has ended.
  */
-abstract class AppliedTransformContext {
+@Internal
+public abstract class AppliedTransformContext {
   private final MicroBatchPipelineOptions options;
   private final MetricsContainerStepMap metrics;
   private final Map<PValue, Integer> consumers;
   private final List<Runnable> atPipelineEnd = new ArrayList<>();
   private AppliedPTransform<?, ?, ?> current;
 
-  AppliedTransformContext(
+  public AppliedTransformContext(
       MicroBatchPipelineOptions options, MetricsContainerStepMap metrics, Map<PValue, Integer> consumers) {
     this.options = options;
     this.metrics = metrics;
@@ -51,7 +54,7 @@ abstract class AppliedTransformContext {
     return options.getParallelism();
   }
 
-  void setCurrentTransform(AppliedPTransform<?, ?, ?> transform) {
+  public void setCurrentTransform(AppliedPTransform<?, ?, ?> transform) {
     this.current = transform;
   }
 
@@ -79,17 +82,17 @@ abstract class AppliedTransformContext {
   }
 
   /** Registers clean-up to run once the pipeline has ended, however it ended. */
-  void atPipelineEnd(Runnable cleanUp) {
+  public void atPipelineEnd(Runnable cleanUp) {
     atPipelineEnd.add(cleanUp);
   }
 
   /** Runs every clean-up registered; the first failure among them is thrown after all ran. */
-  void endPipeline() {
+  public void endPipeline() {
     CleanUps.runAll(atPipelineEnd);
   }
 
   /** How many transforms read {@code value} as a main input. */
-  int consumersOf(PValue value) {
+  public int consumersOf(PValue value) {
     return consumers.getOrDefault(value, 0);
   }
 }

@@ -1,8 +1,10 @@
 package dev.microbatch.runner.translation;
 
+import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.scheduler.JobListener;
 
 /** A translated pipeline, ready to run on the engine. */
+@Internal
 public interface ExecutablePipeline {
   /** Runs the pipeline to its end; throws what failed it, or JobCancelledException. */
   void execute() throws Exception;

@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import org.apache.beam.sdk.annotations.Internal;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -21,6 +22,7 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** What both translations do to a pipeline before walking it. */
+@Internal
 public final class PipelinePreparation {
   private PipelinePreparation() {}
 
@@ -30,7 +32,7 @@ public final class PipelinePreparation {
    * ProcessKeyedElements. ParDos are matched by their DoFn's signature: Beam's URN-based matcher
    * translates every ParDo to its proto to ask, which was most of the word count's translation.
    */
-  static void applyOverrides(Pipeline pipeline) {
+  public static void applyOverrides(Pipeline pipeline) {
     checkCodersSerializable(pipeline);
     SplittableParDo.convertReadBasedSplittableDoFnsToPrimitiveReadsIfNecessary(pipeline);
     pipeline.replaceAll(
@@ -63,7 +65,7 @@ public final class PipelinePreparation {
   }
 
   /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */
-  static UnsupportedOperationException noTranslator(TransformHierarchy.Node node, String mode) {
+  public static UnsupportedOperationException noTranslator(TransformHierarchy.Node node, String mode) {
     String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
     return new UnsupportedOperationException(
         String.format(
@@ -109,7 +111,7 @@ public final class PipelinePreparation {
   }
 
   /** How many transforms read each PCollection as a main input. */
-  static Map<PValue, Integer> countConsumers(Pipeline pipeline) {
+  public static Map<PValue, Integer> countConsumers(Pipeline pipeline) {
     Map<PValue, Integer> consumers = new HashMap<>();
     pipeline.traverseTopologically(
         new Pipeline.PipelineVisitor.Defaults() {

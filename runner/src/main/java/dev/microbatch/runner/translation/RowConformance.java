@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation;
 
+import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Dataset;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -29,7 +30,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * schema is encoded and decoded with the coder; a Row of the coder's schema, and every element of
  * a PCollection whose coder holds no Rows, pass through untouched.
  */
-final class RowConformance {
+@Internal
+public final class RowConformance {
   private RowConformance() {}
 
   /**
@@ -37,7 +39,7 @@ final class RowConformance {
    * that coder holds no Rows.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static UnaryOperator<Dataset<? extends WindowedValue<?>>> forDatasetsOf(PCollection<?> output) {
+  public static UnaryOperator<Dataset<? extends WindowedValue<?>>> forDatasetsOf(PCollection<?> output) {
     UnaryOperator conform = forElements(output.getCoder());
     return conform == null ? UnaryOperator.identity() : dataset -> ((Dataset) dataset).map(conform);
   }

@@ -1,6 +1,6 @@
 /**
- * Translation of Beam pipelines onto the engine, in batch and in streaming mode, and the execution
- * of Beam's model inside the engine's tasks (DoFns, state and timers, side inputs, combines,
- * splittable DoFns, sources, metrics).
+ * The translation framework shared by both modes: the context of the transform being translated,
+ * the pipeline's preparation (overrides, expansion of what is not translated whole), a translated
+ * pipeline's contract, and the conformance of Rows to their PCollection's schema.
  */
 package dev.microbatch.runner.translation;

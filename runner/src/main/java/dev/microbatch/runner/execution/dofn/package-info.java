@@ -1,0 +1,5 @@
+/**
+ * Running a user's DoFn over a partition: Beam's DoFnRunner (or a leaner one for plain element
+ * DoFns), its instances per task, its output buffer, and the fusion of consecutive ParDos.
+ */
+package dev.microbatch.runner.execution.dofn;

@@ -1,0 +1,96 @@
+package dev.microbatch.runner.execution.state;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.runners.core.InMemoryTimerInternals;
+import org.apache.beam.runners.core.StateNamespace;
+import org.apache.beam.sdk.state.TimeDomain;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.joda.time.Instant;
+
+/**
+ * In-memory timers that know the earliest output timestamp of their pending timers: a stateful
+ * DoFn's timer holds its transform's output watermark at that timestamp until it fires or is
+ * deleted, as on Beam's DirectRunner.
+ */
+final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
+  private final Map<String, TimerData> pending = new HashMap<>();
+
+  /**
+   * The earliest output timestamp of a pending timer, or the end of time if none is pending. Once
+   * the input watermark is at the end of time every window has expired, and, as when Beam's
+   * DirectRunner clears an expired window's state, its processing-time timers hold nothing more
+   * (under a TestStream's frozen clock they would otherwise hold the pipeline open forever).
+   */
+  Instant earliestOutputTimestamp() {
+    boolean inputDone = !currentInputWatermarkTime().isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    for (TimerData timer : pending.values()) {
+      if (inputDone && timer.getDomain() != TimeDomain.EVENT_TIME) {
+        continue;
+      }
+      if (timer.getOutputTimestamp().isBefore(earliest)) {
+        earliest = timer.getOutputTimestamp();
+      }
+    }
+    return earliest;
+  }
+
+  /** The timers set and not yet fired or deleted. */
+  Collection<TimerData> pendingTimers() {
+    return pending.values();
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void setTimer(TimerData timer) {
+    super.setTimer(timer);
+    // As the superclass does: a timer set again at the same timestamp keeps its first version.
+    pending.merge(
+        id(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()),
+        timer,
+        (existing, set) -> existing.getTimestamp().equals(set.getTimestamp()) ? existing : set);
+  }
+
+  @Override
+  public void deleteTimer(
+      StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
+    super.deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
+    pending.remove(id(namespace, timerId, timerFamilyId));
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
+    super.deleteTimer(namespace, timerId, timerFamilyId);
+    pending.remove(id(namespace, timerId, timerFamilyId));
+  }
+
+  @Override
+  public @Nullable TimerData removeNextEventTimer() {
+    return fired(super.removeNextEventTimer());
+  }
+
+  @Override
+  public @Nullable TimerData removeNextProcessingTimer() {
+    return fired(super.removeNextProcessingTimer());
+  }
+
+  @Override
+  public @Nullable TimerData removeNextSynchronizedProcessingTimer() {
+    return fired(super.removeNextSynchronizedProcessingTimer());
+  }
+
+  private @Nullable TimerData fired(@Nullable TimerData timer) {
+    if (timer != null) {
+      pending.remove(id(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()));
+    }
+    return timer;
+  }
+
+  private static String id(StateNamespace namespace, String timerId, String timerFamilyId) {
+    return namespace.stringKey() + '/' + timerId + '+' + timerFamilyId;
+  }
+}

@@ -1,9 +1,0 @@
-package dev.microbatch.runner.translation;
-
-import org.apache.beam.sdk.values.WindowedValue;
-
-/**
- * An input element (in one window) that a ParDo could not process yet because a side input of
- * that window is not ready; it is tried again in the next batch.
- */
-record PushedBack(WindowedValue<?> element) {}
