@@ -103,7 +103,7 @@ public class KafkaWordCount {
   }
 
   /** Reads lines from the input topic, counts them per window, writes the counts. */
-  static Pipeline build(Options options, String bootstrapServers) {
+  public static Pipeline build(Options options, String bootstrapServers) {
     if (options.getWindowSeconds() < 1) {
       throw new IllegalArgumentException(
           "--windowSeconds must be at least 1, but was " + options.getWindowSeconds());
@@ -159,7 +159,7 @@ public class KafkaWordCount {
    * Fails with an error naming them if the brokers cannot be reached or a topic is missing,
    * rather than leaving KafkaIO to wait a minute for metadata.
    */
-  static void requireTopics(String bootstrapServers, String... topics) throws Exception {
+  public static void requireTopics(String bootstrapServers, String... topics) throws Exception {
     try (Admin admin =
         Admin.create(
             Map.of(
@@ -184,7 +184,7 @@ public class KafkaWordCount {
   }
 
   /** Produces the bundled text's lines into {@code topic}, one record per line. */
-  static int produceBundledText(String bootstrapServers, String topic) throws Exception {
+  public static int produceBundledText(String bootstrapServers, String topic) throws Exception {
     List<String> lines;
     try (InputStream in = WordCount.class.getResourceAsStream("sonnets.txt")) {
       if (in == null) {

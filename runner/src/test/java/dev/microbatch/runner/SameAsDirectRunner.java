@@ -27,9 +27,9 @@ import org.apache.beam.sdk.values.Row;
  * mode, and demands the same output: the same elements, as many times each, in any order. A Row
  * is compared with its field names, so a Row that lost its schema's names is a difference.
  */
-final class SameAsDirectRunner {
+public final class SameAsDirectRunner {
   /** The two ways MicroBatchRunner runs a pipeline. */
-  enum Mode {
+  public enum Mode {
     BATCH,
     STREAMING
   }
@@ -43,7 +43,7 @@ final class SameAsDirectRunner {
    * PCollection it returns, and asserts that both runners output the same non-empty multiset.
    * Returns that output, sorted.
    */
-  static <T> List<String> assertSameOutput(Mode mode, Function<Pipeline, PCollection<T>> build) {
+  public static <T> List<String> assertSameOutput(Mode mode, Function<Pipeline, PCollection<T>> build) {
     List<String> expected = run(options(DirectRunner.class.getSimpleName(), mode), build);
     assertThat("the DirectRunner's output (a test whose reference is empty checks nothing)", expected, not(empty()));
     List<String> actual = run(options("MicroBatchRunner", mode), build);
@@ -51,7 +51,7 @@ final class SameAsDirectRunner {
     return actual;
   }
 
-  static PipelineOptions options(String runner, Mode mode) {
+  public static PipelineOptions options(String runner, Mode mode) {
     List<String> args = new ArrayList<>(List.of("--runner=" + runner));
     if (runner.contains("MicroBatchRunner")) {
       args.add("--parallelism=2");
@@ -80,7 +80,7 @@ final class SameAsDirectRunner {
   }
 
   /** A Row with its field names, nested rows included; anything else as its string. */
-  static String describe(Object element) {
+  public static String describe(Object element) {
     return element instanceof Row row ? row.toString(true) : String.valueOf(element);
   }
 

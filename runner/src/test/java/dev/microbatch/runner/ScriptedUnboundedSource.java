@@ -19,14 +19,14 @@ import org.joda.time.Instant;
  * spread over several batches, with the watermark at the last timestamp read; once played, its
  * watermark is the end of time. Counts the checkpoints finalized.
  */
-final class ScriptedUnboundedSource
+public final class ScriptedUnboundedSource
     extends UnboundedSource<String, ScriptedUnboundedSource.CountingMark> {
-  static final AtomicInteger FINALIZED = new AtomicInteger();
+  public static final AtomicInteger FINALIZED = new AtomicInteger();
   private final String[] words;
   private final long[] timestamps;
   private final int perRead;
 
-  ScriptedUnboundedSource(List<TimestampedValue<String>> script, int perRead) {
+  public ScriptedUnboundedSource(List<TimestampedValue<String>> script, int perRead) {
     this.words = script.stream().map(TimestampedValue::getValue).toArray(String[]::new);
     this.timestamps = script.stream().mapToLong(v -> v.getTimestamp().getMillis()).toArray();
     this.perRead = perRead;

@@ -1,10 +1,11 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.execution.source;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.microbatch.runner.MicroBatchRunner;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;

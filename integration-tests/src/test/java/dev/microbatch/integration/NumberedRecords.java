@@ -1,5 +1,6 @@
-package dev.microbatch.examples;
+package dev.microbatch.integration;
 
+import dev.microbatch.examples.EmbeddedKafkaBroker;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.PTransform;

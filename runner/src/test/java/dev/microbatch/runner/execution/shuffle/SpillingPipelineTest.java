@@ -1,9 +1,11 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.execution.shuffle;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.MicroBatchRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;

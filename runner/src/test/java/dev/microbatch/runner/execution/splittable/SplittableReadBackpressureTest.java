@@ -1,4 +1,4 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.execution.splittable;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.everyItem;
@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.MicroBatchRunner;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
 import java.util.List;

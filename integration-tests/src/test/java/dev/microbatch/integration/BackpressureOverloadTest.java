@@ -1,5 +1,6 @@
-package dev.microbatch.examples;
+package dev.microbatch.integration;
 
+import dev.microbatch.examples.EmbeddedKafkaBroker;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;

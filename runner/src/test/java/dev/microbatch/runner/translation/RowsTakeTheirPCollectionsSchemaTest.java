@@ -1,4 +1,4 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.translation;
 
 import static dev.microbatch.runner.SameAsDirectRunner.assertSameOutput;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.microbatch.runner.SameAsDirectRunner;
 import dev.microbatch.runner.SameAsDirectRunner.Mode;
 import java.util.ArrayList;
 import java.util.List;

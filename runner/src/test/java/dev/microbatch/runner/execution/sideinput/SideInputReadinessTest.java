@@ -1,4 +1,4 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.execution.sideinput;
 
 import static dev.microbatch.runner.SameAsDirectRunner.assertSameOutput;
 import static org.hamcrest.MatcherAssert.assertThat;

@@ -1,5 +1,7 @@
-package dev.microbatch.examples;
+package dev.microbatch.integration;
 
+import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.KafkaWordCount;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 

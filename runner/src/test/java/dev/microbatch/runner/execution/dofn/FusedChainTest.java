@@ -1,5 +1,7 @@
-package dev.microbatch.runner;
+package dev.microbatch.runner.execution.dofn;
 
+import dev.microbatch.runner.PAsserts;
+import dev.microbatch.runner.MicroBatchRunner;
 import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
