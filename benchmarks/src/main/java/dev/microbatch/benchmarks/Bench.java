@@ -16,26 +16,31 @@ import java.util.stream.Stream;
 
 /**
  * Runs a workload on each runner as a whole process, round after round, interleaved runner by
- * runner so that machine noise hits all alike; checks every run's output against the
- * hand-written program's; writes a markdown table of medians and ratios.
+ * runner so that machine noise hits all alike; checks every run's output against the hand-written
+ * program's; writes a markdown table of medians and ratios.
  *
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
- * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every
- * runner), {@code B2} (the group-heavy parts of {@link GroupHeavy} over {@code --elements}
- * numbers), {@code B3} (the streaming word count of {@link StreamingWordCount}, each runner
- * climbing {@code --rates} for {@code --seconds} each) and {@code B4} (the word count's scaling
- * over {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
- * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
- * --results=benchmarks/results-B1.md}, and {@code --heapMb=768}: every measured process's maximum
- * heap (-Xmx), to see what a runner does when its data does not fit (the JVM's default otherwise).
+ * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every runner),
+ * {@code B2} (the group-heavy parts of {@link GroupHeavy} over {@code --elements} numbers), {@code
+ * B3} (the streaming word count of {@link StreamingWordCount}, each runner climbing {@code --rates}
+ * for {@code --seconds} each) and {@code B4} (the word count's scaling over {@code
+ * --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200
+ * --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
+ * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
+ * --heapMb=768}: every measured process's maximum heap (-Xmx), to see what a runner does when its
+ * data does not fit (the JVM's default otherwise).
  */
 public final class Bench {
   private static final long SEED = 42;
   private static final Pattern STATS =
       Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+) runMillis=(\\d+)");
   private static final Pattern STREAM =
-      Pattern.compile(RunWorkload.STREAM + " panes=(\\d+) exact=(true|false) p50=(\\d+) p99=(\\d+)");
-  /** B3: a rate is held when the panes come out exact, 99 in 100 within this of their window's end. */
+      Pattern.compile(
+          RunWorkload.STREAM + " panes=(\\d+) exact=(true|false) p50=(\\d+) p99=(\\d+)");
+
+  /**
+   * B3: a rate is held when the panes come out exact, 99 in 100 within this of their window's end.
+   */
   private static final long HELD_P99_MILLIS = 2000;
 
   /** The -Xmx of every measured process, from --heapMb; none (the JVM's default) without it. */
@@ -49,7 +54,12 @@ public final class Bench {
    * have their panes' latency percentiles, and whether the panes were exact (as outputAsBaseline).
    */
   record Run(
-      long wallMillis, long cpuMillis, long peakRssKb, long runMillis, boolean outputAsBaseline, long p50Millis,
+      long wallMillis,
+      long cpuMillis,
+      long peakRssKb,
+      long runMillis,
+      boolean outputAsBaseline,
+      long p50Millis,
       long p99Millis) {
     static final Run NOT_FINISHED = new Run(0, 0, 0, 0, false, -1, -1);
 
@@ -81,42 +91,58 @@ public final class Bench {
           case "B4" -> "hand-written,MicroBatchRunner";
           default -> "hand-written,MicroBatchRunner,DirectRunner";
         };
-    List<String> runners = Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
+    List<String> runners =
+        Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
     Path results = Path.of(options.getOrDefault("results", "results-" + workload + ".md"));
     if (!workload.equals("B3") && !runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
-      throw new IllegalArgumentException("--runners must start with hand-written: every output is checked against it");
+      throw new IllegalArgumentException(
+          "--runners must start with hand-written: every output is checked against it");
     }
-    String command = "`./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"" + String.join(" ", args) + "\"`";
+    String command =
+        "`./mvnw -q -pl benchmarks exec:exec -Dbench.args=\"" + String.join(" ", args) + "\"`";
     String table;
     switch (workload) {
       case "B1" -> {
         int sizeMb = Integer.parseInt(options.getOrDefault("sizeMb", "200"));
         Path input = input(sizeMb);
-        Map<String, List<Run>> runs = measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds);
-        table = header("B1 word count, " + sizeMb + " MB Zipf text (" + Files.size(input) + " bytes)", parallelism, command)
-            + table(runs);
+        Map<String, List<Run>> runs =
+            measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds);
+        table =
+            header(
+                    "B1 word count, " + sizeMb + " MB Zipf text (" + Files.size(input) + " bytes)",
+                    parallelism,
+                    command)
+                + table(runs);
       }
       case "B2" -> {
         String elements = options.getOrDefault("elements", "10000000");
         StringBuilder t = new StringBuilder();
         for (String part : List.of("B2-many-keys", "B2-hot-keys", "B2-join")) {
-          Map<String, List<Run>> runs = measure(part, runners, elements, parallelism, rounds, timeoutSeconds);
-          t.append(header(part + " (" + RunWorkload.part(part) + "), " + elements + " numbers", parallelism, command))
+          Map<String, List<Run>> runs =
+              measure(part, runners, elements, parallelism, rounds, timeoutSeconds);
+          t.append(
+                  header(
+                      part + " (" + RunWorkload.part(part) + "), " + elements + " numbers",
+                      parallelism,
+                      command))
               .append(table(runs))
               .append('\n');
         }
         table = t.toString();
       }
       case "B4" -> {
-        StringBuilder t = new StringBuilder(header("B4 scaling of the B1 word count", parallelism, command));
-        t.append("| runner | size | parallelism | wall median | wall min-max | from run() median | MB/s | output as hand-written |\n");
+        StringBuilder t =
+            new StringBuilder(header("B4 scaling of the B1 word count", parallelism, command));
+        t.append(
+            "| runner | size | parallelism | wall median | wall min-max | from run() median | MB/s | output as hand-written |\n");
         t.append("|---|---|---|---|---|---|---|---|\n");
         String speedups = "";
         for (String size : options.getOrDefault("sizesMb", "50,100,200,400").split(",")) {
           int sizeMb = Integer.parseInt(size);
           Path input = input(sizeMb);
           // at 200 MB also parallelism 1, interleaved with the other so that noise hits both alike
-          List<Integer> parallelisms = parallelism > 1 && sizeMb == 200 ? List.of(parallelism, 1) : List.of(parallelism);
+          List<Integer> parallelisms =
+              parallelism > 1 && sizeMb == 200 ? List.of(parallelism, 1) : List.of(parallelism);
           Map<Integer, Map<String, List<Run>>> runs =
               measure("B1", runners, input.toString(), parallelisms, rounds, timeoutSeconds);
           runs.forEach((p, byRunner) -> scalingRows(t, byRunner, sizeMb, p));
@@ -129,14 +155,24 @@ public final class Bench {
       case "B3" -> {
         long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
         List<Long> rates =
-            Arrays.stream(options.getOrDefault("rates", "1000,10000,100000,250000,500000,1000000,2000000").split(","))
+            Arrays.stream(
+                    options
+                        .getOrDefault("rates", "1000,10000,100000,250000,500000,1000000,2000000")
+                        .split(","))
                 .map(Long::parseLong)
                 .toList();
-        table = header("B3 streaming word count, 1 s windows (MicroBatchRunner: 1 s batches), " + seconds + " s a rate",
-                parallelism, command)
-            + streamingTable(runners, rates, seconds, parallelism, timeoutSeconds);
+        table =
+            header(
+                    "B3 streaming word count, 1 s windows (MicroBatchRunner: 1 s batches), "
+                        + seconds
+                        + " s a rate",
+                    parallelism,
+                    command)
+                + streamingTable(runners, rates, seconds, parallelism, timeoutSeconds);
       }
-      default -> throw new IllegalArgumentException("Unknown --workload=" + workload + "; there are B1, B2, B3 and B4");
+      default ->
+          throw new IllegalArgumentException(
+              "Unknown --workload=" + workload + "; there are B1, B2, B3 and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);
@@ -154,11 +190,19 @@ public final class Bench {
     return input;
   }
 
-  /** Every runner on {@code input}, round after round; outputs checked against the first runner's. */
+  /**
+   * Every runner on {@code input}, round after round; outputs checked against the first runner's.
+   */
   private static Map<String, List<Run>> measure(
-      String workload, List<String> runners, String input, int parallelism, int rounds, long timeoutSeconds)
+      String workload,
+      List<String> runners,
+      String input,
+      int parallelism,
+      int rounds,
+      long timeoutSeconds)
       throws Exception {
-    return measure(workload, runners, input, List.of(parallelism), rounds, timeoutSeconds).get(parallelism);
+    return measure(workload, runners, input, List.of(parallelism), rounds, timeoutSeconds)
+        .get(parallelism);
   }
 
   /**
@@ -166,7 +210,12 @@ public final class Bench {
    * outputs checked against the first runner's first. The runs by parallelism, then by runner.
    */
   private static Map<Integer, Map<String, List<Run>>> measure(
-      String workload, List<String> runners, String input, List<Integer> parallelisms, int rounds, long timeoutSeconds)
+      String workload,
+      List<String> runners,
+      String input,
+      List<Integer> parallelisms,
+      int rounds,
+      long timeoutSeconds)
       throws Exception {
     Map<Integer, Map<String, List<Run>>> runs = new LinkedHashMap<>();
     List<String> baseline = null;
@@ -181,7 +230,9 @@ public final class Bench {
             baseline = lines;
           }
           run = run.withOutputAsBaseline(run.finished() && lines.equals(baseline));
-          runs.computeIfAbsent(parallelism, p -> new LinkedHashMap<>()).computeIfAbsent(runner, r -> new ArrayList<>()).add(run);
+          runs.computeIfAbsent(parallelism, p -> new LinkedHashMap<>())
+              .computeIfAbsent(runner, r -> new ArrayList<>())
+              .add(run);
           System.out.printf(
               "%s %s p%d round %d %-16s %s%n",
               workload,
@@ -189,8 +240,13 @@ public final class Bench {
               parallelism,
               round,
               runner,
-              run.finished() ? run.wallMillis() + " ms wall, " + run.cpuMillis() + " ms CPU, output "
-                  + (run.outputAsBaseline() ? "as baseline" : "DIFFERS") : "did not finish in " + timeoutSeconds + " s");
+              run.finished()
+                  ? run.wallMillis()
+                      + " ms wall, "
+                      + run.cpuMillis()
+                      + " ms CPU, output "
+                      + (run.outputAsBaseline() ? "as baseline" : "DIFFERS")
+                  : "did not finish in " + timeoutSeconds + " s");
           deleteTree(out);
         }
       }
@@ -203,29 +259,44 @@ public final class Bench {
    * tried, then the highest rate each runner held.
    */
   private static String streamingTable(
-      List<String> runners, List<Long> rates, long seconds, int parallelism, long timeoutSeconds) throws Exception {
+      List<String> runners, List<Long> rates, long seconds, int parallelism, long timeoutSeconds)
+      throws Exception {
     StringBuilder t = new StringBuilder();
-    t.append("| runner | words/s offered | pane latency p50 | p99 | panes exact | held | CPU | peak RSS |\n");
+    t.append(
+        "| runner | words/s offered | pane latency p50 | p99 | panes exact | held | CPU | peak RSS |\n");
     t.append("|---|---|---|---|---|---|---|---|\n");
     Map<String, Long> highest = new LinkedHashMap<>();
     for (String runner : runners) {
       highest.put(runner, 0L);
       for (long rate : rates) {
         Path out = Path.of("target", "bench", "out-" + runner);
-        Run run = runOnce("B3", runner, rate + ":" + seconds, out, parallelism, seconds + timeoutSeconds);
+        Run run =
+            runOnce("B3", runner, rate + ":" + seconds, out, parallelism, seconds + timeoutSeconds);
         System.out.printf("B3 %s %d words/s: %s%n", runner, rate, run);
-        t.append(run.finished()
-            ? String.format("| %s | %,d | %.2f s | %.2f s | %s | %s | %.1f s | %d MiB |%n", runner, rate,
-                run.p50Millis() / 1000.0, run.p99Millis() / 1000.0, run.outputAsBaseline() ? "yes" : "NO",
-                run.held() ? "yes" : "no", run.cpuMillis() / 1000.0, run.peakRssKb() / 1024)
-            : String.format("| %s | %,d | did not finish in %d s | | | no | | |%n", runner, rate, seconds + timeoutSeconds));
+        t.append(
+            run.finished()
+                ? String.format(
+                    "| %s | %,d | %.2f s | %.2f s | %s | %s | %.1f s | %d MiB |%n",
+                    runner,
+                    rate,
+                    run.p50Millis() / 1000.0,
+                    run.p99Millis() / 1000.0,
+                    run.outputAsBaseline() ? "yes" : "NO",
+                    run.held() ? "yes" : "no",
+                    run.cpuMillis() / 1000.0,
+                    run.peakRssKb() / 1024)
+                : String.format(
+                    "| %s | %,d | did not finish in %d s | | | no | | |%n",
+                    runner, rate, seconds + timeoutSeconds));
         if (!run.held()) {
           break;
         }
         highest.put(runner, rate);
       }
     }
-    t.append("\nHighest rate held (panes exact, p99 under ").append(HELD_P99_MILLIS / 1000).append(" s): ");
+    t.append("\nHighest rate held (panes exact, p99 under ")
+        .append(HELD_P99_MILLIS / 1000)
+        .append(" s): ");
     highest.forEach((runner, rate) -> t.append(String.format("%s %,d words/s; ", runner, rate)));
     return t.append('\n').toString();
   }
@@ -234,19 +305,27 @@ public final class Bench {
    * How many times as fast parallelism {@code parallelism} ran as parallelism 1, median against
    * median: the whole process, and from {@code Pipeline.run()} to the end.
    */
-  static String speedups(Map<String, List<Run>> at, Map<String, List<Run>> atOne, int parallelism, int sizeMb) {
+  static String speedups(
+      Map<String, List<Run>> at, Map<String, List<Run>> atOne, int parallelism, int sizeMb) {
     StringBuilder whole = new StringBuilder();
     StringBuilder fromRun = new StringBuilder();
-    at.forEach((runner, runs) -> {
-      List<Run> done = runs.stream().filter(Run::finished).toList();
-      List<Run> doneAtOne = atOne.get(runner).stream().filter(Run::finished).toList();
-      if (!done.isEmpty() && !doneAtOne.isEmpty()) {
-        whole.append(String.format(" %s %.2fx;", runner,
-            (double) median(doneAtOne, Run::wallMillis) / median(done, Run::wallMillis)));
-        fromRun.append(String.format(" %s %.2fx;", runner,
-            (double) median(doneAtOne, Run::runMillis) / median(done, Run::runMillis)));
-      }
-    });
+    at.forEach(
+        (runner, runs) -> {
+          List<Run> done = runs.stream().filter(Run::finished).toList();
+          List<Run> doneAtOne = atOne.get(runner).stream().filter(Run::finished).toList();
+          if (!done.isEmpty() && !doneAtOne.isEmpty()) {
+            whole.append(
+                String.format(
+                    " %s %.2fx;",
+                    runner,
+                    (double) median(doneAtOne, Run::wallMillis) / median(done, Run::wallMillis)));
+            fromRun.append(
+                String.format(
+                    " %s %.2fx;",
+                    runner,
+                    (double) median(doneAtOne, Run::runMillis) / median(done, Run::runMillis)));
+          }
+        });
     return String.format(
         "%nParallelism %d against 1 at %d MB (median time at 1 / median time at %d): the whole process:%s"
             + " from Pipeline.run() to the end (without the JVM's start, Beam's option parsing and the"
@@ -254,31 +333,40 @@ public final class Bench {
         parallelism, sizeMb, parallelism, whole, fromRun);
   }
 
-  private static void scalingRows(StringBuilder t, Map<String, List<Run>> runs, int sizeMb, int parallelism) {
+  private static void scalingRows(
+      StringBuilder t, Map<String, List<Run>> runs, int sizeMb, int parallelism) {
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
       List<Run> done = entry.getValue().stream().filter(Run::finished).toList();
       if (done.isEmpty()) {
-        t.append("| ").append(entry.getKey()).append(" | ").append(sizeMb).append(" MB | ").append(parallelism)
+        t.append("| ")
+            .append(entry.getKey())
+            .append(" | ")
+            .append(sizeMb)
+            .append(" MB | ")
+            .append(parallelism)
             .append(" | did not finish | | | | |\n");
         continue;
       }
       long wall = median(done, Run::wallMillis);
-      t.append(String.format(
-          "| %s | %d MB | %d | %.1f s | %.1f-%.1f s | %.1f s | %.0f | %s |%n",
-          entry.getKey(),
-          sizeMb,
-          parallelism,
-          wall / 1000.0,
-          done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
-          done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
-          median(done, Run::runMillis) / 1000.0,
-          sizeMb * 1000.0 / wall,
-          allAsBaseline(entry.getValue(), done)));
+      t.append(
+          String.format(
+              "| %s | %d MB | %d | %.1f s | %.1f-%.1f s | %.1f s | %.0f | %s |%n",
+              entry.getKey(),
+              sizeMb,
+              parallelism,
+              wall / 1000.0,
+              done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
+              done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
+              median(done, Run::runMillis) / 1000.0,
+              sizeMb * 1000.0 / wall,
+              allAsBaseline(entry.getValue(), done)));
     }
   }
 
   private static String allAsBaseline(List<Run> all, List<Run> done) {
-    return done.size() == all.size() && done.stream().allMatch(Run::outputAsBaseline) ? "yes, all " + done.size() : "NO";
+    return done.size() == all.size() && done.stream().allMatch(Run::outputAsBaseline)
+        ? "yes, all " + done.size()
+        : "NO";
   }
 
   private static Run runOnce(
@@ -300,7 +388,8 @@ public final class Bench {
             String.valueOf(parallelism)));
     Path log = Files.createTempFile("bench-" + runner, ".log");
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly().waitFor();
@@ -311,7 +400,8 @@ public final class Bench {
     Files.delete(log);
     Matcher stats = STATS.matcher(printed);
     if (process.exitValue() != 0 || !stats.find()) {
-      throw new IllegalStateException(runner + " failed (exit " + process.exitValue() + "):\n" + printed);
+      throw new IllegalStateException(
+          runner + " failed (exit " + process.exitValue() + "):\n" + printed);
     }
     Matcher stream = STREAM.matcher(printed);
     boolean streamed = stream.find();
@@ -331,16 +421,26 @@ public final class Bench {
    */
   private static final List<String> JAVA_17_OPENS =
       Stream.of(
-              "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio",
-              "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
-              "sun.nio.cs", "sun.security.action", "sun.util.calendar")
+              "java.lang",
+              "java.lang.invoke",
+              "java.lang.reflect",
+              "java.io",
+              "java.net",
+              "java.nio",
+              "java.util",
+              "java.util.concurrent",
+              "java.util.concurrent.atomic",
+              "sun.nio.ch",
+              "sun.nio.cs",
+              "sun.security.action",
+              "sun.util.calendar")
           .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
           .toList();
 
   /**
-   * Beam's runners each get the class path their module wrote (Flink's and Spark's with the
-   * profile 'peers'), so no process carries another runner; this runner and the hand-written
-   * program this process's own.
+   * Beam's runners each get the class path their module wrote (Flink's and Spark's with the profile
+   * 'peers'), so no process carries another runner; this runner and the hand-written program this
+   * process's own.
    */
   private static String classPathOf(String runner) throws IOException {
     String module =
@@ -356,7 +456,10 @@ public final class Bench {
     Path file = Path.of(module, "target", "classpath.txt");
     if (!Files.exists(file)) {
       throw new IllegalStateException(
-          runner + " needs " + file.toAbsolutePath() + ": build it first with"
+          runner
+              + " needs "
+              + file.toAbsolutePath()
+              + ": build it first with"
               + " ./mvnw -q install -DskipTests -Ppeers");
     }
     return Files.readString(file).trim();
@@ -365,7 +468,8 @@ public final class Bench {
   private static List<String> sortedOutput(Path dir) throws IOException {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("counts")).toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith("counts")).toList()) {
         lines.addAll(Files.readAllLines(file));
       }
     }
@@ -374,14 +478,24 @@ public final class Bench {
   }
 
   private static String header(String what, int parallelism, String command) throws IOException {
-    return what + ", parallelism " + parallelism + (heapFlags.isEmpty() ? "" : ", " + heapFlags.get(0)) + "; " + LocalDate.now() + ", " + machine() + "\nCommand: " + command
+    return what
+        + ", parallelism "
+        + parallelism
+        + (heapFlags.isEmpty() ? "" : ", " + heapFlags.get(0))
+        + "; "
+        + LocalDate.now()
+        + ", "
+        + machine()
+        + "\nCommand: "
+        + command
         + "\n\n";
   }
 
   static String table(Map<String, List<Run>> runs) {
     long baselineWall = median(runs.get(RunWorkload.HAND_WRITTEN), Run::wallMillis);
     StringBuilder t = new StringBuilder();
-    t.append("| runner | wall median | wall min-max | CPU median | peak RSS median | wall / hand-written | output as hand-written |\n");
+    t.append(
+        "| runner | wall median | wall min-max | CPU median | peak RSS median | wall / hand-written | output as hand-written |\n");
     t.append("|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, List<Run>> entry : runs.entrySet()) {
       List<Run> done = entry.getValue().stream().filter(Run::finished).toList();
@@ -390,16 +504,17 @@ public final class Bench {
         continue;
       }
       long wall = median(done, Run::wallMillis);
-      t.append(String.format(
-          "| %s | %.1f s | %.1f-%.1f s | %.1f s | %d MiB | %.1fx | %s |%n",
-          entry.getKey(),
-          wall / 1000.0,
-          done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
-          done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
-          median(done, Run::cpuMillis) / 1000.0,
-          median(done, Run::peakRssKb) / 1024,
-          (double) wall / baselineWall,
-          allAsBaseline(entry.getValue(), done)));
+      t.append(
+          String.format(
+              "| %s | %.1f s | %.1f-%.1f s | %.1f s | %d MiB | %.1fx | %s |%n",
+              entry.getKey(),
+              wall / 1000.0,
+              done.stream().mapToLong(Run::wallMillis).min().getAsLong() / 1000.0,
+              done.stream().mapToLong(Run::wallMillis).max().getAsLong() / 1000.0,
+              median(done, Run::cpuMillis) / 1000.0,
+              median(done, Run::peakRssKb) / 1024,
+              (double) wall / baselineWall,
+              allAsBaseline(entry.getValue(), done)));
     }
     return t.toString();
   }
@@ -411,13 +526,27 @@ public final class Bench {
 
   private static String machine() throws IOException {
     String memory = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
-    return Runtime.getRuntime().availableProcessors() + " cores, " + memory + ", Java " + System.getProperty("java.version");
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + memory
+        + ", Java "
+        + System.getProperty("java.version");
   }
 
   private static final List<String> OPTIONS =
       List.of(
-          "workload", "sizeMb", "sizesMb", "elements", "rates", "seconds", "rounds", "runners", "parallelism",
-          "timeoutSeconds", "results", "heapMb");
+          "workload",
+          "sizeMb",
+          "sizesMb",
+          "elements",
+          "rates",
+          "seconds",
+          "rounds",
+          "runners",
+          "parallelism",
+          "timeoutSeconds",
+          "results",
+          "heapMb");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();
@@ -427,7 +556,8 @@ public final class Bench {
       }
       String name = arg.substring(2, arg.indexOf('='));
       if (!OPTIONS.contains(name)) {
-        throw new IllegalArgumentException("Unknown option --" + name + "; the options are " + OPTIONS);
+        throw new IllegalArgumentException(
+            "Unknown option --" + name + "; the options are " + OPTIONS);
       }
       options.put(name, arg.substring(arg.indexOf('=') + 1));
     }

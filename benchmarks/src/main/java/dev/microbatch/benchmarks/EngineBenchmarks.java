@@ -18,14 +18,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH micro-benchmarks of the engine's hot paths, on two task threads: a shuffle (group, and
- * reduce with map-side combining) and a fused chain of narrow transformations. Each measures one
- * job over a million generated records; the score is jobs per second.
+ * JMH micro-benchmarks of the engine's hot paths, on two task threads: a shuffle (group, and reduce
+ * with map-side combining) and a fused chain of narrow transformations. Each measures one job over
+ * a million generated records; the score is jobs per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class EngineBenchmarks {
@@ -46,7 +48,10 @@ public class EngineBenchmarks {
   }
 
   private Iterator<Long> range(int partition) {
-    return LongStream.range(records * partition / PARTITIONS, records * (partition + 1) / PARTITIONS).boxed().iterator();
+    return LongStream.range(
+            records * partition / PARTITIONS, records * (partition + 1) / PARTITIONS)
+        .boxed()
+        .iterator();
   }
 
   @Benchmark

@@ -13,17 +13,18 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
- * The B3 input: Zipf text lines (ten words each) at a fixed rate, as an unbounded source any
- * runner reads. Line {@code i} is due {@code i / rate} seconds after the origin (the first whole
- * second after the first reader in this JVM starts) and carries that instant as its event time;
- * split {@code s} of {@code n} reads the lines {@code i = s mod n}. A reader hands out a line only
- * once it is due, so a runner that keeps up sees the rate, and one that falls behind finds a
- * backlog. After {@code seconds} of lines the watermark ends, and the pipeline with it. What is
- * read is the same on every run and however the runner splits: only when it is read differs.
+ * The B3 input: Zipf text lines (ten words each) at a fixed rate, as an unbounded source any runner
+ * reads. Line {@code i} is due {@code i / rate} seconds after the origin (the first whole second
+ * after the first reader in this JVM starts) and carries that instant as its event time; split
+ * {@code s} of {@code n} reads the lines {@code i = s mod n}. A reader hands out a line only once
+ * it is due, so a runner that keeps up sees the rate, and one that falls behind finds a backlog.
+ * After {@code seconds} of lines the watermark ends, and the pipeline with it. What is read is the
+ * same on every run and however the runner splits: only when it is read differs.
  */
 final class GeneratedLines extends UnboundedSource<String, GeneratedLines.Position> {
   private static final int POOL = 1 << 14;
   private static final long SEED = 42;
+
   /** The origin of this JVM's event times: epoch milliseconds, a whole second; 0 until set. */
   private static volatile long origin;
 

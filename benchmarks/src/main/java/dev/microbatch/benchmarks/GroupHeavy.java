@@ -17,9 +17,9 @@ import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Workload B2, group-heavy batch pipelines over the numbers 0 to n-1 (GenerateSequence, which
- * every runner reads), each running unchanged on every runner. Keys come from a fixed mix of the
- * number, so they arrive in no order.
+ * Workload B2, group-heavy batch pipelines over the numbers 0 to n-1 (GenerateSequence, which every
+ * runner reads), each running unchanged on every runner. Keys come from a fixed mix of the number,
+ * so they arrive in no order.
  */
 final class GroupHeavy {
   /** The three parts of B2. */
@@ -69,27 +69,36 @@ final class GroupHeavy {
     PCollection<Long> numbers = pipeline.apply("Numbers", GenerateSequence.from(0).to(elements));
     PCollection<String> lines =
         switch (part) {
-          case MANY_KEYS -> numbers
-              .apply("Key", MapElements.into(longs()).via((Long n) -> KV.of(manyKey(n), n)))
-              .apply(GroupByKey.create())
-              .apply("Format", MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::countAndSum));
-          case HOT_KEYS -> numbers
-              .apply("Key", MapElements.into(longs()).via((Long n) -> KV.of(hotKey(n), n)))
-              .apply(Sum.longsPerKey())
-              .apply("Format", MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::format));
+          case MANY_KEYS ->
+              numbers
+                  .apply("Key", MapElements.into(longs()).via((Long n) -> KV.of(manyKey(n), n)))
+                  .apply(GroupByKey.create())
+                  .apply(
+                      "Format",
+                      MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::countAndSum));
+          case HOT_KEYS ->
+              numbers
+                  .apply("Key", MapElements.into(longs()).via((Long n) -> KV.of(hotKey(n), n)))
+                  .apply(Sum.longsPerKey())
+                  .apply(
+                      "Format",
+                      MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::format));
           case SIDE_INPUT_JOIN -> {
             PCollectionView<Map<Long, String>> names =
                 pipeline
                     .apply("Keys", GenerateSequence.from(0).to(SIDE))
                     .apply(
                         "Names",
-                        MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.strings()))
+                        MapElements.into(
+                                TypeDescriptors.kvs(
+                                    TypeDescriptors.longs(), TypeDescriptors.strings()))
                             .via((Long key) -> KV.of(key, name(key))))
                     .apply(View.asMap());
             yield numbers
                 .apply("Join", ParDo.of(new Join(names)).withSideInputs(names))
                 .apply(Sum.longsPerKey())
-                .apply("Format", MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::format));
+                .apply(
+                    "Format", MapElements.into(TypeDescriptors.strings()).via(GroupHeavy::format));
           }
         };
     lines.apply("Write", TextIO.write().to(output));

@@ -24,11 +24,16 @@ final class HandWrittenGroupHeavy {
     List<String> lines = new ArrayList<>();
     switch (part) {
       case MANY_KEYS -> {
-        long[][] countsAndSums = sum(elements, threads, 2 * (int) GroupHeavy.MANY, (n, into) -> {
-          int key = (int) GroupHeavy.manyKey(n);
-          into[2 * key]++;
-          into[2 * key + 1] += n;
-        });
+        long[][] countsAndSums =
+            sum(
+                elements,
+                threads,
+                2 * (int) GroupHeavy.MANY,
+                (n, into) -> {
+                  int key = (int) GroupHeavy.manyKey(n);
+                  into[2 * key]++;
+                  into[2 * key + 1] += n;
+                });
         long[] total = countsAndSums[0];
         for (int key = 0; key < GroupHeavy.MANY; key++) {
           if (total[2 * key] > 0) {
@@ -38,11 +43,16 @@ final class HandWrittenGroupHeavy {
       }
       case HOT_KEYS -> {
         int keys = (int) (GroupHeavy.HOT + GroupHeavy.COLD);
-        long[] total = sum(elements, threads, 2 * keys, (n, into) -> {
-          int key = (int) GroupHeavy.hotKey(n);
-          into[2 * key]++;
-          into[2 * key + 1] += n;
-        })[0];
+        long[] total =
+            sum(
+                elements,
+                threads,
+                2 * keys,
+                (n, into) -> {
+                  int key = (int) GroupHeavy.hotKey(n);
+                  into[2 * key]++;
+                  into[2 * key + 1] += n;
+                })[0];
         for (int key = 0; key < keys; key++) {
           if (total[2 * key] > 0) {
             lines.add(key + ": " + total[2 * key + 1]);
@@ -58,8 +68,12 @@ final class HandWrittenGroupHeavy {
         for (long name = 0; name < GroupHeavy.NAMES; name++) {
           index.put(GroupHeavy.name(name), (int) name);
         }
-        long[] total = sum(elements, threads, (int) GroupHeavy.NAMES,
-            (n, into) -> into[index.get(names.get(GroupHeavy.joinKey(n)))]++)[0];
+        long[] total =
+            sum(
+                elements,
+                threads,
+                (int) GroupHeavy.NAMES,
+                (n, into) -> into[index.get(names.get(GroupHeavy.joinKey(n)))]++)[0];
         for (int name = 0; name < total.length; name++) {
           if (total[name] > 0) {
             lines.add(GroupHeavy.name(name) + ": " + total[name]);
@@ -88,13 +102,15 @@ final class HandWrittenGroupHeavy {
       for (int t = 0; t < threads; t++) {
         long from = elements * t / threads;
         long to = elements * (t + 1) / threads;
-        parts.add(pool.submit(() -> {
-          long[] into = new long[size];
-          for (long n = from; n < to; n++) {
-            adder.add(n, into);
-          }
-          return into;
-        }));
+        parts.add(
+            pool.submit(
+                () -> {
+                  long[] into = new long[size];
+                  for (long n = from; n < to; n++) {
+                    adder.add(n, into);
+                  }
+                  return into;
+                }));
       }
       long[][] arrays = new long[threads][];
       for (int t = 0; t < threads; t++) {

@@ -1,7 +1,6 @@
 package dev.microbatch.benchmarks;
 
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +43,9 @@ final class HandWrittenWordCount {
           start = end;
         }
         for (Future<Map<String, long[]>> part : parts) {
-          part.get().forEach((word, count) -> total.computeIfAbsent(word, w -> new long[1])[0] += count[0]);
+          part.get()
+              .forEach(
+                  (word, count) -> total.computeIfAbsent(word, w -> new long[1])[0] += count[0]);
         }
       } finally {
         pool.shutdown();
@@ -82,7 +83,8 @@ final class HandWrittenWordCount {
       String text = new String(line, 0, length, StandardCharsets.UTF_8);
       int wordStart = -1;
       for (int c = 0; c <= text.length(); c++) {
-        boolean inWord = c < text.length() && (Character.isLetter(text.charAt(c)) || text.charAt(c) == '\'');
+        boolean inWord =
+            c < text.length() && (Character.isLetter(text.charAt(c)) || text.charAt(c) == '\'');
         if (inWord && wordStart < 0) {
           wordStart = c;
         } else if (!inWord && wordStart >= 0) {

@@ -14,9 +14,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * One measured run, in a process of its own, into {@code outputDir}, by a Beam runner or by the
  * hand-written program: the B1 word count of the file {@code input} (the examples' WordCount,
  * unchanged), a part of B2 ({@link GroupHeavy}) over {@code input} numbers, or B3 ({@link
- * StreamingWordCount}, in streaming mode with 1 s batches) at {@code input = wordsPerSecond:seconds}.
- * Prints its CPU time, peak resident memory and the time from {@code Pipeline.run()} to the end
- * last (B3: its panes' latencies and checksum before them), for {@link Bench}.
+ * StreamingWordCount}, in streaming mode with 1 s batches) at {@code input =
+ * wordsPerSecond:seconds}. Prints its CPU time, peak resident memory and the time from {@code
+ * Pipeline.run()} to the end last (B3: its panes' latencies and checksum before them), for {@link
+ * Bench}.
  *
  * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3> <runner | hand-written>
  * <input> <outputDir> <parallelism>}.
@@ -26,7 +27,10 @@ public final class RunWorkload {
   static final String STATS = "BENCH-STATS";
   static final String STREAM = "BENCH-STREAM";
 
-  /** When the measured run began: just before {@code Pipeline.run()}, or the hand-written program's start. */
+  /**
+   * When the measured run began: just before {@code Pipeline.run()}, or the hand-written program's
+   * start.
+   */
   private static long runStartNanos;
 
   private RunWorkload() {}
@@ -55,25 +59,31 @@ public final class RunWorkload {
       if (part == null) {
         options.addAll(List.of("--inputFile=" + input, "--output=" + output));
         WordCount.Options wordCount =
-            PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).as(WordCount.Options.class);
+            PipelineOptionsFactory.fromArgs(options.toArray(String[]::new))
+                .as(WordCount.Options.class);
         runToTheEnd(WordCount.build(wordCount));
       } else {
-        runToTheEnd(GroupHeavy.build(
-            part, Long.parseLong(input), PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create(), output));
+        runToTheEnd(
+            GroupHeavy.build(
+                part,
+                Long.parseLong(input),
+                PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create(),
+                output));
       }
     }
     String stats = stats();
     if (workload.equals("B3")) {
-      checkPanes(input); // after the measures: computing the expected checksum is no part of the run
+      checkPanes(
+          input); // after the measures: computing the expected checksum is no part of the run
     }
     System.out.println(stats);
     System.exit(0); // a runner's lingering non-daemon threads must not keep the process alive
   }
 
   /**
-   * Runs a built pipeline to its end, from when {@code run()} is called: what comes before it
-   * (the JVM's start, Beam's option parsing, the pipeline's construction) is the same whichever
-   * runner runs it.
+   * Runs a built pipeline to its end, from when {@code run()} is called: what comes before it (the
+   * JVM's start, Beam's option parsing, the pipeline's construction) is the same whichever runner
+   * runs it.
    */
   private static void runToTheEnd(Pipeline pipeline) {
     runStartNanos = System.nanoTime();
@@ -81,8 +91,8 @@ public final class RunWorkload {
   }
 
   /**
-   * The process's CPU time and peak resident memory so far, and the time since the run began,
-   * as {@link Bench} reads them.
+   * The process's CPU time and peak resident memory so far, and the time since the run began, as
+   * {@link Bench} reads them.
    */
   private static String stats() throws IOException {
     long cpuMillis =
@@ -90,7 +100,13 @@ public final class RunWorkload {
                 .getProcessCpuTime()
             / 1_000_000;
     long runMillis = (System.nanoTime() - runStartNanos) / 1_000_000;
-    return STATS + " cpuMillis=" + cpuMillis + " peakRssKb=" + peakRssKb() + " runMillis=" + runMillis;
+    return STATS
+        + " cpuMillis="
+        + cpuMillis
+        + " peakRssKb="
+        + peakRssKb()
+        + " runMillis="
+        + runMillis;
   }
 
   private static List<String> runnerOptions(String runner, int parallelism) {
@@ -119,17 +135,29 @@ public final class RunWorkload {
       options.addAll(List.of("--maxBundleTimeMills=100", "--autoWatermarkInterval=100"));
     }
     runToTheEnd(
-        StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create()));
+        StreamingWordCount.build(
+            wordsPerSecond,
+            seconds,
+            PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create()));
   }
 
   /** Prints what the panes of B3 at {@code rate = wordsPerSecond:seconds} recorded. */
   private static void checkPanes(String rate) {
     long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
     long seconds = Long.parseLong(rate.split(":")[1]);
-    boolean exact = StreamingWordCount.checksum() == StreamingWordCount.expectedChecksum(wordsPerSecond, seconds);
+    boolean exact =
+        StreamingWordCount.checksum()
+            == StreamingWordCount.expectedChecksum(wordsPerSecond, seconds);
     System.out.println(
-        STREAM + " panes=" + StreamingWordCount.panes() + " exact=" + exact + " p50=" + StreamingWordCount.latencyPercentile(0.5)
-            + " p99=" + StreamingWordCount.latencyPercentile(0.99));
+        STREAM
+            + " panes="
+            + StreamingWordCount.panes()
+            + " exact="
+            + exact
+            + " p50="
+            + StreamingWordCount.latencyPercentile(0.5)
+            + " p99="
+            + StreamingWordCount.latencyPercentile(0.99));
   }
 
   /** The part of B2 a workload name like {@code B2-many-keys} names. */

@@ -18,11 +18,11 @@ import org.apache.beam.sdk.values.KV;
 import org.joda.time.Duration;
 
 /**
- * Workload B3: the windowed word count (the examples' CountWords in fixed windows of 1 s) of
- * {@link GeneratedLines} at a fixed rate. Each pane, as it comes out, records its latency (the
- * time from its window's end to its output) and adds itself to a checksum of all panes, which a
- * run compares with {@link #expectedChecksum}. The records live in this JVM: the runners measured
- * here run the pipeline in the process that built it.
+ * Workload B3: the windowed word count (the examples' CountWords in fixed windows of 1 s) of {@link
+ * GeneratedLines} at a fixed rate. Each pane, as it comes out, records its latency (the time from
+ * its window's end to its output) and adds itself to a checksum of all panes, which a run compares
+ * with {@link #expectedChecksum}. The records live in this JVM: the runners measured here run the
+ * pipeline in the process that built it.
  */
 final class StreamingWordCount {
   static final int WORDS_PER_LINE = 10;

@@ -20,6 +20,14 @@ class HandWrittenWordCountTest {
     assertThat(
         Files.readAllLines(output),
         containsInAnyOrder(
-            "to: 3", "be: 3", "or: 1", "not: 1", "that's: 1", "the: 1", "question: 1", "Be: 1", "wörds: 1"));
+            "to: 3",
+            "be: 3",
+            "or: 1",
+            "not: 1",
+            "that's: 1",
+            "the: 1",
+            "question: 1",
+            "Be: 1",
+            "wörds: 1"));
   }
 }

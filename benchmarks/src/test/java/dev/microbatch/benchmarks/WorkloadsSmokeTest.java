@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Each workload, small, on this runner: its output equals the hand-written program's (the check
@@ -31,7 +31,9 @@ class WorkloadsSmokeTest {
     HandWrittenWordCount.run(input, dir.resolve("expected.txt"), 2);
     List<String> args = new ArrayList<>(List.of(RUNNER));
     args.addAll(List.of("--inputFile=" + input, "--output=" + dir.resolve("out/counts")));
-    WordCount.build(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(WordCount.Options.class))
+    WordCount.build(
+            PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+                .as(WordCount.Options.class))
         .run()
         .waitUntilFinish();
     assertThat(sortedLines(dir.resolve("out")), equalTo(sortedLines(dir, "expected.txt")));
@@ -39,10 +41,15 @@ class WorkloadsSmokeTest {
 
   @ParameterizedTest
   @EnumSource(GroupHeavy.Part.class)
-  void b2PartsComputeAsTheHandWrittenProgram(GroupHeavy.Part part, @TempDir Path dir) throws Exception {
+  void b2PartsComputeAsTheHandWrittenProgram(GroupHeavy.Part part, @TempDir Path dir)
+      throws Exception {
     long elements = 50_000;
     HandWrittenGroupHeavy.run(part, elements, dir.resolve("expected.txt"), 2);
-    GroupHeavy.build(part, elements, PipelineOptionsFactory.fromArgs(RUNNER).create(), dir.resolve("out/counts").toString())
+    GroupHeavy.build(
+            part,
+            elements,
+            PipelineOptionsFactory.fromArgs(RUNNER).create(),
+            dir.resolve("out/counts").toString())
         .run()
         .waitUntilFinish();
     List<String> expected = sortedLines(dir, "expected.txt");
@@ -64,19 +71,30 @@ class WorkloadsSmokeTest {
     List<String> args = new ArrayList<>(List.of(RUNNER));
     args.addAll(List.of("--streaming", "--batchIntervalMillis=200"));
     long start = System.currentTimeMillis();
-    StreamingWordCount.build(wordsPerSecond, seconds, PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create())
+    StreamingWordCount.build(
+            wordsPerSecond,
+            seconds,
+            PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create())
         .run()
         .waitUntilFinish();
-    assertThat("the lines come at their rate", System.currentTimeMillis() - start, greaterThanOrEqualTo(seconds * 1000));
+    assertThat(
+        "the lines come at their rate",
+        System.currentTimeMillis() - start,
+        greaterThanOrEqualTo(seconds * 1000));
     assertThat(StreamingWordCount.panes(), greaterThanOrEqualTo(3 * 1_000L));
-    assertThat(StreamingWordCount.checksum(), equalTo(StreamingWordCount.expectedChecksum(wordsPerSecond, seconds)));
+    assertThat(
+        StreamingWordCount.checksum(),
+        equalTo(StreamingWordCount.expectedChecksum(wordsPerSecond, seconds)));
     assertThat(StreamingWordCount.latencyPercentile(0.99), lessThan(2_000L));
   }
 
   private static List<String> sortedLines(Path dir, String... only) throws Exception {
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> only.length == 0 || f.getFileName().toString().equals(only[0])).toList()) {
+      for (Path file :
+          files
+              .filter(f -> only.length == 0 || f.getFileName().toString().equals(only[0]))
+              .toList()) {
         lines.addAll(Files.readAllLines(file));
       }
     }

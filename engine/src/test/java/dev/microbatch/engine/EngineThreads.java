@@ -4,8 +4,8 @@ import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.util.List;
 
 /**
- * The engine's threads (task pools, batch clock and batch runner, socket receivers) still alive
- * in this JVM.
+ * The engine's threads (task pools, batch clock and batch runner, socket receivers) still alive in
+ * this JVM.
  */
 public final class EngineThreads {
   private EngineThreads() {}

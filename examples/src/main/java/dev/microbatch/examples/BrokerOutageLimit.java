@@ -17,19 +17,21 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * KafkaIO's consumer factory for a read that must not wait for ever: its consumers fail a poll
- * once their polls have found no connection to any broker for {@code limit}. A Kafka consumer never gives
- * up on its own (it reconnects for as long as it lives), so without this a job whose brokers are
- * gone waits silently. The failure reaches the runner as a failing read, which it retries for its
- * --readRetryWindowMillis before it fails the job naming the source; a broker that comes back in
- * time loses nothing.
+ * KafkaIO's consumer factory for a read that must not wait for ever: its consumers fail a poll once
+ * their polls have found no connection to any broker for {@code limit}. A Kafka consumer never
+ * gives up on its own (it reconnects for as long as it lives), so without this a job whose brokers
+ * are gone waits silently. The failure reaches the runner as a failing read, which it retries for
+ * its --readRetryWindowMillis before it fails the job naming the source; a broker that comes back
+ * in time loses nothing.
  */
 final class BrokerOutageLimit
     implements SerializableFunction<Map<String, Object>, Consumer<byte[], byte[]>> {
   private final Duration limit;
   private final String optionName;
 
-  /** @param optionName the option that set {@code limit}, named in the error */
+  /**
+   * @param optionName the option that set {@code limit}, named in the error
+   */
   BrokerOutageLimit(Duration limit, String optionName) {
     this.limit = limit;
     this.optionName = optionName;
@@ -59,8 +61,8 @@ final class BrokerOutageLimit
     }
 
     /**
-     * KafkaIO's UnboundedSource reader calls this one, which with no broker blocks for ever
-     * waiting for metadata; the Duration one returns when its time is up.
+     * KafkaIO's UnboundedSource reader calls this one, which with no broker blocks for ever waiting
+     * for metadata; the Duration one returns when its time is up.
      */
     @Override
     @Deprecated
@@ -93,7 +95,13 @@ final class BrokerOutageLimit
     }
 
     private String unreachable() {
-      return "No Kafka broker of " + servers + " reachable for " + limit.toSeconds() + " s (" + optionName + ")";
+      return "No Kafka broker of "
+          + servers
+          + " reachable for "
+          + limit.toSeconds()
+          + " s ("
+          + optionName
+          + ")";
     }
 
     private double connections() {

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -20,7 +20,9 @@ public class CountWords extends PTransform<PCollection<String>, PCollection<KV<S
   /** What separates words: anything but letters and apostrophes. Compiled once, not per line. */
   private static final Pattern SEPARATOR = Pattern.compile("[^\\p{L}']+");
 
-  /** The words of {@code line}, as this word count splits it: for clients that split on their own. */
+  /**
+   * The words of {@code line}, as this word count splits it: for clients that split on their own.
+   */
   public static List<String> wordsOf(String line) {
     List<String> words = new ArrayList<>();
     for (String word : SEPARATOR.split(line)) {

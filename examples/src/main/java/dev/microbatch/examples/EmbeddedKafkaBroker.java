@@ -27,8 +27,8 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
- * A single-node Kafka broker in this JVM: KRaft mode, broker and controller in one process, on
- * free loopback ports, with a temporary log directory deleted on close. For tests and for
+ * A single-node Kafka broker in this JVM: KRaft mode, broker and controller in one process, on free
+ * loopback ports, with a temporary log directory deleted on close. For tests and for
  * KafkaWordCount's {@code --embeddedBroker} demo; a real deployment has its own brokers.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -54,7 +54,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     config.put("process.roles", "broker,controller");
     config.put("node.id", String.valueOf(NODE_ID));
     config.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-    config.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
+    config.put(
+        "listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
     config.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
     config.put("controller.listener.names", "CONTROLLER");
     config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -116,13 +117,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Creates a topic with {@code partitions} partitions and waits until it exists. */
   /**
-   * Creates {@code topic} and returns once the broker leads every partition: the first writes to
-   * a partition whose leader is still being elected fail (NOT_LEADER_OR_FOLLOWER), and an
-   * idempotent producer then loses its first batches to out-of-order sequence numbers.
+   * Creates {@code topic} and returns once the broker leads every partition: the first writes to a
+   * partition whose leader is still being elected fail (NOT_LEADER_OR_FOLLOWER), and an idempotent
+   * producer then loses its first batches to out-of-order sequence numbers.
    */
   public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
     }
     // only a partition's leader answers for its end offset; the admin client retries until then
     endOffsets(topic, partitions);
@@ -136,7 +140,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     Map<TopicPartition, Long> ends = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
     try (Admin admin = admin()) {
-      admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).forEach((partition, info) -> ends.put(partition, info.offset()));
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(60, TimeUnit.SECONDS)
+          .forEach((partition, info) -> ends.put(partition, info.offset()));
     }
     return ends;
   }

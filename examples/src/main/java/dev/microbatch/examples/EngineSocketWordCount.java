@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Spark Streaming's network word count on the engine alone, no Beam: every second, the counts
- * of the words typed into {@code nc -lk 9999} during that second.
+ * Spark Streaming's network word count on the engine alone, no Beam: every second, the counts of
+ * the words typed into {@code nc -lk 9999} during that second.
  *
  * <p>Arguments: {@code [host] [port]}, by default {@code localhost 9999}.
  */

@@ -43,10 +43,10 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The word count of the lines in a Kafka topic, per fixed window of the records' timestamps:
- * the same {@link CountWords} composite as {@link WordCount}, reading through KafkaIO and
- * writing one record per word and window to another topic (key: the word, value: {@code word:
- * count}, timestamp: the end of the window).
+ * The word count of the lines in a Kafka topic, per fixed window of the records' timestamps: the
+ * same {@link CountWords} composite as {@link WordCount}, reading through KafkaIO and writing one
+ * record per word and window to another topic (key: the word, value: {@code word: count},
+ * timestamp: the end of the window).
  *
  * <p>With {@code --embeddedBroker} it starts a broker in this JVM and feeds the bundled text into
  * the input topic first, so it runs with no Kafka of one's own.
@@ -110,7 +110,8 @@ public class KafkaWordCount {
     }
     if (options.getMaxBrokerOutageSeconds() < 1) {
       throw new IllegalArgumentException(
-          "--maxBrokerOutageSeconds must be at least 1, but was " + options.getMaxBrokerOutageSeconds());
+          "--maxBrokerOutageSeconds must be at least 1, but was "
+              + options.getMaxBrokerOutageSeconds());
     }
     java.time.Duration outage = java.time.Duration.ofSeconds(options.getMaxBrokerOutageSeconds());
     Pipeline pipeline = Pipeline.create(options);
@@ -125,8 +126,10 @@ public class KafkaWordCount {
                 .withConsumerFactoryFn(new BrokerOutageLimit(outage, "--maxBrokerOutageSeconds"))
                 .withConsumerConfigUpdates(
                     Map.of(
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                        ConsumerConfig.GROUP_ID_CONFIG, options.getGroupId()))
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        options.getGroupId()))
                 .commitOffsetsInFinalize()
                 // windows follow the records' own timestamps
                 .withCreateTime(Duration.ZERO))
@@ -140,7 +143,8 @@ public class KafkaWordCount {
         .apply(new CountWords())
         .apply(
             "Format",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
                 .via((KV<String, Long> count) -> KV.of(count.getKey(), WordCount.format(count))))
         .apply(
             "WriteCounts",
@@ -150,14 +154,15 @@ public class KafkaWordCount {
                 .withKeySerializer(StringSerializer.class)
                 .withValueSerializer(StringSerializer.class)
                 // a send waits for a broker at most as long as the read does, not 60 s a record
-                .withProducerConfigUpdates(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, outage.toMillis()))
+                .withProducerConfigUpdates(
+                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, outage.toMillis()))
                 .withInputTimestamp());
     return pipeline;
   }
 
   /**
-   * Fails with an error naming them if the brokers cannot be reached or a topic is missing,
-   * rather than leaving KafkaIO to wait a minute for metadata.
+   * Fails with an error naming them if the brokers cannot be reached or a topic is missing, rather
+   * than leaving KafkaIO to wait a minute for metadata.
    */
   public static void requireTopics(String bootstrapServers, String... topics) throws Exception {
     try (Admin admin =
@@ -171,8 +176,13 @@ public class KafkaWordCount {
         existing = admin.listTopics().names().get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException | ExecutionException e) {
         throw new IllegalStateException(
-            "Cannot reach Kafka at " + bootstrapServers + " (--bootstrapServers) within "
-                + CHECK_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+            "Cannot reach Kafka at "
+                + bootstrapServers
+                + " (--bootstrapServers) within "
+                + CHECK_TIMEOUT.toSeconds()
+                + " s: "
+                + e.getMessage(),
+            e);
       }
       for (String topic : topics) {
         if (!existing.contains(topic)) {
@@ -194,7 +204,9 @@ public class KafkaWordCount {
     }
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
-            Map.of("bootstrap.servers", bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            Map.of("bootstrap.servers", bootstrapServers),
+            new StringSerializer(),
+            new StringSerializer())) {
       // round robin: a partition without records would hold the watermark back for good
       int partitions = producer.partitionsFor(topic).size();
       for (int i = 0; i < lines.size(); i++) {
@@ -209,10 +221,12 @@ public class KafkaWordCount {
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     options.setStreaming(true); // an unbounded input: there is no batch mode for it
     if (options.isEmbeddedBroker() == (options.getBootstrapServers() != null)) {
-      throw new IllegalArgumentException("Give either --bootstrapServers=host:port or --embeddedBroker");
+      throw new IllegalArgumentException(
+          "Give either --bootstrapServers=host:port or --embeddedBroker");
     }
     if (!options.isEmbeddedBroker()) {
-      requireTopics(options.getBootstrapServers(), options.getInputTopic(), options.getOutputTopic());
+      requireTopics(
+          options.getBootstrapServers(), options.getInputTopic(), options.getOutputTopic());
       WithStatus.run(build(options, options.getBootstrapServers())).waitUntilFinish();
       return;
     }
@@ -221,8 +235,15 @@ public class KafkaWordCount {
       broker.createTopic(options.getOutputTopic(), 1);
       int lines = produceBundledText(broker.bootstrapServers(), options.getInputTopic());
       System.out.println(
-          "Embedded broker at " + broker.bootstrapServers() + ": " + lines + " lines in topic '"
-              + options.getInputTopic() + "'; counts go to '" + options.getOutputTopic() + "'");
+          "Embedded broker at "
+              + broker.bootstrapServers()
+              + ": "
+              + lines
+              + " lines in topic '"
+              + options.getInputTopic()
+              + "'; counts go to '"
+              + options.getOutputTopic()
+              + "'");
       PipelineResult result = WithStatus.run(build(options, broker.bootstrapServers()));
       printCounts(broker.bootstrapServers(), options.getOutputTopic(), result);
     }
@@ -246,7 +267,8 @@ public class KafkaWordCount {
       Map<Long, List<ConsumerRecord<String, String>>> arriving = new TreeMap<>();
       while (!result.getState().isTerminal()) {
         Set<Long> grown = new HashSet<>();
-        for (ConsumerRecord<String, String> record : consumer.poll(java.time.Duration.ofMillis(500))) {
+        for (ConsumerRecord<String, String> record :
+            consumer.poll(java.time.Duration.ofMillis(500))) {
           long end = record.timestamp() + 1;
           arriving.computeIfAbsent(end, t -> new ArrayList<>()).add(record);
           grown.add(end);
@@ -273,7 +295,11 @@ public class KafkaWordCount {
             .map(ConsumerRecord::value)
             .toList();
     System.out.println(
-        "Window ending " + new Instant(end) + ": " + records.size() + " words; most frequent: "
+        "Window ending "
+            + new Instant(end)
+            + ": "
+            + records.size()
+            + " words; most frequent: "
             + String.join(", ", top));
   }
 

@@ -64,7 +64,11 @@ public class SocketWordCount {
 
   /** One line of output: {@code [10:15:00, 10:15:10) word: count}, in local time. */
   static String format(IntervalWindow window, KV<String, Long> wordCount) {
-    return "[" + TIME.print(window.start()) + ", " + TIME.print(window.end()) + ") "
+    return "["
+        + TIME.print(window.start())
+        + ", "
+        + TIME.print(window.end())
+        + ") "
         + WordCount.format(wordCount);
   }
 
@@ -83,8 +87,13 @@ public class SocketWordCount {
     Pipeline pipeline = Pipeline.create(options);
     countsPerWindow(pipeline, options).apply("Print", ParDo.of(new PrintCounts()));
     System.out.println(
-        "Counting the words of the lines from " + options.getHost() + ":" + options.getPort()
-            + " per " + options.getWindowSeconds() + " s window; Ctrl-C stops");
+        "Counting the words of the lines from "
+            + options.getHost()
+            + ":"
+            + options.getPort()
+            + " per "
+            + options.getWindowSeconds()
+            + " s window; Ctrl-C stops");
     WithStatus.run(pipeline).waitUntilFinish();
   }
 }

@@ -20,7 +20,9 @@ final class WithStatus {
     options.setBlockOnRun(false);
     PipelineResult result = pipeline.run();
     if (result instanceof MicroBatchPipelineResult microBatch) {
-      microBatch.statusUrl().ifPresent(url -> System.out.println("The job's status: " + url.resolve("api/batches")));
+      microBatch
+          .statusUrl()
+          .ifPresent(url -> System.out.println("The job's status: " + url.resolve("api/batches")));
     }
     return result;
   }

@@ -43,9 +43,7 @@ public class WordCount {
     pipeline
         .apply("ReadLines", TextIO.read().from(input))
         .apply(new CountWords())
-        .apply(
-            "Format",
-            MapElements.into(TypeDescriptors.strings()).via(WordCount::format))
+        .apply("Format", MapElements.into(TypeDescriptors.strings()).via(WordCount::format))
         .apply("WriteCounts", TextIO.write().to(options.getOutput()));
     return pipeline;
   }

@@ -23,7 +23,9 @@ class EmbeddedKafkaBrokerTest {
       broker.createTopic("greetings", 3);
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(
-              Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+              Map.of("bootstrap.servers", broker.bootstrapServers()),
+              new StringSerializer(),
+              new StringSerializer())) {
         for (int i = 0; i < 10; i++) {
           producer.send(new ProducerRecord<>("greetings", "hello " + i)).get();
         }
@@ -43,8 +45,12 @@ class EmbeddedKafkaBrokerTest {
           consumer.poll(Duration.ofMillis(200)).forEach(r -> read.add(r.value()));
         }
       }
-      assertThat(read.stream().sorted().toList(), equalTo(List.of(
-          "hello 0", "hello 1", "hello 2", "hello 3", "hello 4", "hello 5", "hello 6", "hello 7", "hello 8", "hello 9")));
+      assertThat(
+          read.stream().sorted().toList(),
+          equalTo(
+              List.of(
+                  "hello 0", "hello 1", "hello 2", "hello 3", "hello 4", "hello 5", "hello 6",
+                  "hello 7", "hello 8", "hello 9")));
     }
   }
 }

@@ -38,7 +38,8 @@ class EngineSocketWordCountTest {
     BlockingQueue<MicroBatchInfo> batches = new LinkedBlockingQueue<>();
     try (ServerSocket server = new ServerSocket(0)) {
       DStream<Pair<String, Integer>> wordCounts =
-          EngineSocketWordCount.wordCounts(ssc.socketTextStream("localhost", server.getLocalPort()));
+          EngineSocketWordCount.wordCounts(
+              ssc.socketTextStream("localhost", server.getLocalPort()));
       wordCounts.print(10, new PrintStream(printed, true, UTF_8));
       wordCounts.foreachBatch((dataset, time) -> counts.put(time, dataset.collect()));
       ssc.addListener(
@@ -54,7 +55,8 @@ class EngineSocketWordCountTest {
         typed.write("to be or not to be\n".getBytes(UTF_8));
         typed.flush();
         long first = batchWithRecords(clock, batches);
-        assertThat(counts.get(first), containsInAnyOrder(p("to", 2), p("be", 2), p("or", 1), p("not", 1)));
+        assertThat(
+            counts.get(first), containsInAnyOrder(p("to", 2), p("be", 2), p("or", 1), p("not", 1)));
 
         typed.write("be quick\n".getBytes(UTF_8));
         typed.flush();
@@ -69,7 +71,8 @@ class EngineSocketWordCountTest {
   }
 
   /** Advances the clock batch by batch until a batch reads a line; returns its time. */
-  private static long batchWithRecords(ManualMicroBatchClock clock, BlockingQueue<MicroBatchInfo> batches)
+  private static long batchWithRecords(
+      ManualMicroBatchClock clock, BlockingQueue<MicroBatchInfo> batches)
       throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       clock.advance(INTERVAL);

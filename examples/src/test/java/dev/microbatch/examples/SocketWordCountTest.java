@@ -28,7 +28,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +56,8 @@ class SocketWordCountTest {
   }
 
   @Test
-  void eachWindowsCountsAreExactlyWhatWasSentInItAndComeAtTheFirstBatchPastItsEnd() throws Exception {
+  void eachWindowsCountsAreExactlyWhatWasSentInItAndComeAtTheFirstBatchPastItsEnd()
+      throws Exception {
     SEEN.clear();
     try (ServerSocket server = new ServerSocket(0)) {
       SocketWordCount.Options options =
@@ -103,9 +103,13 @@ class SocketWordCountTest {
 
       Map<Long, Map<String, Long>> counted = new TreeMap<>();
       for (Count c : batchOf.keySet()) {
-        Long before = counted.computeIfAbsent(c.windowEnd(), e -> new TreeMap<>()).put(c.word(), c.count());
+        Long before =
+            counted.computeIfAbsent(c.windowEnd(), e -> new TreeMap<>()).put(c.word(), c.count());
         assertThat("one pane per window and word: " + c, before, equalTo(null));
-        assertThat("the pane of " + c + " fires at the first batch past its window", batchOf.get(c), equalTo(c.windowEnd()));
+        assertThat(
+            "the pane of " + c + " fires at the first batch past its window",
+            batchOf.get(c),
+            equalTo(c.windowEnd()));
       }
       assertThat(counted, equalTo(sent));
       assertThat(EngineThreads.alive(), empty());
@@ -113,8 +117,8 @@ class SocketWordCountTest {
   }
 
   /**
-   * Sends the lines 300 ms apart, all well inside one window (away from its ends, so the
-   * arrival time the reader stamps falls in the same window); returns that window's end.
+   * Sends the lines 300 ms apart, all well inside one window (away from its ends, so the arrival
+   * time the reader stamps falls in the same window); returns that window's end.
    */
   private static long sendInsideOneWindow(OutputStream out, List<String> lines) throws Exception {
     long span = 300L * (lines.size() - 1);
@@ -135,12 +139,16 @@ class SocketWordCountTest {
         Thread.sleep(300);
       }
       long last = System.currentTimeMillis() - 300;
-      assertThat("the last line went out inside the window", last < start + WINDOW_MILLIS - 200, equalTo(true));
+      assertThat(
+          "the last line went out inside the window",
+          last < start + WINDOW_MILLIS - 200,
+          equalTo(true));
       return start + WINDOW_MILLIS;
     }
   }
 
-  private static void awaitPanesOf(Map<Count, Long> batchOf, Set<Long> windowEnds) throws InterruptedException {
+  private static void awaitPanesOf(Map<Count, Long> batchOf, Set<Long> windowEnds)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < deadline) {
       List<Long> done = new ArrayList<>();
@@ -158,7 +166,8 @@ class SocketWordCountTest {
     IntervalWindow window = new IntervalWindow(new Instant(0), new Instant(10_000));
     String line = SocketWordCount.format(window, KV.of("be", 2L));
     assertThat(line.substring(line.indexOf(')') + 2), equalTo("be: 2"));
-    assertThat(line.matches("\\[\\d\\d:\\d\\d:\\d\\d, \\d\\d:\\d\\d:\\d\\d\\) be: 2"), equalTo(true));
+    assertThat(
+        line.matches("\\[\\d\\d:\\d\\d:\\d\\d, \\d\\d:\\d\\d:\\d\\d\\) be: 2"), equalTo(true));
   }
 
   @Test

@@ -32,7 +32,8 @@ class WordCountTest {
     WordCount.build(options).run().waitUntilFinish();
     List<String> lines = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("counts")).toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith("counts")).toList()) {
         lines.addAll(Files.readAllLines(file));
       }
     }

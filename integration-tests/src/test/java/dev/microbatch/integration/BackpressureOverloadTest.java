@@ -1,12 +1,12 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.examples.EmbeddedKafkaBroker;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -36,15 +36,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * DoFn can take at most 1000 a second. Backpressure keeps each batch to what the job can take
  * (Kafka buffers the rest): once the rate controller has settled, the scheduling delay stays
  * bounded instead of growing batch after batch and the retained heap does not grow with the
- * backlog; when the producer stops, the job catches up and has processed every record exactly
- * once.
+ * backlog; when the producer stops, the job catches up and has processed every record exactly once.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class BackpressureOverloadTest {
   private static final int PRODUCED_PER_SECOND = 2000;
   private static final int PROCESSED_PER_SECOND = 1000;
+
   /** 30 s in CI; the soak command sets 600 with -Doverload.seconds. */
   private static final int PRODUCE_SECONDS = Integer.getInteger("overload.seconds", 30);
+
   private static final long INTERVAL_MILLIS = 500;
 
   private static final Capacity CAPACITY = new Capacity();
@@ -81,8 +82,8 @@ class BackpressureOverloadTest {
   }
 
   @Test
-  void twiceTheRecordsTheJobCanTakeKeepTheSchedulingDelayBoundedAndLoseNothing(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void twiceTheRecordsTheJobCanTakeKeepTheSchedulingDelayBoundedAndLoseNothing(
+      EmbeddedKafkaBroker broker) throws Exception {
     broker.createTopic("overload", 3);
     Pipeline pipeline =
         Pipeline.create(
@@ -93,9 +94,7 @@ class BackpressureOverloadTest {
                     "--parallelism=2",
                     "--blockOnRun=false")
                 .create());
-    pipeline
-        .apply(NumberedRecords.read(broker, "overload"))
-        .apply(ParDo.of(new SlowDoFn()));
+    pipeline.apply(NumberedRecords.read(broker, "overload")).apply(ParDo.of(new SlowDoFn()));
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
     List<MicroBatchInfo> batches = new CopyOnWriteArrayList<>();
     job.addStreamingListener(
@@ -132,11 +131,14 @@ class BackpressureOverloadTest {
     // settled: the second half of the batches while the producer ran
     List<MicroBatchInfo> whileProducing =
         batches.stream().filter(b -> b.processingEndTime() <= producingEnded).toList();
-    List<MicroBatchInfo> settled = whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
+    List<MicroBatchInfo> settled =
+        whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
     List<MicroBatchInfo> lastQuarter = settled.subList(settled.size() / 2, settled.size());
     long maxDelay = settled.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow();
     double settledRate =
-        settled.stream().mapToLong(MicroBatchInfo::numRecords).sum() * 1000.0 / (settled.size() * INTERVAL_MILLIS);
+        settled.stream().mapToLong(MicroBatchInfo::numRecords).sum()
+            * 1000.0
+            / (settled.size() * INTERVAL_MILLIS);
     System.out.printf(
         "OVERLOAD: %d records/s in, at most %d/s processed: settled rate %.0f records/s, budget %d records"
             + " a batch, max scheduling delay after settling %d ms (last quarter %d ms), retained heap %d MB"
@@ -160,7 +162,10 @@ class BackpressureOverloadTest {
         "the scheduling delay does not grow",
         lastQuarter.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow(),
         lessThan(maxDelay + INTERVAL_MILLIS));
-    assertThat("the settled rate is what the job can take", settledRate, lessThan(1.25 * PROCESSED_PER_SECOND));
+    assertThat(
+        "the settled rate is what the job can take",
+        settledRate,
+        lessThan(1.25 * PROCESSED_PER_SECOND));
     assertThat(
         "retained heap growth over the second half of the overload, MB",
         (heapAtTheEnd - heapWhenSettled) >> 20,
@@ -179,7 +184,8 @@ class BackpressureOverloadTest {
   }
 
   /** Writes 2000 records a second, keyed by their number, for {@code seconds}; returns how many. */
-  private static long produceFor(EmbeddedKafkaBroker broker, int seconds) throws InterruptedException {
+  private static long produceFor(EmbeddedKafkaBroker broker, int seconds)
+      throws InterruptedException {
     RateLimiter rate = RateLimiter.create(PRODUCED_PER_SECOND);
     long count = 0;
     try (KafkaProducer<Long, String> producer =

@@ -21,7 +21,8 @@ final class KafkaBrokerExtension implements ParameterResolver {
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // kept in the class's store, which closes it when the class is done
-    ExtensionContext classContext = context.getParent().filter(p -> p.getTestClass().isPresent()).orElse(context);
+    ExtensionContext classContext =
+        context.getParent().filter(p -> p.getTestClass().isPresent()).orElse(context);
     return classContext
         .getStore(NAMESPACE)
         .getOrComputeIfAbsent("broker", key -> new RunningBroker(), RunningBroker.class)

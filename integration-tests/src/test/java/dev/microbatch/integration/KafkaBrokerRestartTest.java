@@ -1,7 +1,5 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
-import dev.microbatch.examples.KafkaWordCount;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.KafkaWordCount;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The broker restarts while the job reads from it: the job waits for it (KafkaIO's consumers
- * reconnect) and goes on where it was, losing no record and reading none twice. A broker that
- * stays down fails the Kafka word count with an error naming it.
+ * reconnect) and goes on where it was, losing no record and reading none twice. A broker that stays
+ * down fails the Kafka word count with an error naming it.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaBrokerRestartTest {
@@ -48,7 +48,8 @@ class KafkaBrokerRestartTest {
   }
 
   @Test
-  void aBrokerRestartedMidStreamLosesNoRecordAndDuplicatesNone(EmbeddedKafkaBroker broker) throws Exception {
+  void aBrokerRestartedMidStreamLosesNoRecordAndDuplicatesNone(EmbeddedKafkaBroker broker)
+      throws Exception {
     broker.createTopic("restarting", 3);
     produce(broker, 0, PER_ROUND);
     Pipeline pipeline =
@@ -61,15 +62,14 @@ class KafkaBrokerRestartTest {
                     "--maxRecordsPerBatch=2000",
                     "--blockOnRun=false")
                 .create());
-    pipeline
-        .apply(NumberedRecords.read(broker, "restarting"))
-        .apply(ParDo.of(new Record()));
+    pipeline.apply(NumberedRecords.read(broker, "restarting")).apply(ParDo.of(new Record()));
     PipelineResult job = pipeline.run();
     try {
       awaitSeen(PER_ROUND / 4, job);
       broker.stop();
       Thread.sleep(3000);
-      assertThat("the job outlives the broker's absence", job.getState().isTerminal(), equalTo(false));
+      assertThat(
+          "the job outlives the broker's absence", job.getState().isTerminal(), equalTo(false));
       broker.startAgain();
       produce(broker, PER_ROUND, 2 * PER_ROUND);
       awaitSeen(2 * PER_ROUND, job);
@@ -81,7 +81,8 @@ class KafkaBrokerRestartTest {
   }
 
   @Test
-  void aBrokerThatStaysDownFailsTheKafkaWordCountNamingIt(EmbeddedKafkaBroker broker) throws Exception {
+  void aBrokerThatStaysDownFailsTheKafkaWordCountNamingIt(EmbeddedKafkaBroker broker)
+      throws Exception {
     assertFailsOnceTheBrokerStaysDown(broker, "outage");
   }
 
@@ -111,7 +112,8 @@ class KafkaBrokerRestartTest {
                 "--readRetryWindowMillis=3000"));
     args.addAll(List.of(extraArgs));
     KafkaWordCount.Options options =
-        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(KafkaWordCount.Options.class);
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+            .as(KafkaWordCount.Options.class);
     MicroBatchPipelineResult job =
         (MicroBatchPipelineResult) KafkaWordCount.build(options, broker.bootstrapServers()).run();
     CountDownLatch reading = new CountDownLatch(1);
@@ -130,10 +132,22 @@ class KafkaBrokerRestartTest {
       long stopped = System.nanoTime();
       Exception failure = assertThrows(Exception.class, () -> job.waitUntilFinish());
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stopped);
-      String messages = Throwables.getCausalChain(failure).stream().map(Throwable::getMessage).toList().toString();
+      String messages =
+          Throwables.getCausalChain(failure).stream()
+              .map(Throwable::getMessage)
+              .toList()
+              .toString();
       System.out.printf("%s: failed %d s after the broker stopped: %s%n", name, seconds, messages);
-      assertThat(messages, containsString("No Kafka broker of " + broker.bootstrapServers() + " reachable for 2 s (--maxBrokerOutageSeconds)"));
-      assertThat("failed within the limits (2 s, 3 s of retries, up to 10 s of an idle restriction's rest) and slack", seconds < 45, equalTo(true));
+      assertThat(
+          messages,
+          containsString(
+              "No Kafka broker of "
+                  + broker.bootstrapServers()
+                  + " reachable for 2 s (--maxBrokerOutageSeconds)"));
+      assertThat(
+          "failed within the limits (2 s, 3 s of retries, up to 10 s of an idle restriction's rest) and slack",
+          seconds < 45,
+          equalTo(true));
     } finally {
       job.cancel();
       broker.startAgain();
@@ -143,7 +157,9 @@ class KafkaBrokerRestartTest {
 
   private static void awaitSeen(int count, PipelineResult job) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 90_000;
-    while (SEEN.size() < count && System.currentTimeMillis() < deadline && !job.getState().isTerminal()) {
+    while (SEEN.size() < count
+        && System.currentTimeMillis() < deadline
+        && !job.getState().isTerminal()) {
       Thread.sleep(50);
     }
   }
@@ -151,7 +167,9 @@ class KafkaBrokerRestartTest {
   private static void produce(EmbeddedKafkaBroker broker, long from, long to) {
     try (KafkaProducer<Long, String> producer =
         new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()), new LongSerializer(), new StringSerializer())) {
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new LongSerializer(),
+            new StringSerializer())) {
       for (long n = from; n < to; n++) {
         producer.send(NumberedRecords.record("restarting", n));
       }

@@ -1,10 +1,10 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
-import dev.microbatch.examples.KafkaWordCount;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.KafkaWordCount;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * KafkaWordCount with --checkpointDirectory in a JVM of its own, killed with SIGKILL at random moments
- * and started again on the same directory each time: in the end, the last count emitted for every
- * word of every window is its true count, and no window is missing. State and offsets are exact;
- * output is at least once (a pane emitted again after a restart carries the same count).
+ * KafkaWordCount with --checkpointDirectory in a JVM of its own, killed with SIGKILL at random
+ * moments and started again on the same directory each time: in the end, the last count emitted for
+ * every word of every window is its true count, and no window is missing. State and offsets are
+ * exact; output is at least once (a pane emitted again after a restart carries the same count).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaWordCountCrashTest {
@@ -31,8 +31,8 @@ class KafkaWordCountCrashTest {
   @TempDir Path work;
 
   @Test
-  void killedWithSigkillAndRestartedOnItsCheckpointsItEndsWithEveryCountExact(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void killedWithSigkillAndRestartedOnItsCheckpointsItEndsWithEveryCountExact(
+      EmbeddedKafkaBroker broker) throws Exception {
     WordCountTopics topics = new WordCountTopics();
     topics.produceLines(broker, "crash-lines");
     broker.createTopic("crash-counts", 1);
@@ -45,7 +45,10 @@ class KafkaWordCountCrashTest {
       // before its first checkpoint (the next starts afresh), the second after two, the others
       // at random
       long lifetime = kill == 0 ? 400 : kill == 1 ? 2500 : 500 + random.nextInt(2500);
-      assertThat("the job died by itself, see " + log(kill), job.waitFor(lifetime, TimeUnit.MILLISECONDS), equalTo(false));
+      assertThat(
+          "the job died by itself, see " + log(kill),
+          job.waitFor(lifetime, TimeUnit.MILLISECONDS),
+          equalTo(false));
       job.destroyForcibly().waitFor(); // SIGKILL
       killedAfterMillis.add(lifetime);
     }
@@ -56,25 +59,33 @@ class KafkaWordCountCrashTest {
       // before it has even started); the third life on find the second's checkpoints
       long resumed = 0;
       for (int life = 2; life < KILLS; life++) {
-        resumed += Files.readString(log(life).toPath()).contains("Resumed from the checkpoint") ? 1 : 0;
+        resumed +=
+            Files.readString(log(life).toPath()).contains("Resumed from the checkpoint") ? 1 : 0;
       }
       System.out.printf(
           "CRASH: %d SIGKILLs survived (after %s ms of streaming), %d of the %d killed starts after the"
               + " second resumed from a checkpoint, every count of %d windows exact%n",
           KILLS, killedAfterMillis, resumed, KILLS - 2, counts.size());
       assertThat(counts, equalTo(topics.produced()));
-      assertThat("killed starts that resumed from a checkpoint", resumed, equalTo((long) KILLS - 2));
+      assertThat(
+          "killed starts that resumed from a checkpoint", resumed, equalTo((long) KILLS - 2));
     } finally {
       last.destroyForcibly().waitFor();
     }
   }
 
-  /** Waits until the job's first batch is about to run: JVM start-up takes what the machine gives it. */
+  /**
+   * Waits until the job's first batch is about to run: JVM start-up takes what the machine gives
+   * it.
+   */
   private void awaitStreaming(Process job, int life) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
     while (!Files.readString(log(life).toPath()).contains("Streaming started")) {
       assertThat("the job is alive, see " + log(life), job.isAlive(), equalTo(true));
-      assertThat("the job starts in time, see " + log(life), System.currentTimeMillis() < deadline, equalTo(true));
+      assertThat(
+          "the job starts in time, see " + log(life),
+          System.currentTimeMillis() < deadline,
+          equalTo(true));
       Thread.sleep(20);
     }
   }

@@ -1,7 +1,5 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
-import dev.microbatch.examples.KafkaWordCount;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.KafkaWordCount;
 import dev.microbatch.runner.LateValues;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.net.ServerSocket;
@@ -42,8 +42,8 @@ class KafkaWordCountTest {
 
   @TempDir Path checkpoints;
 
-  private Map<Long, Map<String, Long>> runKafkaWordCount(EmbeddedKafkaBroker broker, String name, String... extraArgs)
-      throws Exception {
+  private Map<Long, Map<String, Long>> runKafkaWordCount(
+      EmbeddedKafkaBroker broker, String name, String... extraArgs) throws Exception {
     topics.produceLines(broker, name + "-lines");
     broker.createTopic(name + "-counts", 1);
     PipelineResult result = start(broker, name, "--batchIntervalMillis=500", extraArgs);
@@ -55,9 +55,9 @@ class KafkaWordCountTest {
   }
 
   /**
-   * Runs KafkaWordCount with --checkpointDirectory (a checkpoint every 2 batches) and a cap of 2,000
-   * records a batch, so the 100,000 lines would take some 50 batches; cancels it after 12 batches,
-   * some 24,000 lines in, and starts it again on the same directory, without the cap.
+   * Runs KafkaWordCount with --checkpointDirectory (a checkpoint every 2 batches) and a cap of
+   * 2,000 records a batch, so the 100,000 lines would take some 50 batches; cancels it after 12
+   * batches, some 24,000 lines in, and starts it again on the same directory, without the cap.
    */
   private Map<Long, Map<String, Long>> runCancelledAndRestarted(
       EmbeddedKafkaBroker broker, String name, String... extraArgs) throws Exception {
@@ -83,10 +83,16 @@ class KafkaWordCountTest {
     } finally {
       first.cancel();
     }
-    try (KafkaConsumer<String, String> output = WordCountTopics.consumer(broker, "first-run-" + name, name + "-counts")) {
+    try (KafkaConsumer<String, String> output =
+        WordCountTopics.consumer(broker, "first-run-" + name, name + "-counts")) {
       Set<Long> windows = new TreeSet<>();
-      output.poll(Duration.ofSeconds(1)).forEach(r -> windows.add(r.timestamp() - r.timestamp() % WordCountTopics.WINDOW_MILLIS));
-      assertThat("cancelled mid-stream, windows out " + windows, windows.size() < produced.size(), equalTo(true));
+      output
+          .poll(Duration.ofSeconds(1))
+          .forEach(r -> windows.add(r.timestamp() - r.timestamp() % WordCountTopics.WINDOW_MILLIS));
+      assertThat(
+          "cancelled mid-stream, windows out " + windows,
+          windows.size() < produced.size(),
+          equalTo(true));
     }
     PipelineResult second = start(broker, name, "--batchIntervalMillis=200", restartable);
     try {
@@ -96,7 +102,8 @@ class KafkaWordCountTest {
     }
   }
 
-  private PipelineResult start(EmbeddedKafkaBroker broker, String name, String interval, String... extraArgs) {
+  private PipelineResult start(
+      EmbeddedKafkaBroker broker, String name, String interval, String... extraArgs) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -111,7 +118,8 @@ class KafkaWordCountTest {
                 "--windowSeconds=" + WordCountTopics.WINDOW_MILLIS / 1000));
     args.addAll(List.of(extraArgs));
     KafkaWordCount.Options options =
-        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(KafkaWordCount.Options.class);
+        PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+            .as(KafkaWordCount.Options.class);
     return KafkaWordCount.build(options, broker.bootstrapServers()).run();
   }
 
@@ -120,14 +128,23 @@ class KafkaWordCountTest {
    * watermark ahead of its records would drop them), and every offset committed.
    */
   private Map<Long, Map<String, Long>> countsAndCommits(
-      EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat, PipelineResult result) throws Exception {
-    Map<Long, Map<String, Long>> counts = topics.countsWritten(broker, name + "-counts", panesMayRepeat);
+      EmbeddedKafkaBroker broker, String name, boolean panesMayRepeat, PipelineResult result)
+      throws Exception {
+    Map<Long, Map<String, Long>> counts =
+        topics.countsWritten(broker, name + "-counts", panesMayRepeat);
     assertThat("late values dropped", LateValues.droppedPerStep(result), equalTo(Map.of()));
     assertThat("counts written", counts, equalTo(produced));
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       Map<TopicPartition, Long> committed = committedOffsets(admin, name);
       assertThat(
-          "offsets committed by group " + name + " " + committed + ", partitions end at " + broker.endOffsets(name + "-lines", WordCountTopics.PARTITIONS),
+          "offsets committed by group "
+              + name
+              + " "
+              + committed
+              + ", partitions end at "
+              + broker.endOffsets(name + "-lines", WordCountTopics.PARTITIONS),
           committed.values().stream().mapToLong(Long::longValue).sum(),
           equalTo((long) WordCountTopics.LINES));
     }
@@ -135,9 +152,12 @@ class KafkaWordCountTest {
   }
 
   /** The offsets the group has committed, per partition, once they stop moving. */
-  private static Map<TopicPartition, Long> committedOffsets(Admin admin, String group) throws Exception {
+  private static Map<TopicPartition, Long> committedOffsets(Admin admin, String group)
+      throws Exception {
     Map<TopicPartition, Long> committed = Map.of();
-    long deadline = System.currentTimeMillis() + 90_000; // the splittable read's idle partitions take turns: slow on a loaded machine
+    long deadline =
+        System.currentTimeMillis()
+            + 90_000; // the splittable read's idle partitions take turns: slow on a loaded machine
     while (committed.values().stream().mapToLong(Long::longValue).sum() < WordCountTopics.LINES
         && System.currentTimeMillis() < deadline) {
       committed = new TreeMap<>(Comparator.comparing(TopicPartition::toString));
@@ -151,7 +171,8 @@ class KafkaWordCountTest {
   }
 
   @Test
-  void theLegacyReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker) throws Exception {
+  void theLegacyReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker)
+      throws Exception {
     Map<Long, Map<String, Long>> counts = runKafkaWordCount(broker, "legacy");
     assertThat(produced.size(), equalTo(5));
     assertThat(counts, equalTo(produced));
@@ -159,16 +180,18 @@ class KafkaWordCountTest {
   }
 
   @Test
-  void theSplittableDoFnReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker) throws Exception {
-    Map<Long, Map<String, Long>> counts = runKafkaWordCount(broker, "sdf", "--experiments=use_sdf_read");
+  void theSplittableDoFnReadCountsEveryWordOfEveryWindowExactly(EmbeddedKafkaBroker broker)
+      throws Exception {
+    Map<Long, Map<String, Long>> counts =
+        runKafkaWordCount(broker, "sdf", "--experiments=use_sdf_read");
     assertThat(produced.size(), equalTo(5));
     assertThat(counts, equalTo(produced));
     assertThat(EngineThreads.alive(), equalTo(List.of()));
   }
 
   @Test
-  void theLegacyReadCancelledMidStreamResumesFromItsCheckpointWithExactCounts(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void theLegacyReadCancelledMidStreamResumesFromItsCheckpointWithExactCounts(
+      EmbeddedKafkaBroker broker) throws Exception {
     Map<Long, Map<String, Long>> counts = runCancelledAndRestarted(broker, "legacy-restarted");
     assertThat(counts, equalTo(produced));
   }
@@ -188,7 +211,9 @@ class KafkaWordCountTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> KafkaWordCount.requireTopics(broker.bootstrapServers(), "present", "absent"));
-    assertThat(e.getMessage(), equalTo("Kafka topic 'absent' does not exist at " + broker.bootstrapServers()));
+    assertThat(
+        e.getMessage(),
+        equalTo("Kafka topic 'absent' does not exist at " + broker.bootstrapServers()));
   }
 
   @Test
@@ -199,7 +224,10 @@ class KafkaWordCountTest {
     }
     String servers = "localhost:" + port;
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> KafkaWordCount.requireTopics(servers, "lines"));
-    assertThat(e.getMessage(), startsWith("Cannot reach Kafka at " + servers + " (--bootstrapServers) within 15 s"));
+        assertThrows(
+            IllegalStateException.class, () -> KafkaWordCount.requireTopics(servers, "lines"));
+    assertThat(
+        e.getMessage(),
+        startsWith("Cannot reach Kafka at " + servers + " (--bootstrapServers) within 15 s"));
   }
 }

@@ -21,7 +21,8 @@ final class NumberedRecords {
   }
 
   /** Reads {@code topic} from its start, as (number, text). */
-  static PTransform<PBegin, PCollection<KV<Long, String>>> read(EmbeddedKafkaBroker broker, String topic) {
+  static PTransform<PBegin, PCollection<KV<Long, String>>> read(
+      EmbeddedKafkaBroker broker, String topic) {
     return KafkaIO.<Long, String>read()
         .withBootstrapServers(broker.bootstrapServers())
         .withTopic(topic)

@@ -1,9 +1,9 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.microbatch.examples.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +29,10 @@ final class WordCountTopics {
   static final int LINES = 100_000;
   static final int PARTITIONS = 3;
   static final long WINDOW_MILLIS = 10_000;
+
   /** The lines' timestamps: 2026-01-01T00:00:00Z onwards, half a millisecond apart (5 windows). */
   private static final long START = 1_767_225_600_000L;
+
   private static final List<String> WORDS =
       List.of("to", "be", "or", "not", "that", "is", "the", "question", "whether", "tis", "nobler");
 
@@ -47,7 +49,9 @@ final class WordCountTopics {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(
-            Map.of("bootstrap.servers", broker.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            new StringSerializer(),
+            new StringSerializer())) {
       for (int i = 0; i < LINES; i++) {
         long timestamp = START + i / 2;
         StringBuilder line = new StringBuilder();
@@ -58,7 +62,8 @@ final class WordCountTopics {
               .computeIfAbsent(timestamp - timestamp % WINDOW_MILLIS, t -> new TreeMap<>())
               .merge(word, 1L, Long::sum);
         }
-        sent.add(producer.send(new ProducerRecord<>(topic, null, timestamp, null, line.toString())));
+        sent.add(
+            producer.send(new ProducerRecord<>(topic, null, timestamp, null, line.toString())));
       }
     }
     // a line the broker refused is not in the topic: the counts would miss it, through no fault
@@ -68,13 +73,17 @@ final class WordCountTopics {
     }
   }
 
-  static KafkaConsumer<String, String> consumer(EmbeddedKafkaBroker broker, String group, String topic) {
+  static KafkaConsumer<String, String> consumer(
+      EmbeddedKafkaBroker broker, String group, String topic) {
     KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
             new StringDeserializer(),
             new StringDeserializer());
     consumer.subscribe(List.of(topic));
@@ -82,9 +91,9 @@ final class WordCountTopics {
   }
 
   /**
-   * Reads the output topic until it holds a count for every window and word produced. Output is
-   * at least once across a restart: a pane emitted before the cancel may be emitted again after
-   * it, and must then carry the same count.
+   * Reads the output topic until it holds a count for every window and word produced. Output is at
+   * least once across a restart: a pane emitted before the cancel may be emitted again after it,
+   * and must then carry the same count.
    */
   Map<Long, Map<String, Long>> countsWritten(
       EmbeddedKafkaBroker broker, String topic, boolean panesMayRepeat) {
@@ -96,9 +105,11 @@ final class WordCountTopics {
           // the record's timestamp is its window's last millisecond; the value "word: count"
           long window = record.timestamp() - record.timestamp() % WINDOW_MILLIS;
           long count = Long.parseLong(record.value().substring(record.key().length() + 2));
-          Long before = counts.computeIfAbsent(window, w -> new TreeMap<>()).put(record.key(), count);
+          Long before =
+              counts.computeIfAbsent(window, w -> new TreeMap<>()).put(record.key(), count);
           if (before != null && panesMayRepeat) {
-            assertThat("a pane emitted again carries the same count: " + record, before, equalTo(count));
+            assertThat(
+                "a pane emitted again carries the same count: " + record, before, equalTo(count));
           } else {
             assertThat("one count per word and window: " + record, before, equalTo(null));
           }
@@ -112,6 +123,7 @@ final class WordCountTopics {
     if (!a.keySet().equals(b.keySet())) {
       return false;
     }
-    return a.entrySet().stream().allMatch(e -> e.getValue().keySet().equals(b.get(e.getKey()).keySet()));
+    return a.entrySet().stream()
+        .allMatch(e -> e.getValue().keySet().equals(b.get(e.getKey()).keySet()));
   }
 }

@@ -124,7 +124,8 @@ public final class MicroBatchPipelineResult implements PipelineResult {
   /** Streaming mode: hears about each batch from now on (its time, records, delays, watermark). */
   public void addStreamingListener(StreamingListener listener) {
     if (!(pipeline instanceof StreamingPipeline streaming)) {
-      throw new IllegalStateException("Only a pipeline run with --streaming has batches to listen to");
+      throw new IllegalStateException(
+          "Only a pipeline run with --streaming has batches to listen to");
     }
     streaming.addListener(listener);
   }

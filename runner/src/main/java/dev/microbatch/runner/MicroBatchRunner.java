@@ -11,9 +11,9 @@ import dev.microbatch.engine.stream.rate.PIDRateEstimator;
 import dev.microbatch.engine.stream.rate.RateController;
 import dev.microbatch.runner.status.ConsoleProgress;
 import dev.microbatch.runner.status.StatusServer;
-import dev.microbatch.runner.translation.batch.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.runner.translation.PipelinePreparation;
+import dev.microbatch.runner.translation.batch.BatchPipelineTranslator;
 import dev.microbatch.runner.translation.streaming.StreamingPipeline;
 import dev.microbatch.runner.translation.streaming.StreamingPipelineTranslator;
 import java.time.Duration;
@@ -82,17 +82,20 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     }
     if (mb.getStatusPort() < -1 || mb.getStatusPort() > 65535) {
       throw new IllegalArgumentException(
-          "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was " + mb.getStatusPort());
+          "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was "
+              + mb.getStatusPort());
     }
     requireRate("--initialRate", mb.getInitialRate(), true);
     requireRate("--minRate", mb.getMinRate(), false);
     requireRate("--maxRatePerReader", mb.getMaxRatePerReader(), true);
     if (mb.getShuffleMemoryMb() < 0) {
       throw new IllegalArgumentException(
-          "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was " + mb.getShuffleMemoryMb());
+          "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was "
+              + mb.getShuffleMemoryMb());
     }
     if (mb.getCheckpointDirectory() != null && mb.getCheckpointDirectory().isBlank()) {
-      throw new IllegalArgumentException("--checkpointDirectory must name a directory, but was empty");
+      throw new IllegalArgumentException(
+          "--checkpointDirectory must name a directory, but was empty");
     }
     return mb;
   }
@@ -100,7 +103,11 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   private static void requireRate(String option, long rate, boolean unlimitedAllowed) {
     if (rate < 1 && !(unlimitedAllowed && rate == -1)) {
       throw new IllegalArgumentException(
-          option + " must be " + (unlimitedAllowed ? "-1 (no limit) or " : "") + "at least 1 record per second, but was " + rate);
+          option
+              + " must be "
+              + (unlimitedAllowed ? "-1 (no limit) or " : "")
+              + "at least 1 record per second, but was "
+              + rate);
     }
   }
 
@@ -164,7 +171,9 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     MicroBatchStatistics batches = null;
     Supplier<Map<String, Instant>> watermarks = Map::of;
     if (executable instanceof StreamingPipeline streaming) {
-      batches = new MicroBatchStatistics(options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
+      batches =
+          new MicroBatchStatistics(
+              options.getBatchIntervalMillis(), System.currentTimeMillis(), 1000);
       streaming.addListener(batches);
       watermarks = streaming::watermarks;
     }

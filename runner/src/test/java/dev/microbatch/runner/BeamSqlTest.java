@@ -35,14 +35,19 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BeamSqlTest {
   private static final Schema ORDER =
-      Schema.builder().addInt32Field("order_id").addInt32Field("site_id").addInt32Field("price").build();
+      Schema.builder()
+          .addInt32Field("order_id")
+          .addInt32Field("site_id")
+          .addInt32Field("price")
+          .build();
   private static final Schema EVENT =
       Schema.builder()
           .addInt32Field("f_int")
           .addStringField("f_string")
           .addDateTimeField("f_timestamp")
           .build();
-  private static final Schema NESTED = Schema.builder().addInt32Field("f_nested").addStringField("f_label").build();
+  private static final Schema NESTED =
+      Schema.builder().addInt32Field("f_nested").addStringField("f_label").build();
   private static final Schema WITH_ARRAY_AND_ROW =
       Schema.builder()
           .addInt32Field("f_int")
@@ -57,7 +62,9 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void innerJoin(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
         hasSize(3));
   }
 
@@ -65,7 +72,9 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void leftOuterJoin(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 LEFT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 LEFT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
         hasSize(4));
   }
 
@@ -73,7 +82,9 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void rightOuterJoin(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 RIGHT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 RIGHT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
         hasSize(4));
   }
 
@@ -81,7 +92,9 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void fullOuterJoin(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 FULL OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 FULL OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id"),
         hasSize(5));
   }
 
@@ -93,9 +106,10 @@ class BeamSqlTest {
         p ->
             PCollectionTuple.of(new TupleTag<>("ORDER_DETAILS1"), unboundedOrders(p, "One", 1))
                 .and(new TupleTag<>("ORDER_DETAILS2"), unboundedOrders(p, "Two", 2))
-                .apply(SqlTransform.query(
-                    "SELECT o1.order_id, o1.price, o2.price AS price2 FROM ORDER_DETAILS1 o1"
-                        + " JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id")));
+                .apply(
+                    SqlTransform.query(
+                        "SELECT o1.order_id, o1.price, o2.price AS price2 FROM ORDER_DETAILS1 o1"
+                            + " JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id")));
   }
 
   @ParameterizedTest
@@ -106,9 +120,10 @@ class BeamSqlTest {
         p ->
             PCollectionTuple.of(new TupleTag<>("ORDER_DETAILS1"), unboundedOrders(p, "One", 1))
                 .and(new TupleTag<>("ORDER_DETAILS2"), orders(p, "Two", 2))
-                .apply(SqlTransform.query(
-                    "SELECT o1.order_id, o1.price, o2.price AS price2 FROM ORDER_DETAILS1 o1"
-                        + " LEFT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id")));
+                .apply(
+                    SqlTransform.query(
+                        "SELECT o1.order_id, o1.price, o2.price AS price2 FROM ORDER_DETAILS1 o1"
+                            + " LEFT OUTER JOIN ORDER_DETAILS2 o2 ON o1.order_id = o2.site_id")));
   }
 
   // ---- windowed aggregations ----
@@ -117,7 +132,8 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void tumbleWindows(Mode mode) {
     assertThat(
-        queryEvents(mode,
+        queryEvents(
+            mode,
             "SELECT f_string, COUNT(*) AS n, SUM(f_int) AS total, TUMBLE_START(f_timestamp, INTERVAL '1' HOUR) AS w"
                 + " FROM EVENTS GROUP BY f_string, TUMBLE(f_timestamp, INTERVAL '1' HOUR)"),
         hasSize(4));
@@ -126,7 +142,8 @@ class BeamSqlTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void hopWindows(Mode mode) {
-    queryEvents(mode,
+    queryEvents(
+        mode,
         "SELECT f_string, COUNT(*) AS n, HOP_START(f_timestamp, INTERVAL '30' MINUTE, INTERVAL '1' HOUR) AS w"
             + " FROM EVENTS GROUP BY f_string, HOP(f_timestamp, INTERVAL '30' MINUTE, INTERVAL '1' HOUR)");
   }
@@ -134,7 +151,8 @@ class BeamSqlTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sessionWindows(Mode mode) {
-    queryEvents(mode,
+    queryEvents(
+        mode,
         "SELECT f_string, COUNT(*) AS n, SESSION_START(f_timestamp, INTERVAL '20' MINUTE) AS s,"
             + " SESSION_END(f_timestamp, INTERVAL '20' MINUTE) AS e"
             + " FROM EVENTS GROUP BY f_string, SESSION(f_timestamp, INTERVAL '20' MINUTE)");
@@ -146,8 +164,10 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void existsSubquery(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 WHERE EXISTS"
-            + " (SELECT 1 FROM ORDER_DETAILS2 o2 WHERE o2.site_id = o1.order_id)"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 WHERE EXISTS"
+                + " (SELECT 1 FROM ORDER_DETAILS2 o2 WHERE o2.site_id = o1.order_id)"),
         hasSize(3));
   }
 
@@ -155,8 +175,10 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void notExistsSubquery(Mode mode) {
     assertThat(
-        query(mode, "SELECT * FROM ORDER_DETAILS1 o1 WHERE NOT EXISTS"
-            + " (SELECT 1 FROM ORDER_DETAILS2 o2 WHERE o2.site_id = o1.order_id)"),
+        query(
+            mode,
+            "SELECT * FROM ORDER_DETAILS1 o1 WHERE NOT EXISTS"
+                + " (SELECT 1 FROM ORDER_DETAILS2 o2 WHERE o2.site_id = o1.order_id)"),
         hasSize(1));
   }
 
@@ -164,7 +186,9 @@ class BeamSqlTest {
   @EnumSource(Mode.class)
   void inSubquery(Mode mode) {
     assertThat(
-        query(mode, "SELECT order_id, price FROM ORDER_DETAILS1 WHERE order_id IN (SELECT site_id FROM ORDER_DETAILS2)"),
+        query(
+            mode,
+            "SELECT order_id, price FROM ORDER_DETAILS1 WHERE order_id IN (SELECT site_id FROM ORDER_DETAILS2)"),
         hasSize(3));
   }
 
@@ -173,14 +197,20 @@ class BeamSqlTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void orderByLimit(Mode mode) {
-    assertThat(query(mode, "SELECT order_id, price FROM ORDER_DETAILS1 ORDER BY price DESC, order_id LIMIT 3"), hasSize(3));
+    assertThat(
+        query(
+            mode,
+            "SELECT order_id, price FROM ORDER_DETAILS1 ORDER BY price DESC, order_id LIMIT 3"),
+        hasSize(3));
   }
 
   @ParameterizedTest
   @EnumSource(Mode.class)
   void orderByLimitOffset(Mode mode) {
     assertThat(
-        query(mode, "SELECT order_id, price FROM ORDER_DETAILS1 ORDER BY price DESC, order_id LIMIT 2 OFFSET 1"),
+        query(
+            mode,
+            "SELECT order_id, price FROM ORDER_DETAILS1 ORDER BY price DESC, order_id LIMIT 2 OFFSET 1"),
         hasSize(2));
   }
 
@@ -198,12 +228,16 @@ class BeamSqlTest {
     Schema expected = Schema.builder().addStringField("f_stringField").build();
     Pipeline p = Pipeline.create(SameAsDirectRunner.options("MicroBatchRunner", mode));
     PCollection<Row> result =
-        p.apply(Create.of(nested(1, List.of("a", "b"), 10, "ten"), nested(2, List.of("c", "d"), 20, "twenty")))
+        p.apply(
+                Create.of(
+                    nested(1, List.of("a", "b"), 10, "ten"),
+                    nested(2, List.of("c", "d"), 20, "twenty")))
             .setRowSchema(WITH_ARRAY_AND_ROW)
             .apply(SqlTransform.query("SELECT f_arr[2] AS f_stringField FROM PCOLLECTION"));
     PAssert.that(result)
         .containsInAnyOrder(
-            Row.withSchema(expected).addValue("b").build(), Row.withSchema(expected).addValue("d").build());
+            Row.withSchema(expected).addValue("b").build(),
+            Row.withSchema(expected).addValue("d").build());
     PAsserts.runAndVerify(p);
   }
 
@@ -222,7 +256,9 @@ class BeamSqlTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void unnestOfAnArray(Mode mode) {
-    assertThat(queryNested(mode, "SELECT t.f_int, w FROM NESTED_TABLE t, UNNEST(t.f_arr) AS words(w)"), hasSize(6));
+    assertThat(
+        queryNested(mode, "SELECT t.f_int, w FROM NESTED_TABLE t, UNNEST(t.f_arr) AS words(w)"),
+        hasSize(6));
   }
 
   // ---- JavaBean and POJO schemas ----
@@ -234,13 +270,27 @@ class BeamSqlTest {
         assertSameOutput(
             mode,
             p ->
-                PCollectionTuple.of(new TupleTag<>("CUSTOMERS"), p.apply("Customers", Create.of(
-                        new Customer(1, "ann"), new Customer(2, "bob"), new Customer(3, "carl"))))
-                    .and(new TupleTag<>("PURCHASES"), p.apply("Purchases", Create.of(
-                        new Purchase(1, 10), new Purchase(1, 5), new Purchase(3, 7), new Purchase(4, 1))))
-                    .apply(SqlTransform.query(
-                        "SELECT c.name, SUM(o.amount) AS total FROM CUSTOMERS c"
-                            + " JOIN PURCHASES o ON c.id = o.customerId GROUP BY c.name"))),
+                PCollectionTuple.of(
+                        new TupleTag<>("CUSTOMERS"),
+                        p.apply(
+                            "Customers",
+                            Create.of(
+                                new Customer(1, "ann"),
+                                new Customer(2, "bob"),
+                                new Customer(3, "carl"))))
+                    .and(
+                        new TupleTag<>("PURCHASES"),
+                        p.apply(
+                            "Purchases",
+                            Create.of(
+                                new Purchase(1, 10),
+                                new Purchase(1, 5),
+                                new Purchase(3, 7),
+                                new Purchase(4, 1))))
+                    .apply(
+                        SqlTransform.query(
+                            "SELECT c.name, SUM(o.amount) AS total FROM CUSTOMERS c"
+                                + " JOIN PURCHASES o ON c.id = o.customerId GROUP BY c.name"))),
         hasSize(2));
   }
 
@@ -251,12 +301,18 @@ class BeamSqlTest {
         assertSameOutput(
             mode,
             p ->
-                PCollectionTuple.of(new TupleTag<>("CUSTOMERS"), p.apply("Customers", Create.of(
-                        new Customer(1, "ann"), new Customer(2, "bob"))))
-                    .and(new TupleTag<>("PURCHASES"), p.apply("Purchases", Create.of(
-                        new Purchase(1, 10), new Purchase(2, 5), new Purchase(2, 7))))
-                    .apply(SqlTransform.query(
-                        "SELECT o.amount, c.name AS buyer FROM PURCHASES o JOIN CUSTOMERS c ON o.customerId = c.id"))),
+                PCollectionTuple.of(
+                        new TupleTag<>("CUSTOMERS"),
+                        p.apply(
+                            "Customers", Create.of(new Customer(1, "ann"), new Customer(2, "bob"))))
+                    .and(
+                        new TupleTag<>("PURCHASES"),
+                        p.apply(
+                            "Purchases",
+                            Create.of(new Purchase(1, 10), new Purchase(2, 5), new Purchase(2, 7))))
+                    .apply(
+                        SqlTransform.query(
+                            "SELECT o.amount, c.name AS buyer FROM PURCHASES o JOIN CUSTOMERS c ON o.customerId = c.id"))),
         hasSize(3));
   }
 
@@ -275,10 +331,18 @@ class BeamSqlTest {
     return assertSameOutput(
         mode,
         p ->
-            PCollectionTuple.of(new TupleTag<>("EVENTS"), p.apply(Create.of(
-                        event(1, "a", 0), event(2, "a", 10), event(3, "b", 25), event(4, "a", 50),
-                        event(5, "b", 70), event(6, "a", 95), event(7, "a", 100)))
-                    .setRowSchema(EVENT))
+            PCollectionTuple.of(
+                    new TupleTag<>("EVENTS"),
+                    p.apply(
+                            Create.of(
+                                event(1, "a", 0),
+                                event(2, "a", 10),
+                                event(3, "b", 25),
+                                event(4, "a", 50),
+                                event(5, "b", 70),
+                                event(6, "a", 95),
+                                event(7, "a", 100)))
+                        .setRowSchema(EVENT))
                 .apply(SqlTransform.query(sql)));
   }
 
@@ -286,11 +350,14 @@ class BeamSqlTest {
     return assertSameOutput(
         mode,
         p ->
-            PCollectionTuple.of(new TupleTag<>("NESTED_TABLE"), p.apply(Create.of(
-                        nested(1, List.of("a", "b", "c"), 10, "ten"),
-                        nested(2, List.of("d", "e"), 20, "twenty"),
-                        nested(3, List.of("f"), 30, "thirty")))
-                    .setRowSchema(WITH_ARRAY_AND_ROW))
+            PCollectionTuple.of(
+                    new TupleTag<>("NESTED_TABLE"),
+                    p.apply(
+                            Create.of(
+                                nested(1, List.of("a", "b", "c"), 10, "ten"),
+                                nested(2, List.of("d", "e"), 20, "twenty"),
+                                nested(3, List.of("f"), 30, "thirty")))
+                        .setRowSchema(WITH_ARRAY_AND_ROW))
                 .apply(SqlTransform.query(sql)));
   }
 
@@ -386,7 +453,9 @@ class BeamSqlTest {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Purchase other && other.customerId == customerId && other.amount == amount;
+      return o instanceof Purchase other
+          && other.customerId == customerId
+          && other.amount == amount;
     }
 
     @Override

@@ -84,11 +84,14 @@ class CheckpointRestartTest {
         pipeline
             .apply(GenerateSequence.from(0).withTimestampFn(n -> new Instant(n)))
             .apply(
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
                     .via(n -> KV.of(n % KEYS, n)))
             .apply(Window.into(FixedWindows.of(Duration.millis(PER_WINDOW))));
     keyed.apply(Sum.longsPerKey()).apply("Record sums", ParDo.of(new Record("sum")));
-    keyed.apply(ParDo.of(new CountAndSumAtWindowEnd())).apply("Record state", ParDo.of(new Record("state")));
+    keyed
+        .apply(ParDo.of(new CountAndSumAtWindowEnd()))
+        .apply("Record state", ParDo.of(new Record("state")));
     return pipeline;
   }
 
@@ -99,7 +102,8 @@ class CheckpointRestartTest {
     PipelineResult first = sequenceSums().run();
     await(() -> checkpointFiles() >= 2 && RESULTS.containsKey("sum 2 0"), first);
     first.cancel();
-    assertThat("the first run was stopped mid-stream", RESULTS.containsKey("sum 9 0"), equalTo(false));
+    assertThat(
+        "the first run was stopped mid-stream", RESULTS.containsKey("sum 9 0"), equalTo(false));
 
     PipelineResult second = sequenceSums().run();
     await(() -> RESULTS.size() >= 2 * WINDOWS * KEYS, second);
@@ -136,9 +140,17 @@ class CheckpointRestartTest {
   }
 
   private Pipeline scriptedRead(String... args) {
-    List<String> all = new ArrayList<>(List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=20", "--blockOnRun=false", "--checkpointDirectory=" + checkpoints));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "--runner=MicroBatchRunner",
+                "--streaming",
+                "--batchIntervalMillis=20",
+                "--blockOnRun=false",
+                "--checkpointDirectory=" + checkpoints));
     all.addAll(List.of(args));
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).create());
+    Pipeline pipeline =
+        Pipeline.create(PipelineOptionsFactory.fromArgs(all.toArray(String[]::new)).create());
     List<TimestampedValue<String>> script = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       script.add(TimestampedValue.of("w" + i, new Instant(i)));
@@ -148,19 +160,26 @@ class CheckpointRestartTest {
   }
 
   @Test
-  void withCheckpointsASourcesMarksAreFinalizedOnlyOnceACheckpointCoversTheirBatch() throws Exception {
+  void withCheckpointsASourcesMarksAreFinalizedOnlyOnceACheckpointCoversTheirBatch()
+      throws Exception {
     // KafkaIO commits its offsets when a mark is finalized: a job that dies before its first
     // checkpoint restarts afresh, from the committed offsets, which must not be past what it lost
     ScriptedUnboundedSource.FINALIZED.set(0);
     PipelineResult noCheckpointYet = scriptedRead("--checkpointIntervalBatches=1000").run();
     assertThat(batches(noCheckpointYet, 10).await(30, TimeUnit.SECONDS), equalTo(true));
     noCheckpointYet.cancel();
-    assertThat("marks finalized before any checkpoint", ScriptedUnboundedSource.FINALIZED.get(), equalTo(0));
+    assertThat(
+        "marks finalized before any checkpoint",
+        ScriptedUnboundedSource.FINALIZED.get(),
+        equalTo(0));
 
     PipelineResult checkpointing = scriptedRead("--checkpointIntervalBatches=2").run();
     assertThat(batches(checkpointing, 10).await(30, TimeUnit.SECONDS), equalTo(true));
     checkpointing.cancel();
-    assertThat("marks finalized after checkpoints", ScriptedUnboundedSource.FINALIZED.get() > 0, equalTo(true));
+    assertThat(
+        "marks finalized after checkpoints",
+        ScriptedUnboundedSource.FINALIZED.get() > 0,
+        equalTo(true));
   }
 
   @Test
@@ -187,15 +206,18 @@ class CheckpointRestartTest {
   void aCheckpointDirectoryThatCannotBeWrittenIsRefusedNamingIt() throws IOException {
     Path file = Files.createFile(checkpoints.resolve("a-file"));
     RuntimeException e =
-        assertThrows(RuntimeException.class, () -> sequenceSums("--checkpointDirectory=" + file).run());
+        assertThrows(
+            RuntimeException.class, () -> sequenceSums("--checkpointDirectory=" + file).run());
     assertThat(e.getMessage(), containsString(file.toString()));
   }
 
   @Test
   void aTestStreamCannotBeCheckpointedAndSaysSo() {
     Pipeline pipeline = sequenceSums();
-    pipeline.apply(TestStream.create(VarLongCoder.of()).addElements(1L).advanceWatermarkToInfinity());
-    UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, pipeline::run);
+    pipeline.apply(
+        TestStream.create(VarLongCoder.of()).addElements(1L).advanceWatermarkToInfinity());
+    UnsupportedOperationException e =
+        assertThrows(UnsupportedOperationException.class, pipeline::run);
     assertThat(e.getMessage(), containsString("TestStream"));
   }
 
@@ -215,7 +237,11 @@ class CheckpointRestartTest {
     while (!condition.holds()) {
       if (job.getState().isTerminal() || System.currentTimeMillis() > deadline) {
         job.cancel();
-        throw new AssertionError("Gave up waiting; the job is " + job.getState() + ", results " + new TreeMap<>(RESULTS));
+        throw new AssertionError(
+            "Gave up waiting; the job is "
+                + job.getState()
+                + ", results "
+                + new TreeMap<>(RESULTS));
       }
       Thread.sleep(20);
     }

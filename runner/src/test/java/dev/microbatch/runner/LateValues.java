@@ -22,7 +22,8 @@ public final class LateValues {
                 MetricsFilter.builder()
                     .addNameFilter(
                         MetricNameFilter.named(
-                            LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
+                            LateDataDroppingDoFnRunner.class,
+                            LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS))
                     .build())
             .getCounters()) {
       if (counter.getAttempted() > 0) {

@@ -56,7 +56,9 @@ class MicroBatchRunnerOptionsTest {
 
     void setMaxRecordsPerBatch(Long value);
 
-    /** Spark's own checkpoints, in a temporary directory by default: not the same option as ours. */
+    /**
+     * Spark's own checkpoints, in a temporary directory by default: not the same option as ours.
+     */
     @Default.InstanceFactory(TemporaryCheckpointDir.class)
     String getCheckpointDir();
 
@@ -77,46 +79,71 @@ class MicroBatchRunnerOptionsTest {
     // this runner and Flink's or Spark's could not even parse its arguments
     PipelineOptions options =
         PipelineOptionsFactory.fromArgs(
-                "--parallelism=3", "--batchIntervalMillis=250", "--maxRecordsPerBatch=9", "--checkpointDirectory=/ours")
+                "--parallelism=3",
+                "--batchIntervalMillis=250",
+                "--maxRecordsPerBatch=9",
+                "--checkpointDirectory=/ours")
             .create();
     assertThat(options.as(AsFlinkDeclaresThem.class).getParallelism(), equalTo(3));
     assertThat(options.as(AsSparkDeclaresThem.class).getBatchIntervalMillis(), equalTo(250L));
     assertThat(options.as(MicroBatchPipelineOptions.class).getMaxRecordsPerBatch(), equalTo(9L));
     assertThat(options.as(AsSparkDeclaresThem.class).getMaxRecordsPerBatch(), equalTo(9L));
-    assertThat(options.as(MicroBatchPipelineOptions.class).getCheckpointDirectory(), equalTo("/ours"));
-    assertThat(options.as(AsSparkDeclaresThem.class).getCheckpointDir(), containsString("spark-checkpoint"));
+    assertThat(
+        options.as(MicroBatchPipelineOptions.class).getCheckpointDirectory(), equalTo("/ours"));
+    assertThat(
+        options.as(AsSparkDeclaresThem.class).getCheckpointDir(),
+        containsString("spark-checkpoint"));
   }
 
   @Test
   void aZeroRecordCapFailsNamingTheOption() {
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--maxRecordsPerBatch=0").create();
+        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--maxRecordsPerBatch=0")
+            .create();
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
-    assertThat(e.getMessage(), equalTo("--maxRecordsPerBatch must be -1 (no cap) or at least 1, but was 0"));
+    assertThat(
+        e.getMessage(),
+        equalTo("--maxRecordsPerBatch must be -1 (no cap) or at least 1, but was 0"));
   }
 
   @Test
   void aZeroCheckpointIntervalFailsNamingTheOption() {
     PipelineOptions options =
-        PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--checkpointIntervalBatches=0").create();
+        PipelineOptionsFactory.fromArgs(
+                "--runner=MicroBatchRunner", "--checkpointIntervalBatches=0")
+            .create();
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
-    assertThat(e.getMessage(), equalTo("--checkpointIntervalBatches must be at least 1, but was 0"));
+    assertThat(
+        e.getMessage(), equalTo("--checkpointIntervalBatches must be at least 1, but was 0"));
   }
 
   @Test
   void rateRetryStatusAndMemoryOptionsOutOfRangeFailNamingTheOption() {
     for (String[] wrong :
         new String[][] {
-          {"--initialRate=0", "--initialRate must be -1 (no limit) or at least 1 record per second, but was 0"},
+          {
+            "--initialRate=0",
+            "--initialRate must be -1 (no limit) or at least 1 record per second, but was 0"
+          },
           {"--minRate=-1", "--minRate must be at least 1 record per second, but was -1"},
-          {"--maxRatePerReader=-5", "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"},
+          {
+            "--maxRatePerReader=-5",
+            "--maxRatePerReader must be -1 (no limit) or at least 1 record per second, but was -5"
+          },
           {"--readRetryWindowMillis=-1", "--readRetryWindowMillis must be at least 0, but was -1"},
-          {"--statusPort=70000", "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was 70000"},
-          {"--shuffleMemoryMb=-1", "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was -1"}
+          {
+            "--statusPort=70000",
+            "--statusPort must be -1 (none), 0 (a free port) or a port up to 65535, but was 70000"
+          },
+          {
+            "--shuffleMemoryMb=-1",
+            "--shuffleMemoryMb must be 0 (a third of the heap) or a number of MiB, but was -1"
+          }
         }) {
-      PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", wrong[0]).create();
+      PipelineOptions options =
+          PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", wrong[0]).create();
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> Pipeline.create(options));
       assertThat(e.getMessage(), equalTo(wrong[1]));
@@ -161,7 +188,9 @@ class MicroBatchRunnerOptionsTest {
             () ->
                 Pipeline.create(
                         PipelineOptionsFactory.fromArgs(
-                                "--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=0")
+                                "--runner=MicroBatchRunner",
+                                "--streaming",
+                                "--batchIntervalMillis=0")
                             .create())
                     .run());
     assertThat(e.getMessage(), containsString("--batchIntervalMillis"));
@@ -172,7 +201,10 @@ class MicroBatchRunnerOptionsTest {
     Pipeline pipeline =
         Pipeline.create(
             PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--streaming").create());
-    PAssert.that(pipeline.apply(Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3))).apply(Sum.integersPerKey()))
+    PAssert.that(
+            pipeline
+                .apply(Create.of(KV.of("a", 1), KV.of("a", 2), KV.of("b", 3)))
+                .apply(Sum.integersPerKey()))
         .containsInAnyOrder(KV.of("a", 3), KV.of("b", 3));
     assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));
   }

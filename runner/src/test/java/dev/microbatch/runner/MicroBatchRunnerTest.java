@@ -1,7 +1,5 @@
 package dev.microbatch.runner;
 
-import dev.microbatch.engine.EngineThreads;
-import dev.microbatch.engine.stream.StreamingListener;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,6 +8,8 @@ import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.microbatch.engine.EngineThreads;
+import dev.microbatch.engine.stream.StreamingListener;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -60,12 +60,21 @@ class MicroBatchRunnerTest {
     PCollection<KV<String, Iterable<Integer>>> grouped =
         p.apply("Pairs", Create.of(KV.of("x", 1), KV.of("y", 2), KV.of("x", 3)))
             .apply(GroupByKey.create());
-    PAssert.that(grouped.apply("Sizes", MapElements.into(TypeDescriptors.integers())
-            .via(kv -> kv.getKey().equals("x") ? 100 + sizeOf(kv.getValue()) : sizeOf(kv.getValue()))))
+    PAssert.that(
+            grouped.apply(
+                "Sizes",
+                MapElements.into(TypeDescriptors.integers())
+                    .via(
+                        kv ->
+                            kv.getKey().equals("x")
+                                ? 100 + sizeOf(kv.getValue())
+                                : sizeOf(kv.getValue()))))
         .containsInAnyOrder(102, 1);
 
     PCollection<String> both =
-        PCollectionList.of(words).and(p.apply("More", Create.of("d"))).and(words)
+        PCollectionList.of(words)
+            .and(p.apply("More", Create.of("d")))
+            .and(words)
             .apply(Flatten.pCollections());
     PAssert.that(both.apply("CountAll", Count.globally())).containsInAnyOrder(13L);
 
@@ -169,7 +178,9 @@ class MicroBatchRunnerTest {
     PAssert.that(p.apply(Create.of(Map.of("a", 1)))).containsInAnyOrder(KV.of("a", 1));
     PipelineResult result = PAsserts.runAndVerify(p);
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
-    assertThat(result.waitUntilFinish(org.joda.time.Duration.millis(1)), equalTo(PipelineResult.State.DONE));
+    assertThat(
+        result.waitUntilFinish(org.joda.time.Duration.millis(1)),
+        equalTo(PipelineResult.State.DONE));
   }
 
   @Test
@@ -178,7 +189,10 @@ class MicroBatchRunnerTest {
     p.apply(Create.of(1, 2, 3));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) p.run();
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> result.addStreamingListener(new StreamingListener() {}));
-    assertThat(e.getMessage(), equalTo("Only a pipeline run with --streaming has batches to listen to"));
+        assertThrows(
+            IllegalStateException.class,
+            () -> result.addStreamingListener(new StreamingListener() {}));
+    assertThat(
+        e.getMessage(), equalTo("Only a pipeline run with --streaming has batches to listen to"));
   }
 }

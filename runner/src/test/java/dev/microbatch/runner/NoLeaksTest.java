@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
 import java.lang.management.ManagementFactory;
-import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -56,12 +56,17 @@ class NoLeaksTest {
       }
       case 1 -> {
         Pipeline p = pipeline("--streaming", "--batchIntervalMillis=5");
-        p.apply(GenerateSequence.from(0).to(20)).apply(MapElements.into(TypeDescriptors.longs()).via(n -> n % 3))
+        p.apply(GenerateSequence.from(0).to(20))
+            .apply(MapElements.into(TypeDescriptors.longs()).via(n -> n % 3))
             .apply(Count.perElement());
         p.run().waitUntilFinish();
       }
       case 2 -> {
-        Pipeline p = pipeline(i % 8 == 2 ? new String[] {} : new String[] {"--streaming", "--batchIntervalMillis=5"});
+        Pipeline p =
+            pipeline(
+                i % 8 == 2
+                    ? new String[] {}
+                    : new String[] {"--streaming", "--batchIntervalMillis=5"});
         p.apply(GenerateSequence.from(0).to(5)).apply(ParDo.of(new Fails()));
         assertThrows(PipelineExecutionException.class, () -> p.run().waitUntilFinish());
       }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Beam allows a pipeline with nothing to write, or with nothing at all, and every runner runs
- * it; a streaming engine of Spark's kind wants an output operation before it starts.
+ * Beam allows a pipeline with nothing to write, or with nothing at all, and every runner runs it; a
+ * streaming engine of Spark's kind wants an output operation before it starts.
  */
 class PipelineWithoutOutputsTest {
   private static final AtomicInteger SEEN = new AtomicInteger();
@@ -53,7 +53,8 @@ class PipelineWithoutOutputsTest {
   void aSinklessStepThatThrowsFailsThePipelineWithItsException(Mode mode) {
     Pipeline p = Pipeline.create(SameAsDirectRunner.options("MicroBatchRunner", mode));
     p.apply(Create.of(1)).apply(ParDo.of(new Fail()));
-    PipelineExecutionException e = assertThrows(PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    PipelineExecutionException e =
+        assertThrows(PipelineExecutionException.class, () -> p.run().waitUntilFinish());
     assertThat(e.getCause().getMessage(), equalTo("no sink, still a failure"));
   }
 

@@ -1,9 +1,9 @@
 package dev.microbatch.runner;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.empty;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +23,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Runs one pipeline on the DirectRunner, Beam's reference, and on MicroBatchRunner in a given
- * mode, and demands the same output: the same elements, as many times each, in any order. A Row
- * is compared with its field names, so a Row that lost its schema's names is a difference.
+ * Runs one pipeline on the DirectRunner, Beam's reference, and on MicroBatchRunner in a given mode,
+ * and demands the same output: the same elements, as many times each, in any order. A Row is
+ * compared with its field names, so a Row that lost its schema's names is a difference.
  */
 public final class SameAsDirectRunner {
   /** The two ways MicroBatchRunner runs a pipeline. */
@@ -43,9 +43,13 @@ public final class SameAsDirectRunner {
    * PCollection it returns, and asserts that both runners output the same non-empty multiset.
    * Returns that output, sorted.
    */
-  public static <T> List<String> assertSameOutput(Mode mode, Function<Pipeline, PCollection<T>> build) {
+  public static <T> List<String> assertSameOutput(
+      Mode mode, Function<Pipeline, PCollection<T>> build) {
     List<String> expected = run(options(DirectRunner.class.getSimpleName(), mode), build);
-    assertThat("the DirectRunner's output (a test whose reference is empty checks nothing)", expected, not(empty()));
+    assertThat(
+        "the DirectRunner's output (a test whose reference is empty checks nothing)",
+        expected,
+        not(empty()));
     List<String> actual = run(options("MicroBatchRunner", mode), build);
     assertThat("MicroBatchRunner's output in " + mode + " mode", actual, equalTo(expected));
     return actual;
@@ -64,7 +68,8 @@ public final class SameAsDirectRunner {
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create();
   }
 
-  private static <T> List<String> run(PipelineOptions options, Function<Pipeline, PCollection<T>> build) {
+  private static <T> List<String> run(
+      PipelineOptions options, Function<Pipeline, PCollection<T>> build) {
     String id = UUID.randomUUID().toString();
     OUTPUTS.put(id, new ConcurrentLinkedQueue<>());
     try {

@@ -15,9 +15,9 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Instant;
 
 /**
- * An unbounded source that plays back a script of timestamped words, a few per read so they
- * spread over several batches, with the watermark at the last timestamp read; once played, its
- * watermark is the end of time. Counts the checkpoints finalized.
+ * An unbounded source that plays back a script of timestamped words, a few per read so they spread
+ * over several batches, with the watermark at the last timestamp read; once played, its watermark
+ * is the end of time. Counts the checkpoints finalized.
  */
 public final class ScriptedUnboundedSource
     extends UnboundedSource<String, ScriptedUnboundedSource.CountingMark> {

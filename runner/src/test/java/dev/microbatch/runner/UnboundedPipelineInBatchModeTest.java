@@ -18,8 +18,8 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * A pipeline with an unbounded PCollection, run without --streaming, switches to streaming mode
- * by itself and gives the DirectRunner's answer, as on FlinkRunner and SparkRunner.
+ * A pipeline with an unbounded PCollection, run without --streaming, switches to streaming mode by
+ * itself and gives the DirectRunner's answer, as on FlinkRunner and SparkRunner.
  */
 class UnboundedPipelineInBatchModeTest {
 

@@ -25,17 +25,18 @@ import java.util.zip.CRC32;
 
 /**
  * Checkpoints on disk, one file per checkpoint ({@code checkpoint-<batch time>}), written
- * atomically: to a temporary file first, forced to disk, then renamed into place, so a crash
- * leaves either the old checkpoint or the new one, never half of one. Each file starts with a
- * magic number and a format version and ends with a CRC-32 of everything before it.
+ * atomically: to a temporary file first, forced to disk, then renamed into place, so a crash leaves
+ * either the old checkpoint or the new one, never half of one. Each file starts with a magic number
+ * and a format version and ends with a CRC-32 of everything before it.
  *
- * <p>Reading never falls back silently: a latest checkpoint that is truncated, corrupt, of
- * another format or version, or of another pipeline is refused with an error naming its file.
- * The newest few checkpoints are kept; older ones are deleted once a newer one is in place.
+ * <p>Reading never falls back silently: a latest checkpoint that is truncated, corrupt, of another
+ * format or version, or of another pipeline is refused with an error naming its file. The newest
+ * few checkpoints are kept; older ones are deleted once a newer one is in place.
  */
 public final class CheckpointStore {
   /** "MBCK": a MicroBatch checkpoint. */
   private static final int MAGIC = 0x4d42434b;
+
   static final int VERSION = 1;
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d+)");
   private static final String TEMP_PREFIX = ".writing-";
@@ -50,7 +51,8 @@ public final class CheckpointStore {
    */
   public CheckpointStore(Path dir, int keep) {
     if (keep < 1) {
-      throw new IllegalArgumentException("A checkpoint store keeps at least 1 checkpoint, not " + keep);
+      throw new IllegalArgumentException(
+          "A checkpoint store keeps at least 1 checkpoint, not " + keep);
     }
     this.dir = dir;
     this.keep = keep;
@@ -67,7 +69,10 @@ public final class CheckpointStore {
     return dir;
   }
 
-  /** Writes {@code checkpoint} durably and atomically, then deletes checkpoints beyond the newest few. */
+  /**
+   * Writes {@code checkpoint} durably and atomically, then deletes checkpoints beyond the newest
+   * few.
+   */
   public void write(Checkpoint checkpoint) {
     Path target = dir.resolve("checkpoint-" + checkpoint.batchTime());
     Path temp = dir.resolve(TEMP_PREFIX + target.getFileName());
@@ -75,7 +80,10 @@ public final class CheckpointStore {
       byte[] bytes = encode(checkpoint);
       try (FileChannel out =
           FileChannel.open(
-              temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);
@@ -97,8 +105,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * The newest checkpoint, or empty if the directory has none (a first start). Fails, naming
-   * the file, if the newest one is not a sound checkpoint of {@code pipeline}.
+   * The newest checkpoint, or empty if the directory has none (a first start). Fails, naming the
+   * file, if the newest one is not a sound checkpoint of {@code pipeline}.
    */
   public Optional<Checkpoint> latest(String pipeline) {
     List<Path> files = checkpointFiles();
@@ -110,7 +118,10 @@ public final class CheckpointStore {
     if (!checkpoint.pipeline().equals(pipeline)) {
       throw new CheckpointException(
           newest,
-          "was written by another pipeline (" + checkpoint.pipeline() + "), not this one (" + pipeline
+          "was written by another pipeline ("
+              + checkpoint.pipeline()
+              + "), not this one ("
+              + pipeline
               + "); use another checkpoint directory or delete this one");
     }
     return Optional.of(checkpoint);
@@ -169,7 +180,8 @@ public final class CheckpointStore {
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       if (in.readInt() != MAGIC) {
-        throw new CheckpointException(file, "is not a MicroBatch checkpoint (its first bytes are not the magic number)");
+        throw new CheckpointException(
+            file, "is not a MicroBatch checkpoint (its first bytes are not the magic number)");
       }
       int version = in.readInt();
       if (version != VERSION) {

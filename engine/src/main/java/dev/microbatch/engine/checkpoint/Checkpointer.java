@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a streaming job's checkpoints and resumes a job from the latest one. The job registers
- * its parts under stable names before it starts; every {@code everyBatches} completed batches,
- * each part's state after the batch goes into one checkpoint. A job resumed from a checkpoint
- * must have exactly the parts the checkpoint holds.
+ * Writes a streaming job's checkpoints and resumes a job from the latest one. The job registers its
+ * parts under stable names before it starts; every {@code everyBatches} completed batches, each
+ * part's state after the batch goes into one checkpoint. A job resumed from a checkpoint must have
+ * exactly the parts the checkpoint holds.
  */
 public final class Checkpointer implements StreamingListener {
   private static final Logger LOG = LoggerFactory.getLogger(Checkpointer.class);
@@ -30,7 +30,8 @@ public final class Checkpointer implements StreamingListener {
    */
   public Checkpointer(CheckpointStore store, String pipeline, int everyBatches) {
     if (everyBatches < 1) {
-      throw new IllegalArgumentException("Checkpoints are written every 1 or more batches, not " + everyBatches);
+      throw new IllegalArgumentException(
+          "Checkpoints are written every 1 or more batches, not " + everyBatches);
     }
     this.store = store;
     this.pipeline = pipeline;
@@ -57,8 +58,10 @@ public final class Checkpointer implements StreamingListener {
     if (!checkpoint.parts().keySet().equals(parts.keySet())) {
       throw new CheckpointException(
           store.directory(),
-          "the latest checkpoint holds the state of " + new TreeSet<>(checkpoint.parts().keySet())
-              + " but this pipeline has " + new TreeSet<>(parts.keySet())
+          "the latest checkpoint holds the state of "
+              + new TreeSet<>(checkpoint.parts().keySet())
+              + " but this pipeline has "
+              + new TreeSet<>(parts.keySet())
               + "; use another checkpoint directory or delete this one");
     }
     parts.forEach(
@@ -70,7 +73,10 @@ public final class Checkpointer implements StreamingListener {
                 store.directory(), "the state of " + name + " cannot be restored: " + e, e);
           }
         });
-    LOG.info("Resumed from the checkpoint after batch {} in {}", checkpoint.batchTime(), store.directory());
+    LOG.info(
+        "Resumed from the checkpoint after batch {} in {}",
+        checkpoint.batchTime(),
+        store.directory());
     return Optional.of(checkpoint.batchTime());
   }
 

@@ -57,12 +57,14 @@ public abstract class Dataset<T> {
   /** The records of one partition, from the cache if this dataset is cached. */
   public final Iterator<T> iterator(int partition, TaskContext task) {
     PartitionCache<T> c = cache;
-    return c == null ? compute(partition, task) : c.getOrCompute(partition, () -> compute(partition, task));
+    return c == null
+        ? compute(partition, task)
+        : c.getOrCompute(partition, () -> compute(partition, task));
   }
 
   /**
-   * Keeps each partition in memory once computed, so that several consumers do not compute it
-   * again (and user functions in it do not run twice).
+   * Keeps each partition in memory once computed, so that several consumers do not compute it again
+   * (and user functions in it do not run twice).
    */
   public Dataset<T> cache() {
     if (cache == null) {
@@ -102,8 +104,8 @@ public abstract class Dataset<T> {
 
   /**
    * Hash-partitions the records by {@code keyOf} into {@code numPartitions} partitions and folds
-   * each key's values with {@code aggregator}; with {@code mapSideCombine} each map task folds
-   * its own values first, so only one combiner per key and map task crosses the shuffle.
+   * each key's values with {@code aggregator}; with {@code mapSideCombine} each map task folds its
+   * own values first, so only one combiner per key and map task crosses the shuffle.
    */
   public <K, V, C> Dataset<Pair<K, C>> combineByKey(
       Function<T, K> keyOf,
@@ -128,7 +130,14 @@ public abstract class Dataset<T> {
       ShuffleCodec<K, ?> spillCodec) {
     ShuffleDependency<T, K, V, C> dependency =
         new ShuffleDependency<>(
-            context.nextId(), this, keyOf, valueOf, aggregator, mapSideCombine, spillCodec, numPartitions);
+            context.nextId(),
+            this,
+            keyOf,
+            valueOf,
+            aggregator,
+            mapSideCombine,
+            spillCodec,
+            numPartitions);
     return new ShuffledDataset<>(context, dependency);
   }
 
@@ -137,7 +146,10 @@ public abstract class Dataset<T> {
     return groupByKey(keyOf, numPartitions, null);
   }
 
-  /** {@link #groupByKey(Function, int)} that spills the records with {@code spillCodec} past the context's budget. */
+  /**
+   * {@link #groupByKey(Function, int)} that spills the records with {@code spillCodec} past the
+   * context's budget.
+   */
   public <K> Dataset<Pair<K, List<T>>> groupByKey(
       Function<T, K> keyOf, int numPartitions, ShuffleCodec<K, T> spillCodec) {
     return combineByKey(keyOf, t -> t, Aggregator.toList(), numPartitions, false, spillCodec);
@@ -151,7 +163,8 @@ public abstract class Dataset<T> {
 
   /** A value built from every record of this dataset, computed before the stages that read it. */
   public <R> Broadcast<R> broadcast(Function<List<T>, R> builder) {
-    return new Broadcast<>(context.nextId(), this, partitions -> builder.apply(flatten(partitions)));
+    return new Broadcast<>(
+        context.nextId(), this, partitions -> builder.apply(flatten(partitions)));
   }
 
   /**
@@ -161,7 +174,9 @@ public abstract class Dataset<T> {
   public Dataset<T> materialize() {
     Broadcast<Dataset<T>> snapshot =
         new Broadcast<>(
-            context.nextId(), this, partitions -> new ParallelCollectionDataset<>(context, partitions));
+            context.nextId(),
+            this,
+            partitions -> new ParallelCollectionDataset<>(context, partitions));
     context.runJob(List.of(), List.of(snapshot));
     return snapshot.value();
   }

@@ -9,7 +9,8 @@ final class GeneratedDataset<T> extends Dataset<T> {
   private final int numPartitions;
   private final EngineContext.PartitionReader<T> reader;
 
-  GeneratedDataset(EngineContext context, int numPartitions, EngineContext.PartitionReader<T> reader) {
+  GeneratedDataset(
+      EngineContext context, int numPartitions, EngineContext.PartitionReader<T> reader) {
     super(context);
     this.numPartitions = numPartitions;
     this.reader = reader;

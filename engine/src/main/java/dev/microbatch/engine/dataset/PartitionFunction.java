@@ -4,8 +4,8 @@ import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.Iterator;
 
 /**
- * Turns one partition's input iterator into its output iterator. Implementations must be lazy
- * (pull from {@code input} as they are pulled from) so that a chain of them is one pass.
+ * Turns one partition's input iterator into its output iterator. Implementations must be lazy (pull
+ * from {@code input} as they are pulled from) so that a chain of them is one pass.
  */
 @FunctionalInterface
 public interface PartitionFunction<T, U> {

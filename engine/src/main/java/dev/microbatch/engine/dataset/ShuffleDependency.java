@@ -62,7 +62,9 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
     return mapSideCombine;
   }
 
-  /** How to spill the records that cross the shuffle (combiners or values), or null: never spill. */
+  /**
+   * How to spill the records that cross the shuffle (combiners or values), or null: never spill.
+   */
   public ShuffleCodec<K, ?> spillCodec() {
     return spillCodec;
   }

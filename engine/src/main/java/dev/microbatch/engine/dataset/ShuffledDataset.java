@@ -38,7 +38,10 @@ final class ShuffledDataset<T, K, V, C> extends Dataset<Pair<K, C>> {
     boolean combined = dependency.mapSideCombine();
     if (outputs.stream().anyMatch(output -> output.spilled(partition))) {
       return new SpillMerge<>(
-          SpillMerge.runsOf(outputs, dependency.spillCodec(), partition, task), aggregator, combined, task);
+          SpillMerge.runsOf(outputs, dependency.spillCodec(), partition, task),
+          aggregator,
+          combined,
+          task);
     }
     Map<K, C> merged = new LinkedHashMap<>();
     for (ShuffleOutput.MapOutput<K> output : outputs) {

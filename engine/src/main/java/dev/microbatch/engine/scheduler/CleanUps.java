@@ -4,7 +4,10 @@ package dev.microbatch.engine.scheduler;
 public final class CleanUps {
   private CleanUps() {}
 
-  /** Runs every one of {@code cleanUps}; the first failure is thrown after all ran, the others suppressed in it. */
+  /**
+   * Runs every one of {@code cleanUps}; the first failure is thrown after all ran, the others
+   * suppressed in it.
+   */
   public static void runAll(Iterable<? extends Runnable> cleanUps) {
     RuntimeException failure = null;
     for (Runnable cleanUp : cleanUps) {

@@ -2,7 +2,9 @@ package dev.microbatch.engine.scheduler;
 
 import java.util.List;
 
-/** Hears how the engine's jobs progress, stage by stage and task by task. Called from its threads. */
+/**
+ * Hears how the engine's jobs progress, stage by stage and task by task. Called from its threads.
+ */
 public interface JobListener {
   default void onJobStarted(int jobId, List<StageInfo> stages) {}
 

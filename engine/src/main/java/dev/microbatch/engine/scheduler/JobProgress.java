@@ -30,7 +30,8 @@ public final class JobProgress implements JobListener {
   public synchronized void onJobStarted(int jobId, List<StageInfo> stages) {
     Map<Integer, StageProgress> progress = new LinkedHashMap<>();
     for (StageInfo stage : stages) {
-      progress.put(stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0));
+      progress.put(
+          stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0));
     }
     stagesByJob.put(jobId, progress);
     states.put(jobId, "running");
@@ -43,7 +44,12 @@ public final class JobProgress implements JobListener {
 
   @Override
   public synchronized void onTaskEnded(int jobId, int stageId) {
-    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false, s.spilledBytes()));
+    update(
+        jobId,
+        stageId,
+        s ->
+            new StageProgress(
+                s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false, s.spilledBytes()));
   }
 
   @Override
@@ -51,12 +57,22 @@ public final class JobProgress implements JobListener {
     update(
         jobId,
         stageId,
-        s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasksDone(), s.completed(), s.spilledBytes() + bytes));
+        s ->
+            new StageProgress(
+                s.id(),
+                s.names(),
+                s.tasks(),
+                s.tasksDone(),
+                s.completed(),
+                s.spilledBytes() + bytes));
   }
 
   @Override
   public synchronized void onStageCompleted(int jobId, int stageId) {
-    update(jobId, stageId, s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true, s.spilledBytes()));
+    update(
+        jobId,
+        stageId,
+        s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true, s.spilledBytes()));
   }
 
   @Override

@@ -52,8 +52,8 @@ public final class JobScheduler {
   }
 
   /**
-   * Waits until every task has ended and then every pool thread has exited: a terminated pool
-   * may still have threads on their way out, and no engine thread may outlive its job.
+   * Waits until every task has ended and then every pool thread has exited: a terminated pool may
+   * still have threads on their way out, and no engine thread may outlive its job.
    */
   private void awaitTermination(ExecutorService pool) {
     boolean interrupted = false;
@@ -129,7 +129,10 @@ public final class JobScheduler {
     control.checkCancelled();
     TaskContext task =
         new TaskContext(
-            partition, control, sharedInStage, bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
+            partition,
+            control,
+            sharedInStage,
+            bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
     Throwable failure = null;
     try {
       stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);

@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Cuts a job into stages at its shuffles and broadcasts, and orders them so that every stage
- * comes after the stages it reads from. Shuffles and broadcasts already computed are not planned
- * again.
+ * Cuts a job into stages at its shuffles and broadcasts, and orders them so that every stage comes
+ * after the stages it reads from. Shuffles and broadcasts already computed are not planned again.
  */
 public final class StagePlanner {
   private final List<Stage> ordered = new ArrayList<>();

@@ -67,11 +67,12 @@ interface StageSink {
           new MapOutputBuffer<>(dependency, context.shuffleMemory(), context.parallelism(), task);
       try {
         // forEachRemaining: a fused producer may push each record here as it makes it
-        ((Iterator<T>) records).forEachRemaining(
-            record -> {
-              task.checkCancelled();
-              buffer.add(dependency.keyOf().apply(record), dependency.valueOf().apply(record));
-            });
+        ((Iterator<T>) records)
+            .forEachRemaining(
+                record -> {
+                  task.checkCancelled();
+                  buffer.add(dependency.keyOf().apply(record), dependency.valueOf().apply(record));
+                });
         buffer.finish(partition);
       } finally {
         buffer.releaseReserved(); // none left after finish; what a failed task had

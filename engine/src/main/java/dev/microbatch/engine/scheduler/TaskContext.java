@@ -22,7 +22,11 @@ public final class TaskContext {
   private final LongConsumer spillListener;
   private final Deque<Consumer<Boolean>> completionListeners = new ArrayDeque<>();
 
-  TaskContext(int partition, JobControl job, Map<Object, Object> sharedInStage, LongConsumer spillListener) {
+  TaskContext(
+      int partition,
+      JobControl job,
+      Map<Object, Object> sharedInStage,
+      LongConsumer spillListener) {
     this.partition = partition;
     this.job = job;
     this.sharedInStage = sharedInStage;
@@ -34,9 +38,9 @@ public final class TaskContext {
   }
 
   /**
-   * The object the tasks of this run of this stage share under {@code key}, made by the first
-   * that asks: how one task hands work to another (a source's readers, each task taking over
-   * part of what another has left). A later run of the stage, or another stage, gets its own.
+   * The object the tasks of this run of this stage share under {@code key}, made by the first that
+   * asks: how one task hands work to another (a source's readers, each task taking over part of
+   * what another has left). A later run of the stage, or another stage, gets its own.
    */
   @SuppressWarnings("unchecked")
   public <T> T sharedInStage(Object key, Supplier<T> create) {

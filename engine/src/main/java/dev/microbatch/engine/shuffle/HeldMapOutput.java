@@ -3,8 +3,8 @@ package dev.microbatch.engine.shuffle;
 import java.util.function.LongConsumer;
 
 /**
- * A finished map task's output kept in memory, and the shuffle memory it holds: until its job
- * ends, or until a task that needs the memory reclaims it by spilling that output to disk.
+ * A finished map task's output kept in memory, and the shuffle memory it holds: until its job ends,
+ * or until a task that needs the memory reclaims it by spilling that output to disk.
  */
 public final class HeldMapOutput<K> {
   private final ShuffleOutput<K> output;

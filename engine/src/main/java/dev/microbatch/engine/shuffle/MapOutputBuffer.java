@@ -20,15 +20,17 @@ import org.slf4j.LoggerFactory;
  * nothing spills.
  *
  * <p>The room records take is estimated, as Spark's SizeTracker does, from samples: the encoded
- * size of every 1024th new record, and with map-side combining of every 1024th combiner a value
- * was folded into (combiners may grow as they fold: a list of a key's values does), averaged
- * with the recent ones weighing most; plus a fixed allowance for the objects that hold each
- * record in memory.
+ * size of every 1024th new record, and with map-side combining of every 1024th combiner a value was
+ * folded into (combiners may grow as they fold: a list of a key's values does), averaged with the
+ * recent ones weighing most; plus a fixed allowance for the objects that hold each record in
+ * memory.
  */
 public final class MapOutputBuffer<K, V, C> {
   private static final Logger LOG = LoggerFactory.getLogger(MapOutputBuffer.class);
+
   /** What a record costs in memory beyond its encoded bytes: its pair, key and value objects. */
   private static final long OBJECT_OVERHEAD_BYTES = 96;
+
   private static final int SAMPLE_EVERY = 1024;
   private static final long RESERVE_AT_LEAST = 1 << 20;
 
@@ -37,10 +39,18 @@ public final class MapOutputBuffer<K, V, C> {
   private final ShuffleCodec<K, ?> codec;
   private final ShuffleMemory memory;
   private final TaskContext task;
-  /** A task's share: with parallelism p, no task holds more than 1/p of the budget (as in Spark). */
+
+  /**
+   * A task's share: with parallelism p, no task holds more than 1/p of the budget (as in Spark).
+   */
   private final long maxReservedBytes;
-  /** Below this a task keeps its records even past the budget: spilling a few at a time would not end. */
+
+  /**
+   * Below this a task keeps its records even past the budget: spilling a few at a time would not
+   * end.
+   */
   private final long minSpillBytes;
+
   private final ByteArrayOutputStream sample = new ByteArrayOutputStream();
   private final List<SpillFile> spills = new ArrayList<>();
   private Map<K, C> combined;
@@ -51,7 +61,11 @@ public final class MapOutputBuffer<K, V, C> {
   private long bytesPerRecord = OBJECT_OVERHEAD_BYTES;
   private long reservedBytes;
 
-  public MapOutputBuffer(ShuffleDependency<?, K, V, C> dependency, ShuffleMemory memory, int parallelism, TaskContext task) {
+  public MapOutputBuffer(
+      ShuffleDependency<?, K, V, C> dependency,
+      ShuffleMemory memory,
+      int parallelism,
+      TaskContext task) {
     this.dependency = dependency;
     this.output = dependency.output();
     this.codec = dependency.spillCodec();
@@ -97,7 +111,9 @@ public final class MapOutputBuffer<K, V, C> {
       reservedBytes = kept;
     }
     if (reservedBytes > 0) {
-      HeldMapOutput<K> held = new HeldMapOutput<>(output, mapPartition, codec, memory, task::reportSpill, reservedBytes);
+      HeldMapOutput<K> held =
+          new HeldMapOutput<>(
+              output, mapPartition, codec, memory, task::reportSpill, reservedBytes);
       memory.hold(held);
       task.holdUntilJobEnds(held);
       reservedBytes = 0;
@@ -105,7 +121,9 @@ public final class MapOutputBuffer<K, V, C> {
     if (!spills.isEmpty()) {
       LOG.info(
           "Task {} spilled its shuffle output to disk {} times: {} KB",
-          task.partition(), spills.size(), spills.stream().mapToLong(SpillFile::sizeBytes).sum() >> 10);
+          task.partition(),
+          spills.size(),
+          spills.stream().mapToLong(SpillFile::sizeBytes).sum() >> 10);
     }
   }
 
@@ -139,14 +157,17 @@ public final class MapOutputBuffer<K, V, C> {
       throw new UncheckedIOException("Cannot encode a shuffle record to measure it", e);
     }
     long size = sample.size();
-    encodedBytesAverage = encodedBytesAverage < 0 ? size : encodedBytesAverage + (size - encodedBytesAverage) / 8;
+    encodedBytesAverage =
+        encodedBytesAverage < 0 ? size : encodedBytesAverage + (size - encodedBytesAverage) / 8;
     bytesPerRecord = encodedBytesAverage + OBJECT_OVERHEAD_BYTES;
   }
 
   private void reserveOrSpill() {
     long estimate = records * bytesPerRecord;
     if (estimate <= maxReservedBytes) {
-      long wanted = Math.min(estimate + Math.max(RESERVE_AT_LEAST, estimate / 8), maxReservedBytes) - reservedBytes;
+      long wanted =
+          Math.min(estimate + Math.max(RESERVE_AT_LEAST, estimate / 8), maxReservedBytes)
+              - reservedBytes;
       if (memory.tryReserve(wanted) || (memory.reclaim(wanted) && memory.tryReserve(wanted))) {
         reservedBytes += wanted;
         return;

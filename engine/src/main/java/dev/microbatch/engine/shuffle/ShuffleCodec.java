@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * How a shuffle's records are written to disk when the shuffle spills, and read back. A record is
- * a key and what crosses the shuffle for it: the combiner with map-side combining, else the
- * value. {@code decode} must give back a key equal to the one encoded, with the same hash code.
+ * How a shuffle's records are written to disk when the shuffle spills, and read back. A record is a
+ * key and what crosses the shuffle for it: the combiner with map-side combining, else the value.
+ * {@code decode} must give back a key equal to the one encoded, with the same hash code.
  */
 public interface ShuffleCodec<K, X> {
   void encode(K key, X value, OutputStream out) throws IOException;

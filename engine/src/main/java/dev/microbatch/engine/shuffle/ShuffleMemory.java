@@ -27,10 +27,14 @@ public final class ShuffleMemory {
   private final Set<HeldMapOutput<?>> held = ConcurrentHashMap.newKeySet();
   private Path spillDirectory;
 
-  /** @param budgetBytes how many bytes of records the map sides may hold, as {@link SizeEstimate} counts them */
+  /**
+   * @param budgetBytes how many bytes of records the map sides may hold, as {@link SizeEstimate}
+   *     counts them
+   */
   public ShuffleMemory(long budgetBytes) {
     if (budgetBytes < 1) {
-      throw new IllegalArgumentException("The shuffle memory budget must be positive, was " + budgetBytes);
+      throw new IllegalArgumentException(
+          "The shuffle memory budget must be positive, was " + budgetBytes);
     }
     this.budgetBytes = budgetBytes;
   }
@@ -73,10 +77,14 @@ public final class ShuffleMemory {
     held.remove(output);
   }
 
-  /** Spills finished map outputs, largest first, until {@code bytes} are freed or none is left; whether any was. */
+  /**
+   * Spills finished map outputs, largest first, until {@code bytes} are freed or none is left;
+   * whether any was.
+   */
   boolean reclaim(long bytes) {
     List<HeldMapOutput<?>> largestFirst = new ArrayList<>(held);
-    largestFirst.sort(Comparator.comparingLong((HeldMapOutput<?> output) -> output.bytes()).reversed());
+    largestFirst.sort(
+        Comparator.comparingLong((HeldMapOutput<?> output) -> output.bytes()).reversed());
     long freed = 0;
     for (HeldMapOutput<?> output : largestFirst) {
       if (freed >= bytes) {
@@ -100,13 +108,17 @@ public final class ShuffleMemory {
     try {
       if (spillDirectory == null) {
         Path directory = Files.createTempDirectory("microbatch-spill-");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(directory), "microbatch-spill-cleanup"));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(() -> deleteRecursively(directory), "microbatch-spill-cleanup"));
         spillDirectory = directory;
       }
       return Files.createTempFile(spillDirectory, "shuffle-", ".spill");
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot create a shuffle spill file in " + (spillDirectory != null ? spillDirectory : "java.io.tmpdir"), e);
+          "Cannot create a shuffle spill file in "
+              + (spillDirectory != null ? spillDirectory : "java.io.tmpdir"),
+          e);
     }
   }
 

@@ -24,14 +24,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One spill of a map task's output: for each reduce partition a segment of its records, sorted
- * by the hash code of their keys so that the reduce side can merge spills as sorted runs. Each
- * record is its length, then its bytes as the shuffle's codec wrote them.
- * The file is deleted once nothing refers to its spill any more.
+ * One spill of a map task's output: for each reduce partition a segment of its records, sorted by
+ * the hash code of their keys so that the reduce side can merge spills as sorted runs. Each record
+ * is its length, then its bytes as the shuffle's codec wrote them. The file is deleted once nothing
+ * refers to its spill any more.
  */
 final class SpillFile {
   private static final Cleaner CLEANER = Cleaner.create();
-  static final Comparator<Pair<?, ?>> BY_KEY_HASH = Comparator.comparingInt(p -> Objects.hashCode(p.key()));
+  static final Comparator<Pair<?, ?>> BY_KEY_HASH =
+      Comparator.comparingInt(p -> Objects.hashCode(p.key()));
 
   private final Path path;
   private final long[] offsets;
@@ -49,13 +50,15 @@ final class SpillFile {
    * sorted copy: the lists themselves are left as they are, for readers that hold them).
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static SpillFile write(Path path, List<? extends List<? extends Pair<?, ?>>> rows, ShuffleCodec<?, ?> codec) {
+  static SpillFile write(
+      Path path, List<? extends List<? extends Pair<?, ?>>> rows, ShuffleCodec<?, ?> codec) {
     long[] offsets = new long[rows.size() + 1];
     int[] counts = new int[rows.size()];
     ShuffleCodec<Object, Object> anyCodec = (ShuffleCodec) codec;
     ByteArrayOutputStream record = new ByteArrayOutputStream();
     long position = 0; // not out.size(), an int that stops at 2 GB
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(path), 1 << 16))) {
       for (int r = 0; r < rows.size(); r++) {
         offsets[r] = position;
         List<Pair<?, ?>> sorted = new ArrayList<>(rows.get(r));
@@ -72,7 +75,8 @@ final class SpillFile {
       offsets[rows.size()] = position;
     } catch (IOException e) {
       path.toFile().delete();
-      throw new UncheckedIOException("Cannot spill shuffle records to " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot spill shuffle records to " + path + ": " + e.getMessage(), e);
     }
     return new SpillFile(path, offsets, counts);
   }
@@ -110,7 +114,8 @@ final class SpillFile {
           }
           return codec.decode(new ByteArrayInputStream(bytes));
         } catch (IOException e) {
-          throw new UncheckedIOException("Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
+          throw new UncheckedIOException(
+              "Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
         }
       }
     };
@@ -123,7 +128,8 @@ final class SpillFile {
       InputStream segment = Channels.newInputStream(channel);
       return new DataInputStream(new BufferedInputStream(segment, 1 << 16));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -14,9 +14,9 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 
 /**
- * The reduce side of a shuffle that spilled: every spill segment and every in-memory bucket of
- * the partition is a run sorted by key hash, and the runs are merged in that order, so that only
- * the keys of one hash code are held at a time (Spark's ExternalAppendOnlyMap merge).
+ * The reduce side of a shuffle that spilled: every spill segment and every in-memory bucket of the
+ * partition is a run sorted by key hash, and the runs are merged in that order, so that only the
+ * keys of one hash code are held at a time (Spark's ExternalAppendOnlyMap merge).
  */
 public final class SpillMerge<K, V, C> extends Iterators.LookaheadIterator<Pair<K, C>> {
   private final Aggregator<V, C> aggregator;
@@ -26,7 +26,11 @@ public final class SpillMerge<K, V, C> extends Iterators.LookaheadIterator<Pair<
       new PriorityQueue<>((a, b) -> Integer.compare(a.headHash, b.headHash));
   private Iterator<Map.Entry<K, C>> group = Collections.emptyIterator();
 
-  public SpillMerge(List<Iterator<Pair<K, ?>>> sortedRuns, Aggregator<V, C> aggregator, boolean combined, TaskContext task) {
+  public SpillMerge(
+      List<Iterator<Pair<K, ?>>> sortedRuns,
+      Aggregator<V, C> aggregator,
+      boolean combined,
+      TaskContext task) {
     this.aggregator = aggregator;
     this.combined = combined;
     this.task = task;
@@ -37,9 +41,15 @@ public final class SpillMerge<K, V, C> extends Iterators.LookaheadIterator<Pair<
     }
   }
 
-  /** The runs of one reduce partition in {@code outputs}: their spill segments and in-memory buckets. */
+  /**
+   * The runs of one reduce partition in {@code outputs}: their spill segments and in-memory
+   * buckets.
+   */
   public static <K> List<Iterator<Pair<K, ?>>> runsOf(
-      List<ShuffleOutput.MapOutput<K>> outputs, ShuffleCodec<K, ?> codec, int partition, TaskContext task) {
+      List<ShuffleOutput.MapOutput<K>> outputs,
+      ShuffleCodec<K, ?> codec,
+      int partition,
+      TaskContext task) {
     List<Iterator<Pair<K, ?>>> runs = new ArrayList<>();
     for (ShuffleOutput.MapOutput<K> output : outputs) {
       for (SpillFile spill : output.spills()) {

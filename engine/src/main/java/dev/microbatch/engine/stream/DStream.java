@@ -17,9 +17,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * A discretized stream (Spark's DStream): a sequence of datasets, one per batch time, each
- * computed from the parents' datasets of that time. Datasets of a batch are generated on the
- * batch thread, once, and forgotten when no later batch needs them.
+ * A discretized stream (Spark's DStream): a sequence of datasets, one per batch time, each computed
+ * from the parents' datasets of that time. Datasets of a batch are generated on the batch thread,
+ * once, and forgotten when no later batch needs them.
  */
 public abstract class DStream<T> {
   private final StreamingContext context;
@@ -77,7 +77,8 @@ public abstract class DStream<T> {
 
   /** Each batch's dataset transformed by {@code fn}, which also gets the batch time. */
   public <U> DStream<U> transform(BiFunction<Dataset<T>, Long, Dataset<U>> fn) {
-    return new TransformedDStream<>(context, List.of(this), (parents, time) -> fn.apply(parents.get(0), time));
+    return new TransformedDStream<>(
+        context, List.of(this), (parents, time) -> fn.apply(parents.get(0), time));
   }
 
   public <U> DStream<U> mapPartitions(PartitionFunction<T, U> fn) {
@@ -105,17 +106,26 @@ public abstract class DStream<T> {
     for (DStream<T> other : others) {
       if (other.slideMillis() != slideMillis()) {
         throw new IllegalArgumentException(
-            "Cannot union streams with different slides: " + slideMillis() + " ms and " + other.slideMillis() + " ms");
+            "Cannot union streams with different slides: "
+                + slideMillis()
+                + " ms and "
+                + other.slideMillis()
+                + " ms");
       }
     }
-    return new TransformedDStream<>(context, all, (parents, time) -> context.engine().union(parents));
+    return new TransformedDStream<>(
+        context, all, (parents, time) -> context.engine().union(parents));
   }
 
   /** Per batch: the shuffle of the dataset layer, with {@code parallelism} partitions. */
   public <K, V, C> DStream<Pair<K, C>> combineByKey(
-      Function<T, K> keyOf, Function<T, V> valueOf, Aggregator<V, C> aggregator, boolean mapSideCombine) {
+      Function<T, K> keyOf,
+      Function<T, V> valueOf,
+      Aggregator<V, C> aggregator,
+      boolean mapSideCombine) {
     return transform(
-        (d, time) -> d.combineByKey(keyOf, valueOf, aggregator, context.parallelism(), mapSideCombine));
+        (d, time) ->
+            d.combineByKey(keyOf, valueOf, aggregator, context.parallelism(), mapSideCombine));
   }
 
   /** Per batch: each key's values reduced with an associative function. */
@@ -143,24 +153,27 @@ public abstract class DStream<T> {
   }
 
   /**
-   * Keyed state carried from batch to batch (Spark's updateStateByKey): every batch, each key
-   * with new values or with state gets {@code update(newValues, state)}; an empty result drops
-   * the key's state. The stream holds each key's state after the batch.
+   * Keyed state carried from batch to batch (Spark's updateStateByKey): every batch, each key with
+   * new values or with state gets {@code update(newValues, state)}; an empty result drops the key's
+   * state. The stream holds each key's state after the batch.
    */
   public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, StateUpdateFunction<V, S> update) {
-    return updateStateByKey(keyOf, valueOf, (time, key, values, state) -> update.update(values, state));
+    return updateStateByKey(
+        keyOf, valueOf, (time, key, values, state) -> update.update(values, state));
   }
 
-  /** {@link #updateStateByKey(Function, Function, StateUpdateFunction)}, told the batch and the key. */
+  /**
+   * {@link #updateStateByKey(Function, Function, StateUpdateFunction)}, told the batch and the key.
+   */
   public <K, V, S> DStream<Pair<K, S>> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, KeyedStateUpdateFunction<K, V, S> update) {
     return updateStateByKey(keyOf, valueOf, PartitionStateUpdateFunction.perKey(update));
   }
 
   /**
-   * {@link #updateStateByKey(Function, Function, StateUpdateFunction)} with one call per
-   * partition of the batch, which updates every key of that partition.
+   * {@link #updateStateByKey(Function, Function, StateUpdateFunction)} with one call per partition
+   * of the batch, which updates every key of that partition.
    */
   public <K, V, S> StateDStream<T, K, V, S> updateStateByKey(
       Function<T, K> keyOf, Function<T, V> valueOf, PartitionStateUpdateFunction<K, V, S> update) {

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A stream that reads from outside when a batch is generated (no receivers). It counts what
- * each batch read, and reads at most {@link #recordLimit()} records a batch.
+ * A stream that reads from outside when a batch is generated (no receivers). It counts what each
+ * batch read, and reads at most {@link #recordLimit()} records a batch.
  */
 public abstract class InputDStream<T> extends DStream<T> implements RecordSource {
   private final String name;

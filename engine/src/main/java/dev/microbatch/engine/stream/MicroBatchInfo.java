@@ -14,8 +14,8 @@ import java.util.Map;
  * @param recordBudget the most records the batch's sources could read under backpressure;
  *     Long.MAX_VALUE if it had no budget
  * @param sourceBudgets each rate-limited source's share of that budget, by name (empty without)
- * @param sourceWaitMillis how long the batch's reads waited for input that did not come (see
- *     {@link RecordSource#takeWaitMillis})
+ * @param sourceWaitMillis how long the batch's reads waited for input that did not come (see {@link
+ *     RecordSource#takeWaitMillis})
  */
 public record MicroBatchInfo(
     long batchTime,

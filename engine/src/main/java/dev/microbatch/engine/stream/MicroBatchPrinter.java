@@ -11,7 +11,13 @@ final class MicroBatchPrinter {
 
   static void print(List<?> records, long batchTime, int num, PrintStream out) {
     StringBuilder text = new StringBuilder();
-    text.append(RULE).append('\n').append("Time: ").append(batchTime).append(" ms\n").append(RULE).append('\n');
+    text.append(RULE)
+        .append('\n')
+        .append("Time: ")
+        .append(batchTime)
+        .append(" ms\n")
+        .append(RULE)
+        .append('\n');
     records.stream().limit(num).forEach(record -> text.append(record).append('\n'));
     if (records.size() > num) {
       text.append("...\n");

@@ -12,10 +12,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A streaming job's statistics as Spark Streaming's status tab shows them: the batches running
- * now, the last completed ones in detail, and totals over every batch since the start. Its size
- * stays bounded however long the job runs: beyond the last {@code retained} batches only the
- * totals remain.
+ * A streaming job's statistics as Spark Streaming's status tab shows them: the batches running now,
+ * the last completed ones in detail, and totals over every batch since the start. Its size stays
+ * bounded however long the job runs: beyond the last {@code retained} batches only the totals
+ * remain.
  */
 public final class MicroBatchStatistics implements StreamingListener {
   private final long batchIntervalMillis;
@@ -32,8 +32,8 @@ public final class MicroBatchStatistics implements StreamingListener {
   public record Totals(long completedBatches, long records, Map<String, Long> recordsByInput) {}
 
   /**
-   * A consistent view: the batches waiting to run, the running ones (their times and start
-   * times), and the recent ones.
+   * A consistent view: the batches waiting to run, the running ones (their times and start times),
+   * and the recent ones.
    */
   public record Snapshot(
       long batchIntervalMillis,
@@ -72,7 +72,9 @@ public final class MicroBatchStatistics implements StreamingListener {
     }
     completedBatches++;
     totalRecords += batch.numRecords();
-    batch.inputRecords().forEach((input, records) -> recordsByInput.merge(input, records, Long::sum));
+    batch
+        .inputRecords()
+        .forEach((input, records) -> recordsByInput.merge(input, records, Long::sum));
   }
 
   public synchronized Snapshot snapshot() {

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Updates every key of one partition of a keyed state stream in one call (Spark's
- * updateStateByKey with an iterator function), for updates that share work across the keys of a
- * task, such as one set-up instance of user code. Keys left out of the result lose their state.
+ * Updates every key of one partition of a keyed state stream in one call (Spark's updateStateByKey
+ * with an iterator function), for updates that share work across the keys of a task, such as one
+ * set-up instance of user code. Keys left out of the result lose their state.
  */
 @FunctionalInterface
 public interface PartitionStateUpdateFunction<K, V, S> {

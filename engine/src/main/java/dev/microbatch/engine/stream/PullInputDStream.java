@@ -4,8 +4,8 @@ import dev.microbatch.engine.dataset.Dataset;
 
 /**
  * An input whose batches are read by tasks from a {@link PullSource}, each partition taking its
- * share of the batch's record limit (at most the context's per-reader cap). Each batch's dataset
- * is cached: a source is read once.
+ * share of the batch's record limit (at most the context's per-reader cap). Each batch's dataset is
+ * cached: a source is read once.
  */
 final class PullInputDStream<T> extends InputDStream<T> {
   private final PullSource<T> source;
@@ -24,7 +24,8 @@ final class PullInputDStream<T> extends InputDStream<T> {
                 .engine()
                 .generate(
                     shares.length,
-                    (partition, task) -> source.read(partition, batchTime, Math.min(shares[partition], perReader))),
+                    (partition, task) ->
+                        source.read(partition, batchTime, Math.min(shares[partition], perReader))),
             batchTime)
         .cache();
   }

@@ -4,19 +4,21 @@ import java.util.Arrays;
 import java.util.Iterator;
 
 /**
- * A partitioned source that the engine pulls from at each batch, like Spark's direct Kafka
- * stream: partition {@code i} of every batch is read by a task from reader {@code i}, which
- * stays open from batch to batch. Reads of one partition never overlap.
+ * A partitioned source that the engine pulls from at each batch, like Spark's direct Kafka stream:
+ * partition {@code i} of every batch is read by a task from reader {@code i}, which stays open from
+ * batch to batch. Reads of one partition never overlap.
  */
 public interface PullSource<T> {
   int numPartitions();
 
-  /** Reads at most {@code maxRecords} records of {@code partition} for the batch {@code batchTime}. */
+  /**
+   * Reads at most {@code maxRecords} records of {@code partition} for the batch {@code batchTime}.
+   */
   Iterator<T> read(int partition, long batchTime, long maxRecords);
 
   /**
-   * How {@code limit} records of a batch divide between the partitions: evenly by default (at
-   * least 1 each); Long.MAX_VALUE is no limit.
+   * How {@code limit} records of a batch divide between the partitions: evenly by default (at least
+   * 1 each); Long.MAX_VALUE is no limit.
    */
   default long[] shares(long limit) {
     long[] shares = new long[numPartitions()];

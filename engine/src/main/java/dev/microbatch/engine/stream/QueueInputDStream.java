@@ -9,15 +9,16 @@ import java.util.List;
 import java.util.Queue;
 
 /**
- * Spark's queueStream, for tests: each batch takes one collection (or, if not {@code
- * oneAtATime}, all of them) from a queue; what the per-batch cap leaves waits for the next batch.
+ * Spark's queueStream, for tests: each batch takes one collection (or, if not {@code oneAtATime},
+ * all of them) from a queue; what the per-batch cap leaves waits for the next batch.
  */
 final class QueueInputDStream<T> extends InputDStream<T> {
   private final Queue<? extends Collection<T>> queue;
   private final boolean oneAtATime;
   private final Deque<T> leftOver = new ArrayDeque<>();
 
-  QueueInputDStream(StreamingContext context, Queue<? extends Collection<T>> queue, boolean oneAtATime) {
+  QueueInputDStream(
+      StreamingContext context, Queue<? extends Collection<T>> queue, boolean oneAtATime) {
     super(context, "queue");
     this.queue = queue;
     this.oneAtATime = oneAtATime;

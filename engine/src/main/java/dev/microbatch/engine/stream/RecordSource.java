@@ -1,10 +1,10 @@
 package dev.microbatch.engine.stream;
 
 /**
- * Something that reads records into a streaming job from outside, batch by batch: an input
- * stream, or a step the job's author reads through (a runner's splittable DoFn). Its records
- * count into each batch's statistics; under backpressure it reads at most its share of the
- * batch's record budget.
+ * Something that reads records into a streaming job from outside, batch by batch: an input stream,
+ * or a step the job's author reads through (a runner's splittable DoFn). Its records count into
+ * each batch's statistics; under backpressure it reads at most its share of the batch's record
+ * budget.
  */
 public interface RecordSource {
   String name();

@@ -9,15 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spark's socketTextStream: a receiver thread takes lines as they arrive, and each batch takes
- * the lines received so far (at most its record cap; the rest wait for the next batch).
+ * Spark's socketTextStream: a receiver thread takes lines as they arrive, and each batch takes the
+ * lines received so far (at most its record cap; the rest wait for the next batch).
  */
 final class SocketInputDStream extends InputDStream<String> {
   private final SocketLineReceiver receiver;
 
   SocketInputDStream(StreamingContext context, String host, int port, Duration retryWindow) {
     super(context, "socket " + host + ":" + port);
-    this.receiver = new SocketLineReceiver(
+    this.receiver =
+        new SocketLineReceiver(
             host,
             port,
             retryWindow,

@@ -12,10 +12,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Keyed state from batch to batch: the previous batch's state and this batch's records meet in
- * one shuffle, each key is updated, and the result is materialized so that the lineage of a
- * batch never reaches back further than the batch before it. A restarted job can start it from
- * the state an earlier run had after some batch.
+ * Keyed state from batch to batch: the previous batch's state and this batch's records meet in one
+ * shuffle, each key is updated, and the result is materialized so that the lineage of a batch never
+ * reaches back further than the batch before it. A restarted job can start it from the state an
+ * earlier run had after some batch.
  */
 public final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
   private final DStream<T> parent;
@@ -57,9 +57,11 @@ public final class StateDStream<T, K, V, S> extends DStream<Pair<K, S>> {
     if (input != null) {
       sides.add(input.map(r -> new Pair<>(keyOf.apply(r), Entry.<V, S>value(valueOf.apply(r)))));
     }
-    return context().engine()
+    return context()
+        .engine()
         .union(sides)
-        .combineByKey(Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
+        .combineByKey(
+            Pair::key, Pair::value, Cell.<V, S>aggregator(), context().parallelism(), false)
         .<Pair<K, S>>mapPartitions(
             (cells, task) -> updated(batchTime, cells, task), update.broadcasts(batchTime))
         .materialize();

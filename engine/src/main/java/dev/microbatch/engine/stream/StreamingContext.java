@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of the stream layer (Spark's StreamingContext). Once started, a clock thread
- * queues a batch time every batch interval and a batch thread runs the batches one at a time,
- * in order: it generates every output's dataset for the batch (inputs read then), runs the
- * output operations, and reports the batch to the listeners.
+ * queues a batch time every batch interval and a batch thread runs the batches one at a time, in
+ * order: it generates every output's dataset for the batch (inputs read then), runs the output
+ * operations, and reports the batch to the listeners.
  */
 public final class StreamingContext {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingContext.class);
@@ -51,7 +51,8 @@ public final class StreamingContext {
   /** Batches that run their jobs on {@code engine}. */
   public StreamingContext(Duration batchInterval, EngineContext engine, MicroBatchClock clock) {
     if (batchInterval.isNegative() || batchInterval.isZero()) {
-      throw new IllegalArgumentException("The batch interval must be positive, was " + batchInterval);
+      throw new IllegalArgumentException(
+          "The batch interval must be positive, was " + batchInterval);
     }
     this.batchIntervalMillis = batchInterval.toMillis();
     this.engine = engine;
@@ -113,7 +114,9 @@ public final class StreamingContext {
     listeners.add(listener);
   }
 
-  /** Counts {@code source}'s records into every batch's statistics, and gives it its budget share. */
+  /**
+   * Counts {@code source}'s records into every batch's statistics, and gives it its budget share.
+   */
   public void addRecordSource(RecordSource source) {
     checkNotStarted("add a record source");
     recordSources.add(source);
@@ -153,7 +156,8 @@ public final class StreamingContext {
 
   synchronized void checkNotStarted(String what) {
     if (state != State.INITIALIZED) {
-      throw new IllegalStateException("Cannot " + what + " to a StreamingContext that was already started");
+      throw new IllegalStateException(
+          "Cannot " + what + " to a StreamingContext that was already started");
     }
   }
 
@@ -161,7 +165,8 @@ public final class StreamingContext {
 
   public synchronized void start() {
     if (state == State.STOPPED) {
-      throw new IllegalStateException("This StreamingContext was stopped and cannot be restarted; create a new one");
+      throw new IllegalStateException(
+          "This StreamingContext was stopped and cannot be restarted; create a new one");
     }
     if (state == State.ACTIVE) {
       throw new IllegalStateException("This StreamingContext was already started");
@@ -180,7 +185,10 @@ public final class StreamingContext {
     batchThread.setDaemon(true);
     clockThread.start();
     batchThread.start();
-    LOG.info("Streaming started: batch interval {} ms, first batch at {}", batchIntervalMillis, zeroTime + batchIntervalMillis);
+    LOG.info(
+        "Streaming started: batch interval {} ms, first batch at {}",
+        batchIntervalMillis,
+        zeroTime + batchIntervalMillis);
   }
 
   /**
@@ -308,7 +316,14 @@ public final class StreamingContext {
     }
     MicroBatchInfo info =
         new MicroBatchInfo(
-            batchTime, Map.copyOf(records), start, clock.currentTimeMillis(), watermark, budget, sourceBudgets, waited);
+            batchTime,
+            Map.copyOf(records),
+            start,
+            clock.currentTimeMillis(),
+            watermark,
+            budget,
+            sourceBudgets,
+            waited);
     LOG.info(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
         batchTime,
@@ -337,7 +352,8 @@ public final class StreamingContext {
 
   /**
    * Waits for the context's threads to end: the batch thread signals termination just before it
-   * exits. A listener that stops the context runs on the batch thread, which cannot wait for itself.
+   * exits. A listener that stops the context runs on the batch thread, which cannot wait for
+   * itself.
    */
   private static void joinUnlessCurrent(Thread clock, Thread batches) {
     if (batches == null || Thread.currentThread() == batches) {

@@ -11,7 +11,9 @@ final class TransformedDStream<P, T> extends DStream<T> {
   private final BiFunction<List<Dataset<P>>, Long, Dataset<T>> fn;
 
   TransformedDStream(
-      StreamingContext context, List<DStream<P>> parents, BiFunction<List<Dataset<P>>, Long, Dataset<T>> fn) {
+      StreamingContext context,
+      List<DStream<P>> parents,
+      BiFunction<List<Dataset<P>>, Long, Dataset<T>> fn) {
     super(context);
     this.parents = List.copyOf(parents);
     this.fn = fn;

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every slide, the union of the parent's datasets of the last window length. The parent's
- * datasets are cached, since several windows read each of them.
+ * Every slide, the union of the parent's datasets of the last window length. The parent's datasets
+ * are cached, since several windows read each of them.
  */
 final class WindowedDStream<T> extends DStream<T> {
   private final DStream<T> parent;
@@ -18,11 +18,19 @@ final class WindowedDStream<T> extends DStream<T> {
     long parentSlide = parent.slideMillis();
     if (lengthMillis <= 0 || lengthMillis % parentSlide != 0) {
       throw new IllegalArgumentException(
-          "Window length " + lengthMillis + " ms must be a positive multiple of the parent's slide " + parentSlide + " ms");
+          "Window length "
+              + lengthMillis
+              + " ms must be a positive multiple of the parent's slide "
+              + parentSlide
+              + " ms");
     }
     if (slideMillis <= 0 || slideMillis % parentSlide != 0) {
       throw new IllegalArgumentException(
-          "Window slide " + slideMillis + " ms must be a positive multiple of the parent's slide " + parentSlide + " ms");
+          "Window slide "
+              + slideMillis
+              + " ms must be a positive multiple of the parent's slide "
+              + parentSlide
+              + " ms");
     }
     this.parent = parent;
     this.lengthMillis = lengthMillis;

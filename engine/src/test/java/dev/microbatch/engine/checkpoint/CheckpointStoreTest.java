@@ -24,7 +24,9 @@ class CheckpointStoreTest {
 
   private static Checkpoint checkpoint(long batchTime, String state) {
     return new Checkpoint(
-        batchTime, PIPELINE, Map.of("source", ("offset " + batchTime).getBytes(UTF_8), "counts", state.getBytes(UTF_8)));
+        batchTime,
+        PIPELINE,
+        Map.of("source", ("offset " + batchTime).getBytes(UTF_8), "counts", state.getBytes(UTF_8)));
   }
 
   private static String part(Checkpoint checkpoint, String name) {
@@ -65,7 +67,9 @@ class CheckpointStoreTest {
     Files.write(latest, bytes);
 
     CheckpointException e = assertThrows(CheckpointException.class, () -> store.latest(PIPELINE));
-    assertThat(e.getMessage(), equalTo("Checkpoint " + latest + ": is corrupt or truncated (its CRC-32 does not match)"));
+    assertThat(
+        e.getMessage(),
+        equalTo("Checkpoint " + latest + ": is corrupt or truncated (its CRC-32 does not match)"));
   }
 
   @Test
@@ -89,7 +93,10 @@ class CheckpointStoreTest {
     Files.write(foreign, "{\"offsets\": [1, 2, 3]} and more than sixteen bytes".getBytes(UTF_8));
     assertThat(
         assertThrows(CheckpointException.class, () -> store.latest(PIPELINE)).getMessage(),
-        equalTo("Checkpoint " + foreign + ": is not a MicroBatch checkpoint (its first bytes are not the magic number)"));
+        equalTo(
+            "Checkpoint "
+                + foreign
+                + ": is not a MicroBatch checkpoint (its first bytes are not the magic number)"));
 
     byte[] bytes = CheckpointStore.encode(checkpoint(6000, "a=1"));
     ByteBuffer.wrap(bytes).putInt(4, CheckpointStore.VERSION + 1);
@@ -97,16 +104,25 @@ class CheckpointStoreTest {
     Files.write(future, bytes);
     assertThat(
         assertThrows(CheckpointException.class, () -> store.latest(PIPELINE)).getMessage(),
-        equalTo("Checkpoint " + future + ": has format version " + (CheckpointStore.VERSION + 1)
-            + ", but this runner reads version " + CheckpointStore.VERSION));
+        equalTo(
+            "Checkpoint "
+                + future
+                + ": has format version "
+                + (CheckpointStore.VERSION + 1)
+                + ", but this runner reads version "
+                + CheckpointStore.VERSION));
   }
 
   @Test
   void aCheckpointOfAnotherPipelineIsRefused() {
     CheckpointStore store = new CheckpointStore(dir, 2);
     store.write(checkpoint(1000, "a=1"));
-    CheckpointException e = assertThrows(CheckpointException.class, () -> store.latest("another job"));
-    assertThat(e.getMessage(), containsString("checkpoint-1000: was written by another pipeline (word count v1), not this one (another job)"));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> store.latest("another job"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "checkpoint-1000: was written by another pipeline (word count v1), not this one (another job)"));
   }
 
   @Test
@@ -114,7 +130,10 @@ class CheckpointStoreTest {
     // (tests may run as root, who may write anywhere; nobody can make a directory below a file)
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
     Path below = file.resolve("checkpoints");
-    CheckpointException e = assertThrows(CheckpointException.class, () -> new CheckpointStore(below, 2));
-    assertThat(e.getMessage(), containsString("Checkpoint " + below + ": the directory cannot be created or written"));
+    CheckpointException e =
+        assertThrows(CheckpointException.class, () -> new CheckpointStore(below, 2));
+    assertThat(
+        e.getMessage(),
+        containsString("Checkpoint " + below + ": the directory cannot be created or written"));
   }
 }

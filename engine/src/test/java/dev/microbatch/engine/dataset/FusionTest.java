@@ -60,7 +60,13 @@ class FusionTest {
     assertThat(
         events,
         contains(
-            "map 1", "filter 10", "flatMap 10", "map 2", "filter 20", "map 3", "filter 30",
+            "map 1",
+            "filter 10",
+            "flatMap 10",
+            "map 2",
+            "filter 20",
+            "map 3",
+            "filter 30",
             "flatMap 30"));
   }
 

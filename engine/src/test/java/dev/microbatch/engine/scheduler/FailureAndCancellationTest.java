@@ -82,9 +82,7 @@ class FailureAndCancellationTest {
   void aFailureAfterAShuffleFailsTheJobToo() {
     EngineContext engine = new EngineContext(2);
     Dataset<Pair<Integer, Long>> counts =
-        engine
-            .parallelize(List.of(1, 2, 3, 1), 2)
-            .reduceByKey(x -> x, x -> 1L, Long::sum, 2);
+        engine.parallelize(List.of(1, 2, 3, 1), 2).reduceByKey(x -> x, x -> 1L, Long::sum, 2);
     Dataset<Long> failing =
         counts.map(
             p -> {
@@ -117,11 +115,12 @@ class FailureAndCancellationTest {
     canceller.start();
     assertTimeoutPreemptively(
         Duration.ofSeconds(20),
-        () -> assertThrows(JobCancelledException.class, () -> engine.runJob(List.of(endlessJob), List.of())));
+        () ->
+            assertThrows(
+                JobCancelledException.class, () -> engine.runJob(List.of(endlessJob), List.of())));
     canceller.join();
     assertThat(EngineThreads.alive(), empty());
     // A cancelled context runs nothing more.
-    assertThrows(
-        JobCancelledException.class, () -> engine.parallelize(List.of(1), 1).collect());
+    assertThrows(JobCancelledException.class, () -> engine.parallelize(List.of(1), 1).collect());
   }
 }

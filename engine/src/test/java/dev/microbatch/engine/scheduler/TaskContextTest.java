@@ -16,7 +16,9 @@ class TaskContextTest {
   void theTasksOfOneRunOfAStageShareWhatTheFirstMadeAndTheNextRunMakesItsOwn() {
     EngineContext engine = new EngineContext(2);
     Object key = new Object();
-    Dataset<Object> shared = engine.generate(2, (partition, task) -> List.of(task.sharedInStage(key, Object::new)).iterator());
+    Dataset<Object> shared =
+        engine.generate(
+            2, (partition, task) -> List.of(task.sharedInStage(key, Object::new)).iterator());
 
     List<Object> first = shared.collect();
     List<Object> second = shared.collect();

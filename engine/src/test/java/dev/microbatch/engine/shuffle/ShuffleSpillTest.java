@@ -70,7 +70,8 @@ class ShuffleSpillTest {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Map<String, List<Long>> groups(EngineContext engine, List<Pair<String, Long>> records, boolean spillable) {
+  private static Map<String, List<Long>> groups(
+      EngineContext engine, List<Pair<String, Long>> records, boolean spillable) {
     Map<String, List<Long>> groups = new TreeMap<>();
     Dataset<Pair<String, Long>> input = engine.parallelize(records, 4);
     Dataset<Pair<String, List<Pair<String, Long>>>> grouped =
@@ -113,14 +114,21 @@ class ShuffleSpillTest {
     List<Pair<String, Long>> sums =
         engine
             .parallelize(records, 2)
-            .combineByKey(Pair::key, Pair::value, Aggregator.reducing(Long::sum), 3, true, (ShuffleCodec) new KeyAndLong(false))
+            .combineByKey(
+                Pair::key,
+                Pair::value,
+                Aggregator.reducing(Long::sum),
+                3,
+                true,
+                (ShuffleCodec) new KeyAndLong(false))
             .collect();
 
     assertThat(memory.spilledBytes(), greaterThan(0L));
     Map<String, Long> expected = new HashMap<>();
     records.forEach(r -> expected.merge(r.key(), r.value(), Long::sum));
     Map<String, Long> actual = new HashMap<>();
-    sums.forEach(p -> assertEquals(null, actual.put(p.key(), p.value()), "key " + p.key() + " twice"));
+    sums.forEach(
+        p -> assertEquals(null, actual.put(p.key(), p.value()), "key " + p.key() + " twice"));
     assertThat(actual, equalTo(expected));
   }
 
@@ -160,13 +168,17 @@ class ShuffleSpillTest {
     List<Pair<String, List<Long>>> lists =
         engine
             .parallelize(records, 2)
-            .combineByKey(Pair::key, Pair::value, Aggregator.<Long>toList(), 2, true, new KeyAndLongs())
+            .combineByKey(
+                Pair::key, Pair::value, Aggregator.<Long>toList(), 2, true, new KeyAndLongs())
             .collect();
 
-    assertThat("ten keys, but 100,000 values in their lists", memory.spilledBytes(), greaterThan(0L));
+    assertThat(
+        "ten keys, but 100,000 values in their lists", memory.spilledBytes(), greaterThan(0L));
     assertEquals(10, lists.size());
     assertEquals(100_000, lists.stream().mapToInt(p -> p.value().size()).sum());
-    assertEquals(100_000L * 99_999 / 2, lists.stream().flatMap(p -> p.value().stream()).mapToLong(Long::longValue).sum());
+    assertEquals(
+        100_000L * 99_999 / 2,
+        lists.stream().flatMap(p -> p.value().stream()).mapToLong(Long::longValue).sum());
   }
 
   @Test
@@ -199,9 +211,11 @@ class ShuffleSpillTest {
             .collect();
 
     List<JobProgress.StageProgress> stages = progress.jobs().get(0).stages();
-    assertThat("the first map stage's output went to disk", stages.get(0).spilledBytes(), greaterThan(0L));
+    assertThat(
+        "the first map stage's output went to disk", stages.get(0).spilledBytes(), greaterThan(0L));
     assertEquals(0, stages.get(1).spilledBytes(), "the second map stage got the memory it freed");
-    assertEquals(small.size() + large.size(), both.stream().mapToInt(group -> group.value().size()).sum());
+    assertEquals(
+        small.size() + large.size(), both.stream().mapToInt(group -> group.value().size()).sum());
     assertEquals(0, memory.reservedBytes());
   }
 

@@ -46,7 +46,8 @@ class DStreamOperationsTest {
 
   @Test
   void reduceByKeyCountsEachBatchOnItsOwn() throws Exception {
-    MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(words().reduceByKey(w -> w, w -> 1, Integer::sum));
+    MicroBatchRecorder<Pair<String, Integer>> out =
+        MicroBatchRecorder.of(words().reduceByKey(w -> w, w -> 1, Integer::sum));
     lines.add(List.of("a b a", "c"));
     lines.add(List.of("b"));
     ssc.start();
@@ -68,8 +69,7 @@ class DStreamOperationsTest {
     Queue<List<Integer>> numbers = new ConcurrentLinkedQueue<>(List.of(List.of(1, 2, 3, 4)));
     DStream<Integer> evens = ssc.queueStream(numbers, true).filter(n -> n % 2 == 0);
     DStream<Integer> tens = words().map(String::length).map(n -> n * 10);
-    DStream<String> both =
-        evens.union(tens).transform((d, time) -> d.map(n -> time + ":" + n));
+    DStream<String> both = evens.union(tens).transform((d, time) -> d.map(n -> time + ":" + n));
     MicroBatchRecorder<String> out = MicroBatchRecorder.of(both);
     lines.add(List.of("ab c"));
     ssc.start();
@@ -77,13 +77,16 @@ class DStreamOperationsTest {
     clock.advance(INTERVAL);
     out.awaitBatch();
 
-    assertThat(out.outputs.get(1000L), containsInAnyOrder("1000:2", "1000:4", "1000:20", "1000:10"));
+    assertThat(
+        out.outputs.get(1000L), containsInAnyOrder("1000:2", "1000:4", "1000:20", "1000:10"));
   }
 
   @Test
   void reduceByKeyAndWindowCoversTheLastWindowLengthEverySlide() throws Exception {
     DStream<Pair<String, Integer>> windowed =
-        words().reduceByKeyAndWindow(w -> w, w -> 1, Integer::sum, Duration.ofSeconds(3), Duration.ofSeconds(2));
+        words()
+            .reduceByKeyAndWindow(
+                w -> w, w -> 1, Integer::sum, Duration.ofSeconds(3), Duration.ofSeconds(2));
     MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(windowed);
     lines.addAll(List.of(List.of("a"), List.of("a b"), List.of("b"), List.of("c"), List.of("a")));
     ssc.start();
@@ -159,17 +162,23 @@ class DStreamOperationsTest {
                 new PartitionStateUpdateFunction<String, Integer, Long>() {
                   @Override
                   public Iterator<Pair<String, Long>> update(
-                      long batchTime, Iterator<KeyUpdate<String, Integer, Long>> keys, TaskContext task) {
+                      long batchTime,
+                      Iterator<KeyUpdate<String, Integer, Long>> keys,
+                      TaskContext task) {
                     long thisBatch = built.get(batchTime).value();
                     List<Pair<String, Long>> updated = new ArrayList<>();
                     keys.forEachRemaining(
-                        k -> updated.add(new Pair<>(k.key(), k.values().isEmpty() ? k.state().get() : thisBatch)));
+                        k ->
+                            updated.add(
+                                new Pair<>(
+                                    k.key(), k.values().isEmpty() ? k.state().get() : thisBatch)));
                     return updated.iterator();
                   }
 
                   @Override
                   public List<Broadcast<?>> broadcasts(long batchTime) {
-                    Broadcast<Long> time = ssc.engine().parallelize(List.of(batchTime), 1).broadcast(l -> l.get(0));
+                    Broadcast<Long> time =
+                        ssc.engine().parallelize(List.of(batchTime), 1).broadcast(l -> l.get(0));
                     built.put(batchTime, time);
                     return List.of(time);
                   }
@@ -183,13 +192,16 @@ class DStreamOperationsTest {
       out.awaitBatch();
     }
 
-    assertThat(out.outputs.get(2000L), containsInAnyOrder(new Pair<>("a", 1000L), new Pair<>("b", 2000L)));
+    assertThat(
+        out.outputs.get(2000L), containsInAnyOrder(new Pair<>("a", 1000L), new Pair<>("b", 2000L)));
   }
 
   @Test
   void stateSurvivesManyBatchesWithoutGrowingLineage() throws Exception {
     DStream<Pair<String, Integer>> totals =
-        words().updateStateByKey(w -> w, w -> 1, (values, state) -> Optional.of(state.orElse(0) + values.size()));
+        words()
+            .updateStateByKey(
+                w -> w, w -> 1, (values, state) -> Optional.of(state.orElse(0) + values.size()));
     MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(totals);
     for (int i = 0; i < 50; i++) {
       lines.add(List.of("x"));

@@ -12,7 +12,9 @@ class MicroBatchStatisticsTest {
     MicroBatchStatistics statistics = new MicroBatchStatistics(1000, 0, 500);
     for (long time = 1; time <= 100_000; time++) {
       statistics.onBatchStarted(time);
-      statistics.onBatchCompleted(new MicroBatchInfo(time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of(), 0));
+      statistics.onBatchCompleted(
+          new MicroBatchInfo(
+              time, Map.of("in", 3L), time, time + 1, time, Long.MAX_VALUE, Map.of(), 0));
     }
     statistics.onBatchSubmitted(100_001);
     statistics.onBatchSubmitted(100_002);

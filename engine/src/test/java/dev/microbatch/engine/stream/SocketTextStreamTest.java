@@ -30,7 +30,8 @@ class SocketTextStreamTest {
   }
 
   /** Runs batches until {@code expected} lines arrived (loopback delivery is not instantaneous). */
-  private static List<String> receive(MicroBatchRecorder<String> out, ManualMicroBatchClock clock, int expected) throws Exception {
+  private static List<String> receive(
+      MicroBatchRecorder<String> out, ManualMicroBatchClock clock, int expected) throws Exception {
     List<String> received = new ArrayList<>();
     for (int batch = 0; batch < 200 && received.size() < expected; batch++) {
       clock.advance(INTERVAL);
@@ -43,7 +44,8 @@ class SocketTextStreamTest {
   @Test
   void eachBatchTakesTheCompleteLinesReceivedSoFar() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      MicroBatchRecorder<String> out = MicroBatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
+      MicroBatchRecorder<String> out =
+          MicroBatchRecorder.of(ssc.socketTextStream("localhost", server.getLocalPort()));
       ssc.start();
       try (Socket client = server.accept()) {
         OutputStream to = client.getOutputStream();
@@ -64,7 +66,8 @@ class SocketTextStreamTest {
     try (ServerSocket closed = new ServerSocket(0)) {
       port = closed.getLocalPort();
     }
-    ssc.socketTextStream("localhost", port, Duration.ofMillis(1)).foreachBatch((d, time) -> d.collect());
+    ssc.socketTextStream("localhost", port, Duration.ofMillis(1))
+        .foreachBatch((d, time) -> d.collect());
     ssc.start();
 
     UncheckedIOException failure = null;

@@ -57,7 +57,9 @@ class StreamingContextTest {
     MicroBatchInfo third = out.awaitBatch();
 
     assertThat(started, equalTo(List.of(1000L, 2000L, 3000L)));
-    assertThat(List.of(first.batchTime(), second.batchTime(), third.batchTime()), equalTo(List.of(1000L, 2000L, 3000L)));
+    assertThat(
+        List.of(first.batchTime(), second.batchTime(), third.batchTime()),
+        equalTo(List.of(1000L, 2000L, 3000L)));
     assertThat(first.inputRecords(), equalTo(Map.of("queue", 3L)));
     assertThat(second.numRecords(), equalTo(0L));
     // the clock stood at 3000 ms when all three ran
@@ -69,7 +71,8 @@ class StreamingContextTest {
 
   @Test
   void aCapPerBatchLeavesTheRestForLaterBatches() throws Exception {
-    MicroBatchRecorder<Integer> out = MicroBatchRecorder.of(ssc.queueStream(queue, false).withMaxRecordsPerBatch(4));
+    MicroBatchRecorder<Integer> out =
+        MicroBatchRecorder.of(ssc.queueStream(queue, false).withMaxRecordsPerBatch(4));
     queue.add(List.of(1, 2, 3));
     queue.add(List.of(4, 5, 6, 7));
     ssc.start();
@@ -108,7 +111,8 @@ class StreamingContextTest {
             return batchTime - 500;
           }
         };
-    MicroBatchRecorder<Long> out = MicroBatchRecorder.of(ssc.pullStream("numbers", source).withMaxRecordsPerBatch(6));
+    MicroBatchRecorder<Long> out =
+        MicroBatchRecorder.of(ssc.pullStream("numbers", source).withMaxRecordsPerBatch(6));
     ssc.start();
 
     clock.advance(INTERVAL);
@@ -207,7 +211,9 @@ class StreamingContextTest {
   @Test
   void startingWithoutOutputsOrAddingStreamsAfterStartFails() {
     DStream<Integer> numbers = ssc.queueStream(queue, true);
-    assertThat(assertThrows(IllegalStateException.class, ssc::start).getMessage(), containsString("No output operations"));
+    assertThat(
+        assertThrows(IllegalStateException.class, ssc::start).getMessage(),
+        containsString("No output operations"));
 
     numbers.foreachBatch((d, time) -> {});
     ssc.start();

@@ -31,7 +31,8 @@ final class SocketSource extends UnboundedSource<String, SocketIO.NoReplay> {
   }
 
   @Override
-  public SocketReader createReader(PipelineOptions options, SocketIO.@Nullable NoReplay checkpointMark) {
+  public SocketReader createReader(
+      PipelineOptions options, SocketIO.@Nullable NoReplay checkpointMark) {
     return new SocketReader(this, newReceiver());
   }
 

@@ -17,14 +17,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricsEnvironment;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -36,7 +36,8 @@ class SocketIOTest {
   @Test
   void readGivesAnUnboundedCollectionOfStrings() {
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<String> lines = pipeline.apply(SocketIO.read().withHost("localhost").withPort(9999));
+    PCollection<String> lines =
+        pipeline.apply(SocketIO.read().withHost("localhost").withPort(9999));
     assertThat(lines.isBounded(), equalTo(PCollection.IsBounded.UNBOUNDED));
   }
 
@@ -78,23 +79,32 @@ class SocketIOTest {
   @Test
   void aPortOutOfRangeOrAMissingHostOrPortIsRefusedByName() {
     assertThat(
-        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withPort(70000)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withPort(70000))
+            .getMessage(),
         containsString("port 70000 is out of range 1-65535"));
     assertThat(
-        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withHost("")).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withHost(""))
+            .getMessage(),
         containsString("host must not be empty"));
     Pipeline pipeline = Pipeline.create(options);
     assertThat(
-        assertThrows(IllegalArgumentException.class, () -> pipeline.apply(SocketIO.read().withPort(9999)))
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> pipeline.apply(SocketIO.read().withPort(9999)))
             .getMessage(),
         containsString("needs withHost(..) and withPort(..)"));
   }
 
   @Test
-  void theReaderGivesEachLineWithItsArrivalTimeAndHoldsTheWatermarkAtTheOldestUnread() throws Exception {
+  void theReaderGivesEachLineWithItsArrivalTimeAndHoldsTheWatermarkAtTheOldestUnread()
+      throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketSource source = new SocketSource(
-              "localhost", server.getLocalPort(), Duration.standardSeconds(10).getMillis(), 1 << 20);
+      SocketSource source =
+          new SocketSource(
+              "localhost",
+              server.getLocalPort(),
+              Duration.standardSeconds(10).getMillis(),
+              1 << 20);
       assertThat(source.split(4, options), equalTo(List.of(source)));
       try (SocketReader reader = source.createReader(options, null)) {
         assertThat(reader.start(), equalTo(false));
@@ -129,7 +139,9 @@ class SocketIOTest {
       try (SocketReader reader = source.createReader(options, null)) {
         reader.start();
         try (Socket client = server.accept()) {
-          client.getOutputStream().write(new byte[] {'a', (byte) 0xFF, '\n', 'l', 'o', 'n', 'g', 'e', 'r', '\n'});
+          client
+              .getOutputStream()
+              .write(new byte[] {'a', (byte) 0xFF, '\n', 'l', 'o', 'n', 'g', 'e', 'r', '\n'});
           client.getOutputStream().flush();
           List<String> lines = new ArrayList<>();
           long deadline = System.currentTimeMillis() + 10_000;
@@ -142,14 +154,19 @@ class SocketIOTest {
         }
       }
     }
-    assertThat(metrics.getCounter(MetricName.named(SocketIO.class, "invalidUtf8Lines")).getCumulative(), equalTo(1L));
-    assertThat(metrics.getCounter(MetricName.named(SocketIO.class, "splitLines")).getCumulative(), equalTo(1L));
+    assertThat(
+        metrics.getCounter(MetricName.named(SocketIO.class, "invalidUtf8Lines")).getCumulative(),
+        equalTo(1L));
+    assertThat(
+        metrics.getCounter(MetricName.named(SocketIO.class, "splitLines")).getCumulative(),
+        equalTo(1L));
   }
 
   @Test
   void aLineLimitUnderFourBytesIsRefused() {
     assertThat(
-        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withMaxLineBytes(3)).getMessage(),
+        assertThrows(IllegalArgumentException.class, () -> SocketIO.read().withMaxLineBytes(3))
+            .getMessage(),
         containsString("the longest line must be at least 4 bytes, not 3"));
   }
 }

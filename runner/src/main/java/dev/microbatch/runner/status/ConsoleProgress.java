@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A batch job's progress on the console, as Spark shows it: on a terminal one line that updates
- * as tasks end, {@code [Stage 2:=========>          (5 + 2) / 8]}, cleared when the stage is
- * done; otherwise one log line per completed stage.
+ * A batch job's progress on the console, as Spark shows it: on a terminal one line that updates as
+ * tasks end, {@code [Stage 2:=========> (5 + 2) / 8]}, cleared when the stage is done; otherwise
+ * one log line per completed stage.
  */
 public final class ConsoleProgress implements JobListener {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleProgress.class);
@@ -23,7 +23,9 @@ public final class ConsoleProgress implements JobListener {
   private final Map<Integer, StageInfo> stages = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> done = new ConcurrentHashMap<>();
 
-  /** @param terminal where to draw the updating line, or null to log completed stages instead */
+  /**
+   * @param terminal where to draw the updating line, or null to log completed stages instead
+   */
   public ConsoleProgress(PrintStream terminal, int parallelism) {
     this.terminal = terminal;
     this.parallelism = parallelism;
@@ -44,7 +46,13 @@ public final class ConsoleProgress implements JobListener {
     int tasksDone = done.merge(stageId, 1, Integer::sum);
     StageInfo stage = stages.get(stageId);
     if (terminal != null && stage != null) {
-      terminal.print('\r' + line(stageId, tasksDone, Math.min(parallelism, stage.tasks() - tasksDone), stage.tasks()));
+      terminal.print(
+          '\r'
+              + line(
+                  stageId,
+                  tasksDone,
+                  Math.min(parallelism, stage.tasks() - tasksDone),
+                  stage.tasks()));
       terminal.flush();
     }
   }
@@ -57,14 +65,20 @@ public final class ConsoleProgress implements JobListener {
       terminal.print('\r' + " ".repeat(BAR_WIDTH + 40) + '\r');
       terminal.flush();
     } else if (stage != null) {
-      LOG.info("Stage {} done: {} tasks{}", stageId, stage.tasks(), stage.names().isEmpty() ? "" : " (" + String.join(", ", stage.names()) + ")");
+      LOG.info(
+          "Stage {} done: {} tasks{}",
+          stageId,
+          stage.tasks(),
+          stage.names().isEmpty() ? "" : " (" + String.join(", ", stage.names()) + ")");
     }
   }
 
-  /** Spark's progress bar: {@code [Stage id:====>    (done + running) / total]}. */
+  /** Spark's progress bar: {@code [Stage id:====> (done + running) / total]}. */
   static String line(int stageId, int tasksDone, int running, int total) {
     int filled = total == 0 ? BAR_WIDTH : BAR_WIDTH * tasksDone / total;
-    String bar = "=".repeat(filled) + (filled < BAR_WIDTH ? ">" + " ".repeat(BAR_WIDTH - filled - 1) : "");
-    return "[Stage " + stageId + ":" + bar + "(" + tasksDone + " + " + running + ") / " + total + "]";
+    String bar =
+        "=".repeat(filled) + (filled < BAR_WIDTH ? ">" + " ".repeat(BAR_WIDTH - filled - 1) : "");
+    return "[Stage " + stageId + ":" + bar + "(" + tasksDone + " + " + running + ") / " + total
+        + "]";
   }
 }

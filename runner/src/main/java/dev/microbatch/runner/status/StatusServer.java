@@ -28,15 +28,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.joda.time.Instant;
 
 /**
- * The job's status over HTTP (--statusPort): a page like Spark Streaming's statistics tab at
- * {@code /}, and as JSON {@code /api/pipeline} (its transforms), {@code /api/batches} (streaming
- * mode: running and recent batches, totals), {@code /api/jobs} (batch mode: each stage's tasks
- * done, and the transforms fused into it) and {@code /api/metrics} (Beam's counters,
- * distributions and gauges). One daemon thread answers; it ends with the pipeline.
+ * The job's status over HTTP (--statusPort): a page like Spark Streaming's statistics tab at {@code
+ * /}, and as JSON {@code /api/pipeline} (its transforms), {@code /api/batches} (streaming mode:
+ * running and recent batches, totals), {@code /api/jobs} (batch mode: each stage's tasks done, and
+ * the transforms fused into it) and {@code /api/metrics} (Beam's counters, distributions and
+ * gauges). One daemon thread answers; it ends with the pipeline.
  */
 public final class StatusServer implements AutoCloseable {
   public static final String THREAD_NAME = "microbatch-status";
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** The page's files by URL path; Chart.js is the webjar's (its version as in the pom). */
   private static final Map<String, String> PAGE_FILES =
       Map.of(
@@ -73,7 +74,8 @@ public final class StatusServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot serve the job's status on localhost:" + port + " (--statusPort): " + e, e);
+      throw new UncheckedIOException(
+          "Cannot serve the job's status on localhost:" + port + " (--statusPort): " + e, e);
     }
     List<Thread> threads = new CopyOnWriteArrayList<>();
     ExecutorService executor =
@@ -85,14 +87,19 @@ public final class StatusServer implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    server.createContext("/api/pipeline", exchange -> answer(exchange, () -> Map.of("transforms", transforms)));
+    server.createContext(
+        "/api/pipeline", exchange -> answer(exchange, () -> Map.of("transforms", transforms)));
     server.createContext(
         "/api/batches",
         exchange ->
             answer(
                 exchange,
-                () -> batches == null ? Map.of("streaming", false) : batchesJson(batches.snapshot(), watermarks.get())));
-    server.createContext("/api/jobs", exchange -> answer(exchange, () -> Map.of("jobs", jobs.jobs())));
+                () ->
+                    batches == null
+                        ? Map.of("streaming", false)
+                        : batchesJson(batches.snapshot(), watermarks.get())));
+    server.createContext(
+        "/api/jobs", exchange -> answer(exchange, () -> Map.of("jobs", jobs.jobs())));
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
     server.createContext("/", StatusServer::page);
     server.start();
@@ -117,7 +124,9 @@ public final class StatusServer implements AutoCloseable {
     }
   }
 
-  /** The page and what it loads, from the class path (Chart.js from its webjar): no internet needed. */
+  /**
+   * The page and what it loads, from the class path (Chart.js from its webjar): no internet needed.
+   */
   private static void page(HttpExchange exchange) throws IOException {
     try (exchange) {
       String path = exchange.getRequestURI().getPath();
@@ -129,11 +138,16 @@ public final class StatusServer implements AutoCloseable {
       byte[] body;
       try (InputStream in = StatusServer.class.getClassLoader().getResourceAsStream(resource)) {
         if (in == null) {
-          throw new IllegalStateException("The status page's " + resource + " is missing from the class path");
+          throw new IllegalStateException(
+              "The status page's " + resource + " is missing from the class path");
         }
         body = in.readAllBytes();
       }
-      exchange.getResponseHeaders().set("Content-Type", path.endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
+      exchange
+          .getResponseHeaders()
+          .set(
+              "Content-Type",
+              path.endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
@@ -188,27 +202,43 @@ public final class StatusServer implements AutoCloseable {
     json.put("completed", snapshot.completed().stream().map(BatchJson::of).toList());
     json.put("totals", snapshot.totals());
     Map<String, Long> watermarkMillis = new LinkedHashMap<>();
-    watermarks.forEach((pcollection, watermark) -> watermarkMillis.put(pcollection, watermark.getMillis()));
+    watermarks.forEach(
+        (pcollection, watermark) -> watermarkMillis.put(pcollection, watermark.getMillis()));
     json.put("watermarks", watermarkMillis);
     return json;
   }
 
   private static Map<String, Object> metricsJson(MetricsContainerStepMap metrics) {
     MetricQueryResults results =
-        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics).queryMetrics(MetricsFilter.builder().build());
+        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics)
+            .queryMetrics(MetricsFilter.builder().build());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("counters", rows(results.getCounters(), v -> Map.of("value", v)));
     json.put(
         "distributions",
-        rows(results.getDistributions(), d -> Map.of("count", d.getCount(), "sum", d.getSum(), "min", d.getMin(), "max", d.getMax())));
+        rows(
+            results.getDistributions(),
+            d ->
+                Map.of(
+                    "count",
+                    d.getCount(),
+                    "sum",
+                    d.getSum(),
+                    "min",
+                    d.getMin(),
+                    "max",
+                    d.getMax())));
     json.put(
         "gauges",
-        rows(results.getGauges(), g -> Map.of("value", g.getValue(), "timestamp", g.getTimestamp().getMillis())));
+        rows(
+            results.getGauges(),
+            g -> Map.of("value", g.getValue(), "timestamp", g.getTimestamp().getMillis())));
     return json;
   }
 
   private static <T> List<Map<String, Object>> rows(
-      Iterable<MetricResult<T>> results, java.util.function.Function<T, Map<String, Object>> value) {
+      Iterable<MetricResult<T>> results,
+      java.util.function.Function<T, Map<String, Object>> value) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (MetricResult<T> result : results) {
       Map<String, Object> row = new LinkedHashMap<>();

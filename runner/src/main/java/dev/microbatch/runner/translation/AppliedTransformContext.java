@@ -1,13 +1,13 @@
 package dev.microbatch.runner.translation;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.metrics.CachingMetricsContainer;
 import dev.microbatch.engine.scheduler.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.metrics.CachingMetricsContainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.runners.AppliedPTransform;
 import org.apache.beam.sdk.util.construction.TransformInputs;
@@ -18,8 +18,8 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterab
 
 /**
  * What batch and streaming translation share: the options, the metrics of every step, how many
- * transforms read each PCollection, and the transform being translated with its inputs and
- * outputs; and what to clean up once the pipeline has ended.
+ * transforms read each PCollection, and the transform being translated with its inputs and outputs;
+ * and what to clean up once the pipeline has ended.
  */
 @Internal
 public abstract class AppliedTransformContext {
@@ -30,7 +30,9 @@ public abstract class AppliedTransformContext {
   private AppliedPTransform<?, ?, ?> current;
 
   public AppliedTransformContext(
-      MicroBatchPipelineOptions options, MetricsContainerStepMap metrics, Map<PValue, Integer> consumers) {
+      MicroBatchPipelineOptions options,
+      MetricsContainerStepMap metrics,
+      Map<PValue, Integer> consumers) {
     this.options = options;
     this.metrics = metrics;
     this.consumers = consumers;

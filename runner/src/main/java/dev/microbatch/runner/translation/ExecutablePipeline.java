@@ -1,7 +1,7 @@
 package dev.microbatch.runner.translation;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.scheduler.JobListener;
+import org.apache.beam.sdk.annotations.Internal;
 
 /** A translated pipeline, ready to run on the engine. */
 @Internal

@@ -1,13 +1,13 @@
 package dev.microbatch.runner.translation;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.runners.PTransformOverride;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -38,7 +38,8 @@ public final class PipelinePreparation {
     pipeline.replaceAll(
         List.of(
             PTransformOverride.of(
-                PTransformMatchers.splittableParDoMulti(), new SplittableParDo.OverrideFactory<>())));
+                PTransformMatchers.splittableParDoMulti(),
+                new SplittableParDo.OverrideFactory<>())));
   }
 
   /**
@@ -57,7 +58,8 @@ public final class PipelinePreparation {
                 SerializableUtils.serializeToByteArray(pc.getCoder());
               } catch (RuntimeException e) {
                 throw new IllegalArgumentException(
-                    "The coder " + pc.getCoder() + " of " + pc.getName() + " cannot be serialized", e);
+                    "The coder " + pc.getCoder() + " of " + pc.getName() + " cannot be serialized",
+                    e);
               }
             }
           }
@@ -65,7 +67,8 @@ public final class PipelinePreparation {
   }
 
   /** The error for a primitive that {@code mode} ("batch", "streaming") has no translator for. */
-  public static UnsupportedOperationException noTranslator(TransformHierarchy.Node node, String mode) {
+  public static UnsupportedOperationException noTranslator(
+      TransformHierarchy.Node node, String mode) {
     String urn = PTransformTranslation.urnForTransformOrNull(node.getTransform());
     return new UnsupportedOperationException(
         String.format(

@@ -1,9 +1,9 @@
 package dev.microbatch.runner.translation;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Dataset;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.IterableCoder;
@@ -27,24 +27,27 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * under one key coder. Beam's DirectRunner passes every output through its PCollection's coder, so
  * downstream such Rows carry the coder's names, group together when they encode alike, and compare
  * equal to the expected Rows. This does the same where it can change something: a Row of another
- * schema is encoded and decoded with the coder; a Row of the coder's schema, and every element of
- * a PCollection whose coder holds no Rows, pass through untouched.
+ * schema is encoded and decoded with the coder; a Row of the coder's schema, and every element of a
+ * PCollection whose coder holds no Rows, pass through untouched.
  */
 @Internal
 public final class RowConformance {
   private RowConformance() {}
 
   /**
-   * What makes each dataset of {@code output}'s elements conform to its coder: the identity if
-   * that coder holds no Rows.
+   * What makes each dataset of {@code output}'s elements conform to its coder: the identity if that
+   * coder holds no Rows.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static UnaryOperator<Dataset<? extends WindowedValue<?>>> forDatasetsOf(PCollection<?> output) {
+  public static UnaryOperator<Dataset<? extends WindowedValue<?>>> forDatasetsOf(
+      PCollection<?> output) {
     UnaryOperator conform = forElements(output.getCoder());
     return conform == null ? UnaryOperator.identity() : dataset -> ((Dataset) dataset).map(conform);
   }
 
-  /** Conforms each element of a dataset of {@code coder}'s values; null if there is nothing to do. */
+  /**
+   * Conforms each element of a dataset of {@code coder}'s values; null if there is nothing to do.
+   */
   static <T> @Nullable UnaryOperator<WindowedValue<T>> forElements(Coder<T> coder) {
     UnaryOperator<T> conform = of(coder);
     if (conform == null) {
@@ -75,7 +78,8 @@ public final class RowConformance {
     }
     if (coder.getClass() == IterableCoder.class) {
       // lazily, element by element: a GroupByKey's groups are not copied to be checked
-      UnaryOperator<Object> inner = (UnaryOperator<Object>) of(((IterableCoder<?>) coder).getElemCoder());
+      UnaryOperator<Object> inner =
+          (UnaryOperator<Object>) of(((IterableCoder<?>) coder).getElemCoder());
       return value -> (T) Iterables.transform((Iterable<Object>) value, inner::apply);
     }
     return value -> clone(coder, value);
@@ -121,7 +125,9 @@ public final class RowConformance {
       return Row.class.equals(schemaCoder.getEncodedTypeDescriptor().getRawType());
     }
     List<? extends Coder<?>> components =
-        coder instanceof StructuredCoder<?> structured ? structured.getComponents() : coder.getCoderArguments();
+        coder instanceof StructuredCoder<?> structured
+            ? structured.getComponents()
+            : coder.getCoderArguments();
     return components.stream().anyMatch(RowConformance::holdsRows);
   }
 

@@ -18,13 +18,15 @@ class ConsoleProgressTest {
     assertThat(
         ConsoleProgress.line(1, 3, 2, 8),
         equalTo("[Stage 1:" + "=".repeat(15) + ">" + " ".repeat(24) + "(3 + 2) / 8]"));
-    assertThat(ConsoleProgress.line(0, 4, 0, 4), equalTo("[Stage 0:" + "=".repeat(40) + "(4 + 0) / 4]"));
+    assertThat(
+        ConsoleProgress.line(0, 4, 0, 4), equalTo("[Stage 0:" + "=".repeat(40) + "(4 + 0) / 4]"));
   }
 
   @Test
   void onATerminalOneLineUpdatesAsTasksEndAndIsClearedWhenTheStageIsDone() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleProgress progress = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 2);
+    ConsoleProgress progress =
+        new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 2);
     progress.onJobStarted(1, List.of(new StageInfo(0, 4, List.of("Read", "Split"))));
     progress.onTaskEnded(1, 0);
     progress.onTaskEnded(1, 0);

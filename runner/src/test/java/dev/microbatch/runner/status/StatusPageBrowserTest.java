@@ -61,7 +61,9 @@ class StatusPageBrowserTest {
                     "--statusPort=0")
                 .create());
     pipeline
-        .apply("Numbers", GenerateSequence.from(0).withRate(1000, org.joda.time.Duration.standardSeconds(1)))
+        .apply(
+            "Numbers",
+            GenerateSequence.from(0).withRate(1000, org.joda.time.Duration.standardSeconds(1)))
         .apply(Window.into(FixedWindows.of(org.joda.time.Duration.standardSeconds(1))))
         .apply(Count.perElement());
     MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
@@ -82,7 +84,9 @@ class StatusPageBrowserTest {
           "--user-data-dir=" + profile);
       browser =
           new ChromeDriver(
-              new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).build(),
+              new ChromeDriverService.Builder()
+                  .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                  .build(),
               options);
       browser.get(url.toString());
       new WebDriverWait(browser, Duration.ofSeconds(30))
@@ -99,7 +103,9 @@ class StatusPageBrowserTest {
           new ObjectMapper()
               .readTree(
                   HttpClient.newHttpClient()
-                      .send(HttpRequest.newBuilder(url.resolve("api/batches")).build(), HttpResponse.BodyHandlers.ofString())
+                      .send(
+                          HttpRequest.newBuilder(url.resolve("api/batches")).build(),
+                          HttpResponse.BodyHandlers.ofString())
                       .body());
       Map<String, JsonNode> byTime = new HashMap<>();
       for (JsonNode batch : api.get("completed")) {

@@ -50,9 +50,14 @@ class StatusServerTest {
   private static Pipeline endless(String... extraArgs) {
     List<String> args =
         new ArrayList<>(
-            List.of("--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=100", "--blockOnRun=false"));
+            List.of(
+                "--runner=MicroBatchRunner",
+                "--streaming",
+                "--batchIntervalMillis=100",
+                "--blockOnRun=false"));
     args.addAll(List.of(extraArgs));
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
+    Pipeline pipeline =
+        Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
     pipeline
         .apply("Numbers", GenerateSequence.from(0).withRate(2000, Duration.standardSeconds(1)))
         .apply("Count", ParDo.of(new CountNumbers()));
@@ -62,8 +67,11 @@ class StatusServerTest {
   private static JsonNode get(URI base, String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(base.resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.headers().firstValue("Content-Type").orElse(""), equalTo("application/json"));
+            .send(
+                HttpRequest.newBuilder(base.resolve(path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(
+        response.headers().firstValue("Content-Type").orElse(""), equalTo("application/json"));
     return JSON.readTree(response.body());
   }
 
@@ -95,7 +103,9 @@ class StatusServerTest {
         Long seen = recordsByBatch.get(batch.get("batchTime").asLong());
         if (seen != null) {
           assertThat(batch.get("records").asLong(), equalTo(seen));
-          assertThat(batch.get("inputRecords").get("Numbers/Read(UnboundedCountingSource)").asLong(), equalTo(seen));
+          assertThat(
+              batch.get("inputRecords").get("Numbers/Read(UnboundedCountingSource)").asLong(),
+              equalTo(seen));
           if (!batch.get("recordBudget").isNull()) {
             // one rate-limited input: its share is the whole budget
             assertThat(
@@ -113,7 +123,9 @@ class StatusServerTest {
       assertThat(batches.get("waiting").isArray(), equalTo(true));
       List<String> fused = new ArrayList<>();
       for (JsonNode batchJob : get(url, "api/jobs").get("jobs")) {
-        batchJob.get("stages").forEach(stage -> stage.get("names").forEach(name -> fused.add(name.asText())));
+        batchJob
+            .get("stages")
+            .forEach(stage -> stage.get("names").forEach(name -> fused.add(name.asText())));
       }
       assertThat(fused, hasItem("Count/ParMultiDo(CountNumbers)"));
 
@@ -147,7 +159,10 @@ class StatusServerTest {
     Pipeline pipeline =
         Pipeline.create(
             PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner", "--parallelism=2", "--blockOnRun=false", "--statusPort=0")
+                    "--runner=MicroBatchRunner",
+                    "--parallelism=2",
+                    "--blockOnRun=false",
+                    "--statusPort=0")
                 .create());
     pipeline
         .apply("Numbers", GenerateSequence.from(0).to(100))
@@ -173,8 +188,8 @@ class StatusServerTest {
   }
 
   /**
-   * The first job the status server shows, once it shows one: run() returns before the driver
-   * has translated the pipeline and submitted its first job.
+   * The first job the status server shows, once it shows one: run() returns before the driver has
+   * translated the pipeline and submitted its first job.
    */
   private static JsonNode firstJob(URI url) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -54,7 +54,11 @@ class RowsTakeTheirPCollectionsSchemaTest {
                     .apply(GroupByKey.create())
                     .apply(
                         MapElements.into(TypeDescriptors.strings())
-                            .via(kv -> SameAsDirectRunner.describe(kv.getKey()) + " -> " + sorted(kv.getValue()))));
+                            .via(
+                                kv ->
+                                    SameAsDirectRunner.describe(kv.getKey())
+                                        + " -> "
+                                        + sorted(kv.getValue()))));
     assertThat(output, hasSize(1));
   }
 
@@ -75,17 +79,23 @@ class RowsTakeTheirPCollectionsSchemaTest {
             mode,
             p -> {
               PCollection<Row> left =
-                  p.apply("Orders", Create.of(
-                          Row.withSchema(orders).addValues(1L, "ann").build(),
-                          Row.withSchema(orders).addValues(2L, "bob").build(),
-                          Row.withSchema(orders).addValues(3L, "ann").build()))
+                  p.apply(
+                          "Orders",
+                          Create.of(
+                              Row.withSchema(orders).addValues(1L, "ann").build(),
+                              Row.withSchema(orders).addValues(2L, "bob").build(),
+                              Row.withSchema(orders).addValues(3L, "ann").build()))
                       .setRowSchema(orders);
               PCollection<Row> right =
-                  p.apply("Buyers", Create.of(
-                          Row.withSchema(buyers).addValues("ann", 30L).build(),
-                          Row.withSchema(buyers).addValues("carl", 40L).build()))
+                  p.apply(
+                          "Buyers",
+                          Create.of(
+                              Row.withSchema(buyers).addValues("ann", 30L).build(),
+                              Row.withSchema(buyers).addValues("carl", 40L).build()))
                       .setRowSchema(buyers);
-              return left.apply(Join.<Row, Row>innerJoin(right).on(Join.FieldsEqual.left("buyer").right("buyerName")));
+              return left.apply(
+                  Join.<Row, Row>innerJoin(right)
+                      .on(Join.FieldsEqual.left("buyer").right("buyerName")));
             });
     assertThat(output, hasSize(2));
   }
@@ -114,7 +124,9 @@ class RowsTakeTheirPCollectionsSchemaTest {
             p -> {
               PCollectionTuple outputs =
                   p.apply(Create.of("x", "y"))
-                      .apply(ParDo.of(new RowsToTaggedOutput(rows)).withOutputTags(main, TupleTagList.of(rows)));
+                      .apply(
+                          ParDo.of(new RowsToTaggedOutput(rows))
+                              .withOutputTags(main, TupleTagList.of(rows)));
               return outputs.get(rows).setRowSchema(NAMED);
             });
     assertThat(output, hasSize(2));
@@ -143,7 +155,10 @@ class RowsTakeTheirPCollectionsSchemaTest {
     }
   }
 
-  /** Writes each element as a Row of schema {f_stringField} through the tagged output's Row receiver. */
+  /**
+   * Writes each element as a Row of schema {f_stringField} through the tagged output's Row
+   * receiver.
+   */
   private static final class RowsToTaggedOutput extends DoFn<String, String> {
     private final TupleTag<Row> rows;
 

@@ -25,8 +25,16 @@ public final class PIDRateEstimator {
   }
 
   public PIDRateEstimator(
-      long batchIntervalMillis, double proportional, double integral, double derivative, double minRate) {
-    if (batchIntervalMillis <= 0 || proportional < 0 || integral < 0 || derivative < 0 || minRate <= 0) {
+      long batchIntervalMillis,
+      double proportional,
+      double integral,
+      double derivative,
+      double minRate) {
+    if (batchIntervalMillis <= 0
+        || proportional < 0
+        || integral < 0
+        || derivative < 0
+        || minRate <= 0) {
       throw new IllegalArgumentException(
           "A PID rate estimator needs a positive batch interval and minimum rate and non-negative gains");
     }
@@ -38,8 +46,8 @@ public final class PIDRateEstimator {
   }
 
   /**
-   * The new rate after the batch of {@code time}, or empty if the batch says nothing (no record,
-   * no processing time, an old batch) or is the first one, which only sets the starting point.
+   * The new rate after the batch of {@code time}, or empty if the batch says nothing (no record, no
+   * processing time, an old batch) or is the first one, which only sets the starting point.
    */
   public synchronized OptionalDouble compute(
       long time, long records, long processingDelayMillis, long schedulingDelayMillis) {
@@ -53,7 +61,9 @@ public final class PIDRateEstimator {
     double historicalError = schedulingDelayMillis * processingRate / batchIntervalMillis;
     double dError = (error - latestError) / sinceUpdate;
     double newRate =
-        Math.max(latestRate - proportional * error - integral * historicalError - derivative * dError, minRate);
+        Math.max(
+            latestRate - proportional * error - integral * historicalError - derivative * dError,
+            minRate);
     latestTime = time;
     if (firstRun) {
       latestRate = processingRate;

@@ -28,7 +28,10 @@ public final class RateController implements StreamingListener {
    * @param maxRatePerReader the most records per second one reader of a source takes; 0 for no cap
    */
   public RateController(
-      PIDRateEstimator estimator, long batchIntervalMillis, double initialRate, double maxRatePerReader) {
+      PIDRateEstimator estimator,
+      long batchIntervalMillis,
+      double initialRate,
+      double maxRatePerReader) {
     this.estimator = estimator;
     this.batchIntervalMillis = batchIntervalMillis;
     this.rate = initialRate;
@@ -47,7 +50,10 @@ public final class RateController implements StreamingListener {
       }
     }
     boolean byBacklog = !backlogs.isEmpty() && backlogs.values().stream().allMatch(b -> b > 0);
-    double total = byBacklog ? backlogs.values().stream().mapToDouble(Long::doubleValue).sum() : backlogs.size();
+    double total =
+        byBacklog
+            ? backlogs.values().stream().mapToDouble(Long::doubleValue).sum()
+            : backlogs.size();
     Map<String, Long> planned = new HashMap<>();
     backlogs.forEach(
         (name, backlog) ->

@@ -20,21 +20,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory stays bounded: once {@code bufferChars} characters wait unread, the thread stops
  * reading, and the rest waits in the socket's buffers and then the sender's; a line longer than
- * {@code maxLineBytes} comes in pieces of that size (see {@link LineReader}), counted. When the server
- * closes the connection the receiver reconnects; when it cannot connect for {@code retryWindow}
- * it fails, naming the host and port, and {@link #poll()} throws once the lines received before
- * are taken. A socket cannot replay: lines not yet taken when the receiver closes are lost.
+ * {@code maxLineBytes} comes in pieces of that size (see {@link LineReader}), counted. When the
+ * server closes the connection the receiver reconnects; when it cannot connect for {@code
+ * retryWindow} it fails, naming the host and port, and {@link #poll()} throws once the lines
+ * received before are taken. A socket cannot replay: lines not yet taken when the receiver closes
+ * are lost.
  *
  * <p>Imports nothing from Beam: SocketIO and the engine's socketTextStream both use it.
  */
 public final class SocketLineReceiver implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(SocketLineReceiver.class);
+
   /** Threads are named with this prefix, so tests can see that none outlives its reader. */
   public static final String THREAD_PREFIX = "microbatch-socket-";
+
   /** The longest line unless told otherwise: 1 MiB. */
   public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
   /** How many characters of unread lines wait at most unless told otherwise: about 2 MB. */
   public static final long DEFAULT_BUFFER_CHARS = 1 << 20;
+
   private static final int CONNECT_TIMEOUT_MILLIS = 1000;
   private static final long RECONNECT_PAUSE_MILLIS = 100;
 
@@ -64,7 +69,8 @@ public final class SocketLineReceiver implements Closeable {
   public SocketLineReceiver(
       String host, int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
     if (maxLineBytes < 4) {
-      throw new IllegalArgumentException("The longest line must be at least 4 bytes, not " + maxLineBytes);
+      throw new IllegalArgumentException(
+          "The longest line must be at least 4 bytes, not " + maxLineBytes);
     }
     this.host = host;
     this.port = port;
@@ -98,8 +104,8 @@ public final class SocketLineReceiver implements Closeable {
   }
 
   /**
-   * A time no line taken later is stamped before: the oldest waiting line's, or now if none
-   * waits (a line arriving later is stamped later).
+   * A time no line taken later is stamped before: the oldest waiting line's, or now if none waits
+   * (a line arriving later is stamped later).
    */
   public synchronized long watermarkMillis() {
     Line oldest = lines.peek();
@@ -144,12 +150,17 @@ public final class SocketLineReceiver implements Closeable {
     if (in.wasPiece() && splitLines.getAndIncrement() == 0) {
       LOG.warn(
           "A line from {}:{} is longer than {} bytes: it comes in pieces of at most that many"
-              + " (this and further ones are counted)", host, port, maxLineBytes);
+              + " (this and further ones are counted)",
+          host,
+          port,
+          maxLineBytes);
     }
     if (in.hadInvalidUtf8() && invalidUtf8Lines.getAndIncrement() == 0) {
       LOG.warn(
           "A line from {}:{} is not valid UTF-8: its invalid bytes are replaced by U+FFFD"
-              + " (this and further ones are counted)", host, port);
+              + " (this and further ones are counted)",
+          host,
+          port);
     }
   }
 
@@ -186,11 +197,24 @@ public final class SocketLineReceiver implements Closeable {
         long waited = System.currentTimeMillis() - since;
         if (waited > retryWindow.toMillis()) {
           throw new IOException(
-              "Cannot connect to " + host + ":" + port + " for " + retryWindow.toMillis() + " ms: " + e.getMessage(), e);
+              "Cannot connect to "
+                  + host
+                  + ":"
+                  + port
+                  + " for "
+                  + retryWindow.toMillis()
+                  + " ms: "
+                  + e.getMessage(),
+              e);
         }
         if (!warned) {
           warned = true;
-          LOG.warn("Cannot connect to {}:{} ({}); retrying for {} ms", host, port, e.getMessage(), retryWindow.toMillis());
+          LOG.warn(
+              "Cannot connect to {}:{} ({}); retrying for {} ms",
+              host,
+              port,
+              e.getMessage(),
+              retryWindow.toMillis());
         }
         Thread.sleep(RECONNECT_PAUSE_MILLIS);
       }

@@ -23,14 +23,23 @@ class RateControllerTest {
     return completed(time, records, processingMillis, 0);
   }
 
-  private static MicroBatchInfo completed(long time, long records, long processingMillis, long waitedMillis) {
+  private static MicroBatchInfo completed(
+      long time, long records, long processingMillis, long waitedMillis) {
     return new MicroBatchInfo(
-        time, Map.of("kafka", records), time, time + processingMillis, time, Long.MAX_VALUE, Map.of(), waitedMillis);
+        time,
+        Map.of("kafka", records),
+        time,
+        time + processingMillis,
+        time,
+        Long.MAX_VALUE,
+        Map.of(),
+        waitedMillis);
   }
 
   @Test
   void withoutAnInitialRateTheFirstBatchesAreUnlimited() {
-    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 0);
+    RateController controller =
+        new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 0);
     Source kafka = new Source("kafka", 10, true);
     controller.planBatch(List.of(kafka));
     assertThat(controller.budget(), equalTo(Long.MAX_VALUE));
@@ -39,7 +48,8 @@ class RateControllerTest {
 
   @Test
   void theBudgetIsTheEstimatedRateOverOneIntervalSharedByBacklogOrEvenly() {
-    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    RateController controller =
+        new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
     Source big = new Source("big", 300, true);
     Source small = new Source("small", 100, true);
     Source bounded = new Source("bounded", -1, false);
@@ -61,8 +71,10 @@ class RateControllerTest {
 
   @Test
   void timeTheReadsWaitedForInputThatDidNotComeIsNotTakenForSlowProcessing() {
-    RateController waited = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
-    RateController counted = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    RateController waited =
+        new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
+    RateController counted =
+        new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 2000, 0);
     for (RateController controller : List.of(waited, counted)) {
       controller.onBatchCompleted(completed(1000, 1000, 250));
     }
@@ -77,7 +89,8 @@ class RateControllerTest {
 
   @Test
   void aReaderCapIsItsRateOverOneInterval() {
-    RateController controller = new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 300);
+    RateController controller =
+        new RateController(new PIDRateEstimator(INTERVAL, 100), INTERVAL, 0, 300);
     assertThat(controller.maxRecordsPerReader(), equalTo(150L));
   }
 }

@@ -25,15 +25,15 @@ class LineReaderTest {
 
   @Test
   void linesEndAtNewlinesOrCrLfsAndTheLastNeedsNone() throws IOException {
-    assertThat(read("one\ntwo\r\n\nlast".getBytes(UTF_8), 100), equalTo(List.of("one", "two", "", "last")));
+    assertThat(
+        read("one\ntwo\r\n\nlast".getBytes(UTF_8), 100),
+        equalTo(List.of("one", "two", "", "last")));
   }
 
   @Test
   void aLineOverTheLimitComesInPiecesCutBetweenCharacters() throws IOException {
     // "é" is two bytes and "€" three: no piece may end inside one
-    assertThat(
-        read("aéé€b\nok\n".getBytes(UTF_8), 4),
-        equalTo(List.of("aé+", "é+", "€b", "ok")));
+    assertThat(read("aéé€b\nok\n".getBytes(UTF_8), 4), equalTo(List.of("aé+", "é+", "€b", "ok")));
     assertThat(read("abcdefgh\n".getBytes(UTF_8), 4), equalTo(List.of("abcd+", "efgh")));
   }
 

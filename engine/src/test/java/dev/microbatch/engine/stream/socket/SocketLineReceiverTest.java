@@ -31,8 +31,10 @@ class SocketLineReceiverTest {
     return receiver(port, retryWindow, bufferChars, SocketLineReceiver.DEFAULT_MAX_LINE_BYTES);
   }
 
-  private SocketLineReceiver receiver(int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
-    SocketLineReceiver receiver = new SocketLineReceiver("localhost", port, retryWindow, bufferChars, maxLineBytes);
+  private SocketLineReceiver receiver(
+      int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
+    SocketLineReceiver receiver =
+        new SocketLineReceiver("localhost", port, retryWindow, bufferChars, maxLineBytes);
     receivers.add(receiver);
     receiver.start();
     return receiver;
@@ -53,7 +55,8 @@ class SocketLineReceiverTest {
   }
 
   /** Polls until {@code count} lines came (loopback delivery is quick, not instantaneous). */
-  static List<SocketLineReceiver.Line> take(SocketLineReceiver receiver, int count) throws Exception {
+  static List<SocketLineReceiver.Line> take(SocketLineReceiver receiver, int count)
+      throws Exception {
     List<SocketLineReceiver.Line> lines = new ArrayList<>();
     long deadline = System.currentTimeMillis() + 10_000;
     while (lines.size() < count) {
@@ -76,7 +79,8 @@ class SocketLineReceiverTest {
   @Test
   void linesArriveWholeAndInOrderEachStampedWithItsArrivalTime() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
+      SocketLineReceiver receiver =
+          receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
       try (Socket client = server.accept()) {
         OutputStream to = client.getOutputStream();
         long before = System.currentTimeMillis();
@@ -92,7 +96,9 @@ class SocketLineReceiverTest {
         assertThat(texts(rest), equalTo(List.of("second line", "third")));
         long firstArrival = first.get(0).arrivalMillis();
         assertThat(firstArrival, allOf(greaterThanOrEqualTo(before), lessThanOrEqualTo(after)));
-        assertThat(rest.get(0).arrivalMillis(), allOf(greaterThanOrEqualTo(firstArrival), lessThanOrEqualTo(after)));
+        assertThat(
+            rest.get(0).arrivalMillis(),
+            allOf(greaterThanOrEqualTo(firstArrival), lessThanOrEqualTo(after)));
         // nothing waits: the watermark is now, and no later line can be stamped before it
         assertThat(receiver.watermarkMillis(), greaterThanOrEqualTo(rest.get(1).arrivalMillis()));
       }
@@ -102,13 +108,15 @@ class SocketLineReceiverTest {
   @Test
   void theWatermarkIsTheOldestLineNotYetTaken() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
+      SocketLineReceiver receiver =
+          receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
       try (Socket client = server.accept()) {
         client.getOutputStream().write("one\ntwo\n".getBytes(UTF_8));
         client.getOutputStream().flush();
         long deadline = System.currentTimeMillis() + 10_000;
         long watermark;
-        // wait, taking nothing, until a line is queued: then the watermark stops moving with the clock
+        // wait, taking nothing, until a line is queued: then the watermark stops moving with the
+        // clock
         do {
           watermark = receiver.watermarkMillis();
           Thread.sleep(20);
@@ -124,7 +132,8 @@ class SocketLineReceiverTest {
   @Test
   void itReconnectsWhenTheServerClosesTheConnection() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
+      SocketLineReceiver receiver =
+          receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
       try (Socket first = server.accept()) {
         first.getOutputStream().write("before\n".getBytes(UTF_8));
       }
@@ -153,7 +162,9 @@ class SocketLineReceiverTest {
         failure = e;
       }
     }
-    assertThat(failure.getMessage(), containsString("Cannot connect to localhost:" + port + " for 300 ms"));
+    assertThat(
+        failure.getMessage(),
+        containsString("Cannot connect to localhost:" + port + " for 300 ms"));
     IOException again = assertThrows(IOException.class, receiver::poll);
     assertThat(again.getMessage(), containsString("localhost:" + port));
   }
@@ -186,7 +197,9 @@ class SocketLineReceiverTest {
 
         List<SocketLineReceiver.Line> received = take(receiver, lineCount);
         sender.get(10, TimeUnit.SECONDS);
-        assertThat(received.stream().filter(l -> l.text().equals(line)).count(), equalTo((long) lineCount));
+        assertThat(
+            received.stream().filter(l -> l.text().equals(line)).count(),
+            equalTo((long) lineCount));
       }
     }
   }
@@ -194,14 +207,16 @@ class SocketLineReceiverTest {
   @Test
   void aLineOverTheLimitComesInPiecesAndInvalidUtf8IsReplacedBothCounted() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20, 8);
+      SocketLineReceiver receiver =
+          receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20, 8);
       try (Socket client = server.accept()) {
         OutputStream to = client.getOutputStream();
         to.write("abcdefghijkl\n".getBytes(UTF_8));
         to.write(new byte[] {'o', 'k', (byte) 0xC3, '\n'}); // a lead byte without its continuation
         to.write("short\n".getBytes(UTF_8));
         to.flush();
-        assertThat(texts(take(receiver, 4)), equalTo(List.of("abcdefgh", "ijkl", "ok\uFFFD", "short")));
+        assertThat(
+            texts(take(receiver, 4)), equalTo(List.of("abcdefgh", "ijkl", "ok\uFFFD", "short")));
         assertThat(receiver.splitLines(), equalTo(1L));
         assertThat(receiver.invalidUtf8Lines(), equalTo(1L));
       }
@@ -211,7 +226,8 @@ class SocketLineReceiverTest {
   @Test
   void closingStopsTheReceiverThread() throws Exception {
     try (ServerSocket server = new ServerSocket(0)) {
-      SocketLineReceiver receiver = receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
+      SocketLineReceiver receiver =
+          receiver(server.getLocalPort(), Duration.ofSeconds(10), 1 << 20);
       try (Socket client = server.accept()) {
         assertThat(receiverThreads().size(), equalTo(1));
         receiver.close();

@@ -42,8 +42,11 @@ public class SqlWordCount {
   /** The same per window of {@code seconds} seconds of the lines' arrival times. */
   static String streamingQuery(int seconds) {
     String window = "TUMBLE(arrived, INTERVAL '" + seconds + "' SECOND)";
-    return "SELECT word, COUNT(*) AS n, TUMBLE_START(arrived, INTERVAL '" + seconds + "' SECOND) AS window_start"
-        + " FROM LINES CROSS JOIN UNNEST(WORDS(line)) AS t(word) GROUP BY word, " + window;
+    return "SELECT word, COUNT(*) AS n, TUMBLE_START(arrived, INTERVAL '"
+        + seconds
+        + "' SECOND) AS window_start"
+        + " FROM LINES CROSS JOIN UNNEST(WORDS(line)) AS t(word) GROUP BY word, "
+        + window;
   }
 
   static final Schema LINE = Schema.builder().addStringField("line").build();
@@ -65,12 +68,16 @@ public class SqlWordCount {
 
   /** Batch: the counts of a file's words, as {@code word: count} lines. */
   static Pipeline batch(Options options) throws IOException {
-    String input = options.getInputFile() != null ? options.getInputFile() : WordCount.bundledText();
+    String input =
+        options.getInputFile() != null ? options.getInputFile() : WordCount.bundledText();
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Row> lines =
         pipeline
             .apply("ReadLines", TextIO.read().from(input))
-            .apply("AsRows", MapElements.into(TypeDescriptors.rows()).via((String line) -> Row.withSchema(LINE).addValue(line).build()))
+            .apply(
+                "AsRows",
+                MapElements.into(TypeDescriptors.rows())
+                    .via((String line) -> Row.withSchema(LINE).addValue(line).build()))
             .setRowSchema(LINE);
     count(lines, BATCH_QUERY)
         .apply("Format", MapElements.into(TypeDescriptors.strings()).via(SqlWordCount::format))
@@ -86,7 +93,9 @@ public class SqlWordCount {
     }
     PCollection<Row> lines =
         pipeline
-            .apply("ReadLines", SocketIO.read().withHost(options.getHost()).withPort(options.getPort()))
+            .apply(
+                "ReadLines",
+                SocketIO.read().withHost(options.getHost()).withPort(options.getPort()))
             .apply("AsRows", ParDo.of(new WithArrivalTime()))
             .setRowSchema(ARRIVED_LINE);
     return count(lines, streamingQuery(options.getWindowSeconds()));
@@ -120,12 +129,18 @@ public class SqlWordCount {
       Pipeline pipeline = Pipeline.create(options);
       countsPerWindow(pipeline, options).apply("Print", ParDo.of(new PrintCounts()));
       System.out.println(
-          "Counting the words of the lines from " + options.getHost() + ":" + options.getPort()
-              + " per " + options.getWindowSeconds() + " s TUMBLE window in SQL; Ctrl-C stops");
+          "Counting the words of the lines from "
+              + options.getHost()
+              + ":"
+              + options.getPort()
+              + " per "
+              + options.getWindowSeconds()
+              + " s TUMBLE window in SQL; Ctrl-C stops");
       pipeline.run().waitUntilFinish();
     } else {
       PipelineResult.State state = batch(options).run().waitUntilFinish();
-      System.out.println("SqlWordCount " + state + ": counts written to " + options.getOutput() + "-*");
+      System.out.println(
+          "SqlWordCount " + state + ": counts written to " + options.getOutput() + "-*");
     }
   }
 }

@@ -33,7 +33,9 @@ class SqlWordCountTest {
   void inBatchItsCountsOfTheBundledTextEqualWordCounts(@TempDir Path dir) throws Exception {
     String sql = dir.resolve("sql").toString();
     String plain = dir.resolve("plain").toString();
-    SqlWordCount.batch(options(SqlWordCount.Options.class, "--output=" + sql)).run().waitUntilFinish();
+    SqlWordCount.batch(options(SqlWordCount.Options.class, "--output=" + sql))
+        .run()
+        .waitUntilFinish();
     WordCount.build(options(WordCount.Options.class, "--output=" + plain)).run().waitUntilFinish();
 
     Map<String, Long> bySql = counts(dir, "sql");
@@ -79,9 +81,11 @@ class SqlWordCountTest {
     }
   }
 
-  private static <T extends org.apache.beam.sdk.options.PipelineOptions> T options(Class<T> type, String... args) {
-    String[] all = Stream.concat(Stream.of("--runner=MicroBatchRunner", "--parallelism=2"), Stream.of(args))
-        .toArray(String[]::new);
+  private static <T extends org.apache.beam.sdk.options.PipelineOptions> T options(
+      Class<T> type, String... args) {
+    String[] all =
+        Stream.concat(Stream.of("--runner=MicroBatchRunner", "--parallelism=2"), Stream.of(args))
+            .toArray(String[]::new);
     return PipelineOptionsFactory.fromArgs(all).as(type);
   }
 
@@ -89,10 +93,12 @@ class SqlWordCountTest {
   private static Map<String, Long> counts(Path dir, String prefix) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith(prefix + "-")).toList()) {
+      for (Path file :
+          files.filter(f -> f.getFileName().toString().startsWith(prefix + "-")).toList()) {
         for (String line : Files.readAllLines(file)) {
           int colon = line.lastIndexOf(": ");
-          Long before = counts.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 2)));
+          Long before =
+              counts.put(line.substring(0, colon), Long.parseLong(line.substring(colon + 2)));
           assertThat("one count per word: " + line, before, equalTo(null));
         }
       }

@@ -33,15 +33,19 @@ public final class LiftedCombine {
    * Whether combining values before their shuffle gives exactly Beam's result: a plain CombineFn,
    * no side inputs, windows that do not merge, the default trigger (its panes count no elements).
    */
-  public static boolean liftable(Combine.PerKey<?, ?, ?> transform, WindowingStrategy<?, ?> windowing) {
+  public static boolean liftable(
+      Combine.PerKey<?, ?, ?> transform, WindowingStrategy<?, ?> windowing) {
     return transform.getFn() instanceof CombineFn
         && transform.getSideInputs().isEmpty()
         && firesOncePerWindow(windowing);
   }
 
-  /** Windows that do not merge, and the default trigger: each key's window fires one pane in batch. */
+  /**
+   * Windows that do not merge, and the default trigger: each key's window fires one pane in batch.
+   */
   public static boolean firesOncePerWindow(WindowingStrategy<?, ?> windowing) {
-    return windowing.getWindowFn().isNonMerging() && windowing.getTrigger() instanceof DefaultTrigger;
+    return windowing.getWindowFn().isNonMerging()
+        && windowing.getTrigger() instanceof DefaultTrigger;
   }
 
   /**
@@ -86,19 +90,24 @@ public final class LiftedCombine {
     return accumulations;
   }
 
-  /** The CombineFn's accumulator coder; IllegalStateException naming the CombineFn if it has none. */
+  /**
+   * The CombineFn's accumulator coder; IllegalStateException naming the CombineFn if it has none.
+   */
   public static <K, InputT, AccumT> Coder<AccumT> accumulatorCoder(
       CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input) {
     try {
       return accumulatorCoderOrThrow(fn, input);
     } catch (CannotProvideCoderException e) {
-      throw new IllegalStateException("No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "No coder for the accumulators of " + fn + ": " + e.getMessage(), e);
     }
   }
 
   public static <K, InputT, AccumT> Coder<AccumT> accumulatorCoderOrThrow(
-      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input) throws CannotProvideCoderException {
+      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input)
+      throws CannotProvideCoderException {
     return fn.getAccumulatorCoder(
-        input.getPipeline().getCoderRegistry(), ((KvCoder<K, InputT>) input.getCoder()).getValueCoder());
+        input.getPipeline().getCoderRegistry(),
+        ((KvCoder<K, InputT>) input.getCoder()).getValueCoder());
   }
 }

@@ -1,7 +1,7 @@
 package dev.microbatch.runner.execution.combine;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
@@ -11,7 +11,8 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
  * made with {@code fn}, merged with {@code fn}, and whose output is {@code fn}'s.
  */
 @Internal
-public final class MergeAccumulators<InputT, AccumT, OutputT> extends CombineFn<AccumT, AccumT, OutputT> {
+public final class MergeAccumulators<InputT, AccumT, OutputT>
+    extends CombineFn<AccumT, AccumT, OutputT> {
   private final CombineFn<InputT, AccumT, OutputT> fn;
   private final Coder<AccumT> accumulatorCoder;
 

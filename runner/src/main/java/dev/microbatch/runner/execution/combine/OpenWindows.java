@@ -10,15 +10,18 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.joda.time.Instant;
 
 /**
- * One key's accumulators in the windows that have not fired yet, in a Combine whose windows
- * fire once ({@link SinglePaneCombineStep}). A key has few at a time (one or two of fixed
- * windows), so they sit in a list.
+ * One key's accumulators in the windows that have not fired yet, in a Combine whose windows fire
+ * once ({@link SinglePaneCombineStep}). A key has few at a time (one or two of fixed windows), so
+ * they sit in a list.
  */
 final class OpenWindows<K, AccumT> {
   private final List<WindowAccumulation<K, AccumT>> windows = new ArrayList<>(2);
 
   /** Merges {@code partial} into the accumulator of its window, or opens the window with it. */
-  void add(WindowAccumulation<K, AccumT> partial, CombineFn<?, AccumT, ?> fn, TimestampCombiner timestamps) {
+  void add(
+      WindowAccumulation<K, AccumT> partial,
+      CombineFn<?, AccumT, ?> fn,
+      TimestampCombiner timestamps) {
     for (WindowAccumulation<K, AccumT> open : windows) {
       if (open.window.equals(partial.window)) {
         open.merge(fn, timestamps, partial);

@@ -1,16 +1,15 @@
 package dev.microbatch.runner.execution.combine;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
-import dev.microbatch.runner.execution.state.KeyOutputs;
-import dev.microbatch.runner.execution.windowing.HeldWatermark;
-import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
+import dev.microbatch.runner.execution.state.KeyOutputs;
+import dev.microbatch.runner.execution.windowing.HeldWatermark;
+import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
+import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.metrics.CounterCell;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -31,20 +31,24 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * A lifted Combine.PerKey in streaming mode whose windows each fire one pane: the default
- * trigger, windows that do not merge, no allowed lateness. ReduceFnRunner then fires each window
- * of each key once, on time and final, when the input watermark passes the window's end, with
- * every value that came before; a value that comes after is late and dropped. That needs no
- * trigger, timers or state cells, so here each key keeps just an accumulator per open window
- * ({@link OpenWindows}), and late values are dropped (and counted) before the map side folds
- * them. The panes, their timestamps and the output watermark are ReduceFnRunner's.
+ * A lifted Combine.PerKey in streaming mode whose windows each fire one pane: the default trigger,
+ * windows that do not merge, no allowed lateness. ReduceFnRunner then fires each window of each key
+ * once, on time and final, when the input watermark passes the window's end, with every value that
+ * came before; a value that comes after is late and dropped. That needs no trigger, timers or state
+ * cells, so here each key keeps just an accumulator per open window ({@link OpenWindows}), and late
+ * values are dropped (and counted) before the map side folds them. The panes, their timestamps and
+ * the output watermark are ReduceFnRunner's.
  */
 @Internal
 public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   private final CombineFn<InputT, AccumT, OutputT> fn;
   private final TimestampCombiner timestamps;
   private final MicroBatchClocks clocks;
-  private final StateDStream<WindowAccumulation<K, AccumT>, Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>
+  private final StateDStream<
+          WindowAccumulation<K, AccumT>,
+          Object,
+          WindowAccumulation<K, AccumT>,
+          Key<K, AccumT, OutputT>>
       keys;
 
   /** Whether a liftable Combine's windows fire one pane each: no allowed lateness. */
@@ -59,7 +63,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
       Coder<K> keyCoder,
       Coder<AccumT> accumulatorCoder,
       StreamingTranslationContext context) {
-    WindowingStrategy<?, BoundedWindow> windowing = (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
+    WindowingStrategy<?, BoundedWindow> windowing =
+        (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     this.fn = fn;
     this.timestamps = windowing.getTimestampCombiner();
     this.clocks = new MicroBatchClocks(context.watermark(input), context.processingTime());
@@ -90,7 +95,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
             (batchTime, updates, task) -> update(batchTime, updates));
     context.checkpointed(
         checkpointed(
-            new WindowAccumulationsCoder<>(keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder),
+            new WindowAccumulationsCoder<>(
+                keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder),
             keyCoder));
     context.setOutput(
         keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time))),
@@ -99,7 +105,10 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
 
   /** As LateDataUtils.dropExpiredWindows: the window's garbage collection is past. */
   private static boolean isLate(
-      BoundedWindow window, WindowingStrategy<?, ?> windowing, Instant arrival, CounterCell dropped) {
+      BoundedWindow window,
+      WindowingStrategy<?, ?> windowing,
+      Instant arrival,
+      CounterCell dropped) {
     if (LateDataUtils.garbageCollectionTime(window, windowing).isBefore(arrival)) {
       dropped.inc();
       return true;
@@ -107,14 +116,17 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
     return false;
   }
 
-  /** Merges each key's new accumulators into its open windows, then fires the windows now closed. */
+  /**
+   * Merges each key's new accumulators into its open windows, then fires the windows now closed.
+   */
   private Iterator<Pair<Object, Key<K, AccumT, OutputT>>> update(
       long batchTime,
       Iterator<KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>> updates) {
     Instant watermark = clocks.inputWatermark();
     List<Pair<Object, Key<K, AccumT, OutputT>>> updated = new ArrayList<>();
     while (updates.hasNext()) {
-      KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>> update = updates.next();
+      KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>> update =
+          updates.next();
       Key<K, AccumT, OutputT> key = update.state().orElseGet(Key::new);
       for (WindowAccumulation<K, AccumT> partial : update.values()) {
         key.state.add(partial, fn, timestamps);
@@ -133,7 +145,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   }
 
   /** The state checkpoints keep: every open window, and the input watermark after the batch. */
-  private CheckpointedState checkpointed(WindowAccumulationsCoder<K, AccumT> coder, Coder<K> keyCoder) {
+  private CheckpointedState checkpointed(
+      WindowAccumulationsCoder<K, AccumT> coder, Coder<K> keyCoder) {
     return new CheckpointedState() {
       @Override
       public byte[] snapshot(long batchTime) throws IOException {
@@ -148,8 +161,10 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
         clocks.resumeAt(restored.inputWatermark());
         Map<Object, Key<K, AccumT, OutputT>> byKey = new LinkedHashMap<>();
         for (WindowAccumulation<K, AccumT> window : restored.windows()) {
-          byKey.computeIfAbsent(keyCoder.structuralValue(window.key), k -> new Key<>())
-              .state.add(window, fn, timestamps);
+          byKey
+              .computeIfAbsent(keyCoder.structuralValue(window.key), k -> new Key<>())
+              .state
+              .add(window, fn, timestamps);
         }
         List<Pair<Object, Key<K, AccumT, OutputT>>> states = new ArrayList<>();
         byKey.forEach((k, v) -> states.add(new Pair<>(k, v)));

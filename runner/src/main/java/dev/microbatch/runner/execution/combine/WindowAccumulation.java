@@ -1,7 +1,7 @@
 package dev.microbatch.runner.execution.combine;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
@@ -17,14 +17,15 @@ import org.joda.time.Instant;
  * holds: its values' timestamps, each assigned to the window and combined by the windowing's
  * TimestampCombiner, as ReduceFnRunner's watermark hold combines them. As there, a value whose
  * assigned timestamp is behind the step's output watermark when it arrives adds nothing to the
- * timestamp (its pane must not come out behind the watermark); with no timestamp at all, the
- * output timestamp is the window's end.
+ * timestamp (its pane must not come out behind the watermark); with no timestamp at all, the output
+ * timestamp is the window's end.
  */
 @Internal
 public final class WindowAccumulation<K, AccumT> {
   public final K key;
   public final BoundedWindow window;
   AccumT accumulator;
+
   /** The combined timestamp, or null while no value came ahead of the output watermark. */
   @Nullable Instant timestamp;
 
@@ -77,7 +78,9 @@ public final class WindowAccumulation<K, AccumT> {
   }
 
   public WindowAccumulation<K, AccumT> merge(
-      CombineFn<?, AccumT, ?> fn, TimestampCombiner timestamps, WindowAccumulation<K, AccumT> other) {
+      CombineFn<?, AccumT, ?> fn,
+      TimestampCombiner timestamps,
+      WindowAccumulation<K, AccumT> other) {
     accumulator = fn.mergeAccumulators(List.of(accumulator, other.accumulator));
     timestamp = combine(timestamps, timestamp, other.timestamp);
     return this;
@@ -112,7 +115,8 @@ public final class WindowAccumulation<K, AccumT> {
 
   /** The accumulator as a value in its window, at its output timestamp, not yet a pane. */
   public WindowedValue<KV<K, AccumT>> partial() {
-    return WindowedValues.of(KV.of(key, accumulator), outputTimestamp(), window, PaneInfo.NO_FIRING);
+    return WindowedValues.of(
+        KV.of(key, accumulator), outputTimestamp(), window, PaneInfo.NO_FIRING);
   }
 
   /** The window's one pane: on time, and the only one, as the default trigger fires it. */

@@ -1,9 +1,9 @@
 package dev.microbatch.runner.execution.combine;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.InstantCoder;
@@ -13,7 +13,8 @@ import org.joda.time.Instant;
 
 /** One {@link WindowAccumulation}: its key, window, accumulator and (nullable) timestamp. */
 @Internal
-public final class WindowAccumulationCoder<K, AccumT> extends CustomCoder<WindowAccumulation<K, AccumT>> {
+public final class WindowAccumulationCoder<K, AccumT>
+    extends CustomCoder<WindowAccumulation<K, AccumT>> {
   /** An accumulation's timestamp, which is null while no value came ahead of the watermark. */
   private static final Coder<Instant> TIMESTAMP = NullableCoder.of(InstantCoder.of());
 
@@ -21,14 +22,16 @@ public final class WindowAccumulationCoder<K, AccumT> extends CustomCoder<Window
   private final Coder<BoundedWindow> windowCoder;
   private final Coder<AccumT> accumulatorCoder;
 
-  public WindowAccumulationCoder(Coder<K> keyCoder, Coder<BoundedWindow> windowCoder, Coder<AccumT> accumulatorCoder) {
+  public WindowAccumulationCoder(
+      Coder<K> keyCoder, Coder<BoundedWindow> windowCoder, Coder<AccumT> accumulatorCoder) {
     this.keyCoder = keyCoder;
     this.windowCoder = windowCoder;
     this.accumulatorCoder = accumulatorCoder;
   }
 
   @Override
-  public void encode(WindowAccumulation<K, AccumT> accumulation, OutputStream out) throws IOException {
+  public void encode(WindowAccumulation<K, AccumT> accumulation, OutputStream out)
+      throws IOException {
     keyCoder.encode(accumulation.key, out);
     windowCoder.encode(accumulation.window, out);
     accumulatorCoder.encode(accumulation.accumulator, out);
@@ -38,6 +41,9 @@ public final class WindowAccumulationCoder<K, AccumT> extends CustomCoder<Window
   @Override
   public WindowAccumulation<K, AccumT> decode(InputStream in) throws IOException {
     return new WindowAccumulation<>(
-        keyCoder.decode(in), windowCoder.decode(in), accumulatorCoder.decode(in), TIMESTAMP.decode(in));
+        keyCoder.decode(in),
+        windowCoder.decode(in),
+        accumulatorCoder.decode(in),
+        TIMESTAMP.decode(in));
   }
 }

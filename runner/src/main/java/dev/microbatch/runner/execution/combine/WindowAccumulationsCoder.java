@@ -13,8 +13,8 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
- * The open windows of a {@link SinglePaneCombineStep} as bytes, for checkpoints: the step's
- * input watermark, then each key's accumulator in each window with its output timestamp.
+ * The open windows of a {@link SinglePaneCombineStep} as bytes, for checkpoints: the step's input
+ * watermark, then each key's accumulator in each window with its output timestamp.
  */
 final class WindowAccumulationsCoder<K, AccumT> {
   private final WindowAccumulationCoder<K, AccumT> accumulationCoder;
@@ -22,7 +22,8 @@ final class WindowAccumulationsCoder<K, AccumT> {
   /** The open windows of a step, and the step's input watermark, as a snapshot had them. */
   record Snapshot<K, AccumT>(Instant inputWatermark, List<WindowAccumulation<K, AccumT>> windows) {}
 
-  WindowAccumulationsCoder(Coder<K> keyCoder, Coder<BoundedWindow> windowCoder, Coder<AccumT> accumulatorCoder) {
+  WindowAccumulationsCoder(
+      Coder<K> keyCoder, Coder<BoundedWindow> windowCoder, Coder<AccumT> accumulatorCoder) {
     this.accumulationCoder = new WindowAccumulationCoder<>(keyCoder, windowCoder, accumulatorCoder);
   }
 

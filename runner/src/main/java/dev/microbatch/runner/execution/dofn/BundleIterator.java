@@ -1,17 +1,17 @@
 package dev.microbatch.runner.execution.dofn;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Consumer;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * Runs one bundle lazily: each {@link #hasNext} feeds input elements to {@code process} until
- * there is output to hand on, and after the last input runs {@code finish} (whose outputs follow).
- * This keeps a fused chain of DoFns a single pass over the partition.
+ * Runs one bundle lazily: each {@link #hasNext} feeds input elements to {@code process} until there
+ * is output to hand on, and after the last input runs {@code finish} (whose outputs follow). This
+ * keeps a fused chain of DoFns a single pass over the partition.
  *
  * <p>A ParDo reading a bundle of a single-output ParDo without side inputs takes it over ({@link
  * #fusedAfter}): the upstream DoFn's outputs go straight into this one's {@code process}, with no
@@ -39,25 +39,31 @@ public final class BundleIterator<I> implements Iterator<Object> {
   }
 
   private final Iterator<I> input;
+
   /** The bundle whose outputs this one processes as they come, or null. */
   private final BundleIterator<?> upstream;
+
   private final Step<I> process;
   private final Finish finish;
   private final ArrayDeque<Object> outputs;
+
   /** The outputs a downstream bundle may take over, or null if they must be pulled. */
   private final OutputBuffer pushable;
+
   private boolean started;
   private boolean finished;
 
-  public BundleIterator(Iterator<I> input, Step<I> process, Finish finish, ArrayDeque<Object> outputs) {
+  public BundleIterator(
+      Iterator<I> input, Step<I> process, Finish finish, ArrayDeque<Object> outputs) {
     this(input, null, process, finish, outputs, null);
   }
 
   /**
-   * A bundle of {@code input}; with {@code mayPush}, a bundle reading this one may take over
-   * {@code output} (its records must then be plain windowed values, as a single-output DoFn's).
+   * A bundle of {@code input}; with {@code mayPush}, a bundle reading this one may take over {@code
+   * output} (its records must then be plain windowed values, as a single-output DoFn's).
    */
-  public BundleIterator(Iterator<I> input, Step<I> process, Finish finish, OutputBuffer output, boolean mayPush) {
+  public BundleIterator(
+      Iterator<I> input, Step<I> process, Finish finish, OutputBuffer output, boolean mayPush) {
     this(input, null, process, finish, output.queue(), mayPush ? output : null);
   }
 
@@ -89,10 +95,15 @@ public final class BundleIterator<I> implements Iterator<Object> {
    */
   @SuppressWarnings("unchecked")
   static <I> BundleIterator<I> fusedAfter(
-      BundleIterator<?> upstream, Step<I> process, Finish finish, OutputBuffer output, boolean mayPush) {
+      BundleIterator<?> upstream,
+      Step<I> process,
+      Finish finish,
+      OutputBuffer output,
+      boolean mayPush) {
     upstream.pushable.pushTo((Step<Object>) process);
     upstream.started = true;
-    return new BundleIterator<>(null, upstream, process, finish, output.queue(), mayPush ? output : null);
+    return new BundleIterator<>(
+        null, upstream, process, finish, output.queue(), mayPush ? output : null);
   }
 
   /** One step of work: one input element processed, or the bundle ended; false once it has. */
@@ -129,9 +140,9 @@ public final class BundleIterator<I> implements Iterator<Object> {
   }
 
   /**
-   * Runs the rest of the bundle, handing each output to {@code action} as it is output. A queue
-   * the bundle outlives would hold every output for a moment, and each store of a new output into
-   * an old array costs G1 a card to refine.
+   * Runs the rest of the bundle, handing each output to {@code action} as it is output. A queue the
+   * bundle outlives would hold every output for a moment, and each store of a new output into an
+   * old array costs G1 a card to refine.
    */
   @Override
   public void forEachRemaining(Consumer<? super Object> action) {

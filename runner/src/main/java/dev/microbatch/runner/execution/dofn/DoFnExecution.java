@@ -1,13 +1,12 @@
 package dev.microbatch.runner.execution.dofn;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.sideinput.BroadcastSideInputReader;
 import dev.microbatch.runner.execution.sideinput.PushedBack;
 import dev.microbatch.runner.execution.sideinput.SideInputValues;
 import dev.microbatch.runner.execution.state.KeyedStepContext;
 import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.engine.dataset.Broadcast;
-import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.apache.beam.runners.core.InMemoryBundleFinalizer;
 import org.apache.beam.runners.core.PushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -55,7 +55,8 @@ public final class DoFnExecution<InputT, OutputT> {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final MetricsContainer metrics;
 
-  public DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
+  public DoFnExecution(
+      ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
     this(
         transform.getFn(),
         transform.getMainOutputTag(),
@@ -164,15 +165,17 @@ public final class DoFnExecution<InputT, OutputT> {
             sideInputMapping);
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
-      runner = new ElementDoFnRunner<>(runner, fn, signature, options, output, mainOutputTag, outputCoders);
+      runner =
+          new ElementDoFnRunner<>(
+              runner, fn, signature, options, output, mainOutputTag, outputCoders);
     }
     return new MeteredDoFnRunner<>(runner, metrics);
   }
 
   /**
    * Starts a bundle on {@code runner}; returns how it takes each element. With side inputs, the
-   * windows whose side inputs are not ready yet (streaming mode) are pushed back: they go to
-   * {@code output} as {@link PushedBack} records, to be tried again in the next batch.
+   * windows whose side inputs are not ready yet (streaming mode) are pushed back: they go to {@code
+   * output} as {@link PushedBack} records, to be tried again in the next batch.
    */
   BundleIterator.Step<WindowedValue<InputT>> startBundle(
       MeteredDoFnRunner<InputT, OutputT> runner, OutputBuffer output) {

@@ -9,11 +9,11 @@ import org.apache.beam.sdk.transforms.reflect.DoFnInvokers;
 import org.apache.beam.sdk.util.SerializableUtils;
 
 /**
- * The set-up instances of one ParDo's DoFn, reused from task to task and batch to batch, as
- * Beam's own runners reuse them: a DoFn may hold costly resources from @Setup to @Teardown
- * (KafkaIO's splittable read keeps its Kafka consumers). A task takes an idle instance or sets up
- * a new one; it gives the instance back if it succeeds, and tears it down if it fails, as Beam
- * requires of an instance that threw. When the pipeline ends, the idle instances are torn down.
+ * The set-up instances of one ParDo's DoFn, reused from task to task and batch to batch, as Beam's
+ * own runners reuse them: a DoFn may hold costly resources from @Setup to @Teardown (KafkaIO's
+ * splittable read keeps its Kafka consumers). A task takes an idle instance or sets up a new one;
+ * it gives the instance back if it succeeds, and tears it down if it fails, as Beam requires of an
+ * instance that threw. When the pipeline ends, the idle instances are torn down.
  */
 final class DoFnInstances<InputT, OutputT> {
   private final byte[] serializedFn;
@@ -33,7 +33,9 @@ final class DoFnInstances<InputT, OutputT> {
   DoFn<InputT, OutputT> take(TaskContext task) {
     DoFn<InputT, OutputT> fn = idle.poll();
     if (fn == null) {
-      fn = (DoFn<InputT, OutputT>) SerializableUtils.deserializeFromByteArray(serializedFn, stepName);
+      fn =
+          (DoFn<InputT, OutputT>)
+              SerializableUtils.deserializeFromByteArray(serializedFn, stepName);
       // Tears the instance down itself if @Setup throws.
       DoFnInvokers.tryInvokeSetupFor(fn, options);
     }

@@ -7,8 +7,8 @@ import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.schemas.SchemaCoder;
+import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnOutputReceivers;
 import org.apache.beam.sdk.transforms.reflect.DoFnInvoker;
@@ -32,13 +32,12 @@ import org.joda.time.format.PeriodFormat;
 /**
  * Beam's SimpleDoFnRunner with a lean {@code @ProcessElement} call, for the common DoFn that reads
  * only its element (with its timestamp, window, pane and the options) and outputs, with no side
- * inputs, state, timers or restrictions: MapElements, FlatMapElements, Filter and most user
- * DoFns. SimpleDoFnRunner builds a context for every element, and an output builder, a receiver
- * and a lambda for every output (most of the 22 GB the 200 MB word count allocated); this one
- * reuses one context and hands each output on as a value with the element whose timestamp,
- * windows and pane it has ({@link OutputBuffer#outputValue}), so that a fused chain builds a
- * windowed value only where one is kept. Bundles, timers and everything else stay with
- * SimpleDoFnRunner.
+ * inputs, state, timers or restrictions: MapElements, FlatMapElements, Filter and most user DoFns.
+ * SimpleDoFnRunner builds a context for every element, and an output builder, a receiver and a
+ * lambda for every output (most of the 22 GB the 200 MB word count allocated); this one reuses one
+ * context and hands each output on as a value with the element whose timestamp, windows and pane it
+ * has ({@link OutputBuffer#outputValue}), so that a fused chain builds a windowed value only where
+ * one is kept. Bundles, timers and everything else stay with SimpleDoFnRunner.
  */
 final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
   private final DoFnRunner<InputT, OutputT> simple;
@@ -51,8 +50,10 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   private final TupleTag<OutputT> mainOutputTag;
   private final Map<TupleTag<?>, Coder<?>> outputCoders;
   private final Arguments arguments;
+
   /** The value being processed, and the element whose timestamp, windows and pane it has. */
   private InputT value;
+
   private WindowedValue<?> element;
 
   /** Whether {@code signature}'s DoFn, with no side inputs, can run through this runner. */
@@ -61,7 +62,8 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
         && !signature.usesState()
         && !signature.usesTimers()
         && !signature.processElement().isSplittable()
-        && signature.processElement().extraParameters().stream().allMatch(ElementDoFnRunner::supported);
+        && signature.processElement().extraParameters().stream()
+            .allMatch(ElementDoFnRunner::supported);
   }
 
   private static boolean supported(Parameter parameter) {
@@ -72,7 +74,8 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
         || parameter instanceof Parameter.PipelineOptionsParameter
         || parameter instanceof Parameter.ProcessContextParameter
         || parameter instanceof Parameter.TaggedOutputReceiverParameter
-        || (parameter instanceof Parameter.OutputReceiverParameter receiver && !receiver.isRowReceiver());
+        || (parameter instanceof Parameter.OutputReceiverParameter receiver
+            && !receiver.isRowReceiver());
   }
 
   ElementDoFnRunner(
@@ -184,13 +187,19 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     output(tag, value, timestamp, element.getWindows(), element.getPaneInfo());
   }
 
-  private <T> void output(TupleTag<T> tag, T value, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+  private <T> void output(
+      TupleTag<T> tag,
+      T value,
+      Instant timestamp,
+      Collection<? extends BoundedWindow> windows,
+      PaneInfo pane) {
     checkTimestamp(timestamp);
     output(tag, WindowedValues.of(value, timestamp, windows, pane));
   }
 
   /** Beam's rule and message (SimpleDoFnRunner.checkTimestamp). */
-  @SuppressWarnings("deprecation") // the allowed skew is deprecated for users, but must be respected
+  @SuppressWarnings(
+      "deprecation") // the allowed skew is deprecated for users, but must be respected
   private void checkTimestamp(Instant timestamp) {
     Instant lowerBound;
     try {
@@ -267,13 +276,18 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
             checkState(coder != null, "No output tag for %s", tag);
             checkState(
                 coder instanceof SchemaCoder,
-                "Output with tag %s must have a schema in order to call getRowReceiver", tag);
+                "Output with tag %s must have a schema in order to call getRowReceiver",
+                tag);
             // as SimpleDoFnRunner's: each Row becomes the output's type, in the element's window
             return DoFnOutputReceivers.rowReceiver(
-                context, OutputBuilderSuppliers.supplierForElement(element), tag, (SchemaCoder<T>) coder);
+                context,
+                OutputBuilderSuppliers.supplierForElement(element),
+                tag,
+                (SchemaCoder<T>) coder);
           }
         };
-    private final DoFn<InputT, OutputT>.ProcessContext context = fn.new ProcessContext() {
+    private final DoFn<InputT, OutputT>.ProcessContext context =
+        fn.new ProcessContext() {
           @Override
           public InputT element() {
             return value;
@@ -321,7 +335,10 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
           @Override
           public void outputWindowedValue(
-              OutputT output, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+              OutputT output,
+              Instant timestamp,
+              Collection<? extends BoundedWindow> windows,
+              PaneInfo pane) {
             main.outputWindowedValue(output, timestamp, windows, pane);
           }
 
@@ -337,7 +354,11 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
           @Override
           public <T> void outputWindowedValue(
-              TupleTag<T> tag, T output, Instant timestamp, Collection<? extends BoundedWindow> windows, PaneInfo pane) {
+              TupleTag<T> tag,
+              T output,
+              Instant timestamp,
+              Collection<? extends BoundedWindow> windows,
+              PaneInfo pane) {
             ElementDoFnRunner.this.output(tag, output, timestamp, windows, pane);
           }
         };

@@ -17,12 +17,14 @@ import org.joda.time.Instant;
 final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
   private final DoFnRunner<InputT, OutputT> delegate;
   private final MetricsContainer container;
+
   /**
-   * The metrics state of the thread the runner is made on, which is the task's that uses it: a
-   * call on that thread swaps containers without a thread-local lookup (two per element a DoFn
+   * The metrics state of the thread the runner is made on, which is the task's that uses it: a call
+   * on that thread swaps containers without a thread-local lookup (two per element a DoFn
    * processes).
    */
   private final Thread owner = Thread.currentThread();
+
   private final MetricsEnvironment.MetricsEnvironmentState ownerState =
       MetricsEnvironment.getMetricsEnvironmentStateForCurrentThread();
 
@@ -58,8 +60,8 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   }
 
   /**
-   * {@link #processElement} of {@code value} in the timestamp, windows and pane of {@code
-   * element}, which a lean runner takes as they are and any other gets built into one element.
+   * {@link #processElement} of {@code value} in the timestamp, windows and pane of {@code element},
+   * which a lean runner takes as they are and any other gets built into one element.
    */
   @SuppressWarnings("unchecked")
   void processValue(Object value, WindowedValue<?> element) {

@@ -1,23 +1,24 @@
 package dev.microbatch.runner.execution.dofn;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Dataset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.util.WindowedValueMultiReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * Receives what a DoFn outputs while one input element is processed; the partition's iterator
- * hands it on before pulling the next input, so it holds one element's outputs at a time.
+ * Receives what a DoFn outputs while one input element is processed; the partition's iterator hands
+ * it on before pulling the next input, so it holds one element's outputs at a time.
  */
 @Internal
 public final class OutputBuffer implements WindowedValueMultiReceiver {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private final boolean tagged;
+
   /** The next DoFn's step, which takes every output as it comes, once a bundle fuses it. */
   private BundleIterator.Step<Object> next;
 
@@ -32,9 +33,9 @@ public final class OutputBuffer implements WindowedValueMultiReceiver {
   }
 
   /**
-   * Receives {@code value} in the timestamp, windows and pane of {@code element}. A step that
-   * takes values apart from their elements gets it as it is; only a queued output is built into
-   * a windowed value of its own. Along a fused chain in one window most outputs are never built.
+   * Receives {@code value} in the timestamp, windows and pane of {@code element}. A step that takes
+   * values apart from their elements gets it as it is; only a queued output is built into a
+   * windowed value of its own. Along a fused chain in one window most outputs are never built.
    */
   <OutputT> void outputValue(TupleTag<OutputT> tag, OutputT value, WindowedValue<?> element) {
     if (next == null) {

@@ -1,10 +1,10 @@
 package dev.microbatch.runner.execution.metrics;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.Arrays;
 import java.util.function.Function;
 import org.apache.beam.model.pipeline.v1.MetricsApi;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.metrics.BoundedTrie;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -16,12 +16,12 @@ import org.apache.beam.sdk.metrics.StringSet;
 import org.apache.beam.sdk.util.HistogramData;
 
 /**
- * A step's metrics container that finds a metric by its name's identity before asking Beam's
- * {@link MetricsContainerImpl}, which hashes the name on every update: a {@code MetricName} hashes
- * its labels map anew each time. User code updates a metric through a handle that holds one name
- * (a source counting what it reads with Beam's {@code SourceMetrics}, as GenerateSequence and
- * KafkaIO do for every record; a DoFn's distribution of its elements), so the lookup ran for every
- * element: 29% of the CPU samples of B2's hot keys, read from GenerateSequence. The metrics are the
+ * A step's metrics container that finds a metric by its name's identity before asking Beam's {@link
+ * MetricsContainerImpl}, which hashes the name on every update: a {@code MetricName} hashes its
+ * labels map anew each time. User code updates a metric through a handle that holds one name (a
+ * source counting what it reads with Beam's {@code SourceMetrics}, as GenerateSequence and KafkaIO
+ * do for every record; a DoFn's distribution of its elements), so the lookup ran for every element:
+ * 29% of the CPU samples of B2's hot keys, read from GenerateSequence. The metrics are the
  * container's own; only the lookup is saved.
  */
 @Internal
@@ -87,9 +87,13 @@ public final class CachingMetricsContainer implements MetricsContainer {
    * a scan of their names with == beats hashing even by identity (10% of B2-hot-keys' samples).
    */
   private static final class Found<M> {
-    /** Names made anew for each update would only fill the arrays: past this many, no more are kept. */
+    /**
+     * Names made anew for each update would only fill the arrays: past this many, no more are kept.
+     */
     private static final int MAX = 32;
+
     private final Function<MetricName, M> find;
+
     /** Replaced whole when a name is added: the tasks of a step read them without a lock. */
     private volatile Known known = new Known(new MetricName[0], new Object[0]);
 

@@ -18,7 +18,8 @@ public final class StepMetrics {
    * Swaps the thread's container rather than opening Beam's scoped container: the same effect,
    * without an object per call (a bounded read calls this per record).
    */
-  public static <T, E extends Exception> T inScope(MetricsContainer container, Call<T, E> call) throws E {
+  public static <T, E extends Exception> T inScope(MetricsContainer container, Call<T, E> call)
+      throws E {
     MetricsContainer previous = MetricsEnvironment.setCurrentContainer(container);
     try {
       return call.call();

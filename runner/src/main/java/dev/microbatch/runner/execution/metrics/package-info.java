@@ -1,4 +1,2 @@
-/**
- * Beam metrics of each step: containers per task and their scope around user code.
- */
+/** Beam metrics of each step: containers per task and their scope around user code. */
 package dev.microbatch.runner.execution.metrics;

@@ -1,12 +1,12 @@
 package dev.microbatch.runner.execution.shuffle;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.shuffle.ShuffleCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.function.Function;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -15,8 +15,8 @@ import org.apache.beam.sdk.values.WindowedValues;
 
 /**
  * How a shuffle spills what crosses it (an element, or a lifted Combine's accumulation): with its
- * Beam coder. Only the record is written; its shuffle key, a function of it, is computed again
- * when it is read back.
+ * Beam coder. Only the record is written; its shuffle key, a function of it, is computed again when
+ * it is read back.
  */
 @Internal
 public final class CoderSpillCodec<K, X> implements ShuffleCodec<K, X> {
@@ -32,7 +32,8 @@ public final class CoderSpillCodec<K, X> implements ShuffleCodec<K, X> {
   @SuppressWarnings("unchecked")
   public static <K, T> CoderSpillCodec<K, WindowedValue<T>> forElements(
       PCollection<T> input, Function<WindowedValue<T>, K> keyOf) {
-    Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) input.getWindowingStrategy().getWindowFn().windowCoder();
+    Coder<BoundedWindow> windowCoder =
+        (Coder<BoundedWindow>) input.getWindowingStrategy().getWindowFn().windowCoder();
     return new CoderSpillCodec<>(WindowedValues.getFullCoder(input.getCoder(), windowCoder), keyOf);
   }
 

@@ -1,6 +1,5 @@
 package dev.microbatch.runner.execution.shuffle;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
@@ -17,8 +17,8 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * A GroupByKey's values gathered in the shuffle as their coder's bytes, one growing array a key
- * and window, where runners-core's {@code Concatenate} keeps one object a value in a list. Values
+ * A GroupByKey's values gathered in the shuffle as their coder's bytes, one growing array a key and
+ * window, where runners-core's {@code Concatenate} keeps one object a value in a list. Values
  * gathered in a shuffle live until its end, so every young collection copied each of them again:
  * 10,000,000 values over a million keys spent a quarter of the run in G1's pauses. The output
  * decodes them: each value a copy, as the output of a GroupByKey on any runner that encodes its
@@ -123,7 +123,8 @@ public final class EncodedConcatenate<V> extends CombineFn<V, EncodedConcatenate
       int size = VarInt.decodeInt(in);
       values.bytes = in.readNBytes(size);
       if (values.bytes.length != size) {
-        throw new IOException("GroupByKey values cut short: " + values.bytes.length + " of " + size + " bytes");
+        throw new IOException(
+            "GroupByKey values cut short: " + values.bytes.length + " of " + size + " bytes");
       }
       values.size = size;
       return values;

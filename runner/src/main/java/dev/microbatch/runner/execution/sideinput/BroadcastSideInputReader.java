@@ -1,9 +1,9 @@
 package dev.microbatch.runner.execution.sideinput;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Broadcast;
 import java.util.Map;
 import org.apache.beam.runners.core.ReadyCheckingSideInputReader;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;

@@ -1,25 +1,25 @@
 package dev.microbatch.runner.execution.sideinput;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
-import dev.microbatch.engine.dataset.Broadcast;
-import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * Side inputs of a keyed step in streaming mode (a stateful ParDo, a splittable DoFn). Each
- * batch's bundles read the side inputs as they stand after that batch. A key's values whose side
- * inputs are not ready yet wait in the key's state, holding its watermark and its event-time
- * timers, and run in the first batch that has their side inputs ready: Beam's pushback, kept per
- * key (as Beam's Flink runner keeps it in keyed state).
+ * Side inputs of a keyed step in streaming mode (a stateful ParDo, a splittable DoFn). Each batch's
+ * bundles read the side inputs as they stand after that batch. A key's values whose side inputs are
+ * not ready yet wait in the key's state, holding its watermark and its event-time timers, and run
+ * in the first batch that has their side inputs ready: Beam's pushback, kept per key (as Beam's
+ * Flink runner keeps it in keyed state).
  */
 @Internal
 public final class KeyedSideInputs {
@@ -32,11 +32,14 @@ public final class KeyedSideInputs {
         DoFnExecution<InputT, OutputT> execution, long batchTime, TaskContext task);
   }
 
-  /** The bundles of a step running {@code execution}; each batch's read that batch's side inputs. */
-  public static <InputT, OutputT, K, V, StepOutputT> KeyedStreamStep.Bundles<K, V, StepOutputT> bundles(
-      DoFnExecution<InputT, OutputT> execution,
-      StreamingTranslationContext context,
-      BundleStart<InputT, OutputT, K, V, StepOutputT> start) {
+  /**
+   * The bundles of a step running {@code execution}; each batch's read that batch's side inputs.
+   */
+  public static <InputT, OutputT, K, V, StepOutputT>
+      KeyedStreamStep.Bundles<K, V, StepOutputT> bundles(
+          DoFnExecution<InputT, OutputT> execution,
+          StreamingTranslationContext context,
+          BundleStart<InputT, OutputT, K, V, StepOutputT> start) {
     if (!execution.hasSideInputs()) {
       return (batchTime, task) -> start.start(execution, batchTime, task);
     }

@@ -1,23 +1,21 @@
 package dev.microbatch.runner.execution.sideinput;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.dofn.DoFnExecution;
-import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.execution.dofn.StatelessParDo;
-import dev.microbatch.runner.execution.dofn.OutputBuffer;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.runner.execution.dofn.DoFnExecution;
+import dev.microbatch.runner.execution.dofn.StatelessParDo;
+import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
+import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * A ParDo with side inputs in streaming mode. Every batch reads each side input as it stands
- * after that batch; elements whose side input windows are not ready yet are pushed back and tried
- * again with the next batch, and until then they hold the output watermark (as on Beam's Flink
- * runner).
+ * A ParDo with side inputs in streaming mode. Every batch reads each side input as it stands after
+ * that batch; elements whose side input windows are not ready yet are pushed back and tried again
+ * with the next batch, and until then they hold the output watermark (as on Beam's Flink runner).
  */
 @Internal
 public final class PushbackParDoStream<InputT, OutputT> {

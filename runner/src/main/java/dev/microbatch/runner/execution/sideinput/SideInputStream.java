@@ -1,19 +1,19 @@
 package dev.microbatch.runner.execution.sideinput;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.dataset.Broadcast;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
 import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
-import dev.microbatch.engine.dataset.Broadcast;
-import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.stream.DStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.SystemReduceFn;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -32,7 +32,8 @@ import org.joda.time.Instant;
 public final class SideInputStream {
   private static final Integer ONE_KEY = 0;
 
-  private final KeyedStreamStep<Integer, Object, WindowedValue<KV<Integer, Iterable<Object>>>> panes;
+  private final KeyedStreamStep<Integer, Object, WindowedValue<KV<Integer, Iterable<Object>>>>
+      panes;
   private SideInputValues contents;
   private long broadcastFor = Long.MIN_VALUE;
   private Broadcast<SideInputValues> broadcast;
@@ -70,8 +71,8 @@ public final class SideInputStream {
 
   /**
    * The side input as it stands after {@code batchTime}: every window's latest pane and the side
-   * input's watermark. Asked on the batch thread while the batch is generated; every ParDo
-   * reading the view in that batch shares the one broadcast.
+   * input's watermark. Asked on the batch thread while the batch is generated; every ParDo reading
+   * the view in that batch shares the one broadcast.
    */
   public Broadcast<SideInputValues> after(long batchTime) {
     if (batchTime != broadcastFor) {

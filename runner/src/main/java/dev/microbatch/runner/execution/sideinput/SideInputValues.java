@@ -1,12 +1,12 @@
 package dev.microbatch.runner.execution.sideinput;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.InMemoryMultimapSideInputView;
 import org.apache.beam.runners.core.LateDataUtils;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Materializations;
@@ -21,9 +21,9 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 import org.joda.time.Instant;
 
 /**
- * The contents of one side input, built on the driver: the view's value in every window that
- * holds elements, through the view's own {@link ViewFn}. In batch mode every window is complete;
- * in streaming mode a window is ready once it has a pane or no pane can come any more.
+ * The contents of one side input, built on the driver: the view's value in every window that holds
+ * elements, through the view's own {@link ViewFn}. In batch mode every window is complete; in
+ * streaming mode a window is ready once it has a pane or no pane can come any more.
  */
 @Internal
 public final class SideInputValues {
@@ -57,9 +57,8 @@ public final class SideInputValues {
   }
 
   /**
-   * These contents with the windows of {@code panes} replaced by their new elements (each pane
-   * is a window's whole new contents) and the watermark moved on; other windows are not viewed
-   * again.
+   * These contents with the windows of {@code panes} replaced by their new elements (each pane is a
+   * window's whole new contents) and the watermark moved on; other windows are not viewed again.
    */
   SideInputValues updated(Map<BoundedWindow, List<Object>> panes, Instant watermark) {
     Map<BoundedWindow, Object> updated = new HashMap<>(byWindow);

@@ -1,20 +1,20 @@
 package dev.microbatch.runner.execution.source;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.InputDStream;
 import dev.microbatch.engine.stream.StreamingContext;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
  * Bounded data in streaming mode (an Impulse, a bounded Read): all of it in the first batch. Its
- * watermark reaches the end of time one batch later, so that what the data sets off downstream
- * (a stateful DoFn's timers, a processing-time trigger) gets a batch of its own before every
- * window closes, as on a runner where the watermark follows the data. A checkpoint keeps whether
- * the data went out: a job resumed after it does not read it again.
+ * watermark reaches the end of time one batch later, so that what the data sets off downstream (a
+ * stateful DoFn's timers, a processing-time trigger) gets a batch of its own before every window
+ * closes, as on a runner where the watermark follows the data. A checkpoint keeps whether the data
+ * went out: a job resumed after it does not read it again.
  */
 @Internal
 public final class BoundedInputStream<T> extends InputDStream<WindowedValue<T>>

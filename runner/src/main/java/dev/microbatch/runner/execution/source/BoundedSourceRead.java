@@ -1,10 +1,10 @@
 package dev.microbatch.runner.execution.source;
 
-import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.runner.execution.metrics.StepMetrics;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.runner.execution.metrics.StepMetrics;
+import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -18,16 +18,16 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
 /**
- * A bounded source read in either mode: split into about {@code parallelism} bundles on the
- * driver, each partition reads one of them, and then part of what the others have left.
+ * A bounded source read in either mode: split into about {@code parallelism} bundles on the driver,
+ * each partition reads one of them, and then part of what the others have left.
  */
 @Internal
 public final class BoundedSourceRead {
   private BoundedSourceRead() {}
 
   /**
-   * The source split on the driver now; each partition of the dataset reads one bundle, then
-   * takes over part of what the other partitions' readers have left (see {@link RebalancedReads}).
+   * The source split on the driver now; each partition of the dataset reads one bundle, then takes
+   * over part of what the other partitions' readers have left (see {@link RebalancedReads}).
    */
   public static <T> Dataset<WindowedValue<T>> read(
       BoundedSource<T> source, AppliedTransformContext context, EngineContext engine) {
@@ -39,7 +39,12 @@ public final class BoundedSourceRead {
     return engine.generate(
         bundles.size(),
         (partition, task) ->
-            new Reading<>(bundles.get(partition), options, metrics, task, task.sharedInStage(readersKey, RebalancedReads::new)));
+            new Reading<>(
+                bundles.get(partition),
+                options,
+                metrics,
+                task,
+                task.sharedInStage(readersKey, RebalancedReads::new)));
   }
 
   private static <T> List<? extends BoundedSource<T>> split(
@@ -64,7 +69,12 @@ public final class BoundedSourceRead {
     private boolean hasCurrent;
     private final StepMetrics.Call<Boolean, IOException> advance = () -> reader.advance();
 
-    Reading(BoundedSource<T> bundle, PipelineOptions options, MetricsContainer metrics, TaskContext task, RebalancedReads<T> readers) {
+    Reading(
+        BoundedSource<T> bundle,
+        PipelineOptions options,
+        MetricsContainer metrics,
+        TaskContext task,
+        RebalancedReads<T> readers) {
       this.options = options;
       this.metrics = metrics;
       this.task = task;
@@ -91,18 +101,21 @@ public final class BoundedSourceRead {
         throw new NoSuchElementException();
       }
       WindowedValue<T> value =
-          WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp());
+          WindowedValues.timestampedValueInGlobalWindow(
+              reader.getCurrent(), reader.getCurrentTimestamp());
       try {
         hasCurrent = StepMetrics.inScope(metrics, advance);
       } catch (IOException e) {
-        throw new UncheckedIOException("Could not read " + reader.getCurrentSource() + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "Could not read " + reader.getCurrentSource() + ": " + e.getMessage(), e);
       }
       return value;
     }
 
     private void open(BoundedSource<T> bundle) {
       try {
-        BoundedSource.BoundedReader<T> opened = StepMetrics.inScope(metrics, () -> bundle.createReader(options));
+        BoundedSource.BoundedReader<T> opened =
+            StepMetrics.inScope(metrics, () -> bundle.createReader(options));
         reader = opened;
         task.onCompletion(
             () -> {

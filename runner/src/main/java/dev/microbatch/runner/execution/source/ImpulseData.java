@@ -7,7 +7,10 @@ import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 
-/** What an Impulse emits, in either mode: one partition holding one empty byte array in the global window. */
+/**
+ * What an Impulse emits, in either mode: one partition holding one empty byte array in the global
+ * window.
+ */
 @Internal
 public final class ImpulseData {
   private ImpulseData() {}

@@ -1,19 +1,19 @@
 package dev.microbatch.runner.execution.source;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.io.BoundedSource;
 import org.apache.beam.sdk.io.BoundedSource.BoundedReader;
 
 /**
- * The readers of one bounded read in one run of a stage. A task whose bundle is read out takes
- * over the second half of what the reader with the most left still has to read (Beam's dynamic
- * work rebalancing, through {@link BoundedReader#splitAtFraction}, which Beam's readers accept
- * from another thread), so the tasks end close together though their threads run at different
- * speeds. A reader that does not know how far it is, or whose source does not split while read,
- * keeps its bundle.
+ * The readers of one bounded read in one run of a stage. A task whose bundle is read out takes over
+ * the second half of what the reader with the most left still has to read (Beam's dynamic work
+ * rebalancing, through {@link BoundedReader#splitAtFraction}, which Beam's readers accept from
+ * another thread), so the tasks end close together though their threads run at different speeds. A
+ * reader that does not know how far it is, or whose source does not split while read, keeps its
+ * bundle.
  */
 @Internal
 public final class RebalancedReads<T> {
@@ -47,8 +47,8 @@ public final class RebalancedReads<T> {
   }
 
   /**
-   * The second half of what the reader with the most left has to read, which that reader now
-   * leaves out; null if no reader has enough left or none would split.
+   * The second half of what the reader with the most left has to read, which that reader now leaves
+   * out; null if no reader has enough left or none would split.
    */
   BoundedSource<T> takeOver() {
     List<Progress<T>> candidates = new ArrayList<>();

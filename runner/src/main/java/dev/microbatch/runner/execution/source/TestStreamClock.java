@@ -6,8 +6,8 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * The processing time of a pipeline with a TestStream: it starts at the beginning of time and
- * moves only when the TestStream advances it, as the DirectRunner's TestClock does.
+ * The processing time of a pipeline with a TestStream: it starts at the beginning of time and moves
+ * only when the TestStream advances it, as the DirectRunner's TestClock does.
  */
 @Internal
 public final class TestStreamClock {

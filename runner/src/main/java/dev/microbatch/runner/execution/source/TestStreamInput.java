@@ -1,11 +1,11 @@
 package dev.microbatch.runner.execution.source;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.InputDStream;
 import dev.microbatch.engine.stream.StreamingContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -15,10 +15,10 @@ import org.joda.time.Instant;
 
 /**
  * A TestStream played one event per batch: an element event is that batch's input, a watermark
- * event sets the watermark after that batch, a processing-time event advances the pipeline's
- * {@link TestStreamClock} before the batch runs; once played out, the watermark is the end of
- * time. Each batch runs to the end before the next
- * event, so the pipeline sees every event's consequences before the next one, deterministically.
+ * event sets the watermark after that batch, a processing-time event advances the pipeline's {@link
+ * TestStreamClock} before the batch runs; once played out, the watermark is the end of time. Each
+ * batch runs to the end before the next event, so the pipeline sees every event's consequences
+ * before the next one, deterministically.
  */
 @Internal
 public final class TestStreamInput<T> extends InputDStream<WindowedValue<T>> {
@@ -62,7 +62,8 @@ public final class TestStreamInput<T> extends InputDStream<WindowedValue<T>> {
     List<WindowedValue<T>> records = new ArrayList<>();
     for (TimestampedValue<T> element : ((TestStream.ElementEvent<T>) event).getElements()) {
       records.add(
-          WindowedValues.timestampedValueInGlobalWindow(element.getValue(), element.getTimestamp()));
+          WindowedValues.timestampedValueInGlobalWindow(
+              element.getValue(), element.getTimestamp()));
     }
     return counted(context().engine().parallelize(records, context().parallelism()), batchTime);
   }

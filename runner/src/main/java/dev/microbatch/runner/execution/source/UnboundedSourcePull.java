@@ -1,9 +1,8 @@
 package dev.microbatch.runner.execution.source;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.metrics.StepMetrics;
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.stream.PullSource;
+import dev.microbatch.runner.execution.metrics.StepMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -16,13 +15,14 @@ import java.util.Queue;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
-import org.apache.beam.sdk.io.UnboundedSource.CheckpointMark;
 import org.apache.beam.sdk.io.UnboundedSource;
+import org.apache.beam.sdk.io.UnboundedSource.CheckpointMark;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -36,20 +36,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An UnboundedSource read a batch at a time: split once into about {@code parallelism} splits,
- * each with a reader kept open from batch to batch. A batch reads from a reader until it has no
- * record ready, the batch's record share is reached, or the read time budget is spent. The
- * checkpoint marks a batch leaves are finalized only once that batch has completed (with
+ * An UnboundedSource read a batch at a time: split once into about {@code parallelism} splits, each
+ * with a reader kept open from batch to batch. A batch reads from a reader until it has no record
+ * ready, the batch's record share is reached, or the read time budget is spent. The checkpoint
+ * marks a batch leaves are finalized only once that batch has completed (with
  * --checkpointDirectory, once a checkpoint covers it).
  *
  * <p>A read that fails with an IOException is retried from the split's last mark (see {@link
  * ReadRetries}).
  *
- * <p>A job's checkpoints keep the splits and each one's latest checkpoint mark; a job restored
- * from one reopens each split's reader at its mark, as Beam's Flink runner does.
+ * <p>A job's checkpoints keep the splits and each one's latest checkpoint mark; a job restored from
+ * one reopens each split's reader at its mark, as Beam's Flink runner does.
  */
 @Internal
-public final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>>, CheckpointedState {
+public final class UnboundedSourcePull<T>
+    implements PullSource<WindowedValue<T>>, CheckpointedState {
   private static final Logger LOG = LoggerFactory.getLogger(UnboundedSourcePull.class);
 
   /** A snapshot: each split (serialized) with its latest mark (encoded), if it has one. */
@@ -157,7 +158,8 @@ public final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>
       }
       while (available) {
         records.add(
-            WindowedValues.timestampedValueInGlobalWindow(reader.getCurrent(), reader.getCurrentTimestamp()));
+            WindowedValues.timestampedValueInGlobalWindow(
+                reader.getCurrent(), reader.getCurrentTimestamp()));
         if (records.size() >= maxRecords || System.currentTimeMillis() >= deadline) {
           break;
         }
@@ -212,7 +214,8 @@ public final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>
   @Override
   @SuppressWarnings("unchecked")
   public void restore(byte[] snapshot) throws IOException {
-    List<KV<byte[], byte[]>> splitsAndMarks = CoderUtils.decodeFromByteArray(SNAPSHOT_CODER, snapshot);
+    List<KV<byte[], byte[]>> splitsAndMarks =
+        CoderUtils.decodeFromByteArray(SNAPSHOT_CODER, snapshot);
     List<UnboundedSource<T, ?>> restored = new ArrayList<>();
     CheckpointMark[] marks = new CheckpointMark[splitsAndMarks.size()];
     for (KV<byte[], byte[]> splitAndMark : splitsAndMarks) {
@@ -221,7 +224,8 @@ public final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>
               SerializableUtils.deserializeFromByteArray(
                   splitAndMark.getKey(), "a split of an UnboundedSource");
       if (splitAndMark.getValue() != null) {
-        marks[restored.size()] = CoderUtils.decodeFromByteArray(markCoder(split), splitAndMark.getValue());
+        marks[restored.size()] =
+            CoderUtils.decodeFromByteArray(markCoder(split), splitAndMark.getValue());
       }
       restored.add(split);
     }
@@ -241,9 +245,10 @@ public final class UnboundedSourcePull<T> implements PullSource<WindowedValue<T>
   }
 
   /**
-   * With --checkpointDirectory a batch's marks are finalized (KafkaIO commits its offsets) only once a
-   * checkpoint covers the batch: a job that dies before its first checkpoint starts afresh, and
-   * must find the source where the last run found it, not where that run's lost batches left it.
+   * With --checkpointDirectory a batch's marks are finalized (KafkaIO commits its offsets) only
+   * once a checkpoint covers the batch: a job that dies before its first checkpoint starts afresh,
+   * and must find the source where the last run found it, not where that run's lost batches left
+   * it.
    */
   @Override
   public void checkpointWritten(long batchTime) {

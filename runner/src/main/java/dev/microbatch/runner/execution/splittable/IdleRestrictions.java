@@ -1,11 +1,11 @@
 package dev.microbatch.runner.execution.splittable;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.sdk.annotations.Internal;
 
 /**
  * The restrictions of an unbounded splittable DoFn whose last call output nothing in all its time
@@ -13,10 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * new blocks for its whole polling timeout, 2 s). Resumed every batch, a few of them would stall
  * every batch of their task, and the job would fall ever further behind. So a task resumes such a
  * restriction only once twice the time of its last blocking call (at most {@link #MAX_REST}) has
- * passed since it ended, and then the one that has waited longest: blocking calls take at most
- * a third of a task's time, and each such restriction gets its turn. The others wait, holding
- * their watermarks, for a later batch. Not checkpointed: after a restart every restriction is
- * resumed.
+ * passed since it ended, and then the one that has waited longest: blocking calls take at most a
+ * third of a task's time, and each such restriction gets its turn. The others wait, holding their
+ * watermarks, for a later batch. Not checkpointed: after a restart every restriction is resumed.
  */
 @Internal
 public final class IdleRestrictions {
@@ -33,6 +32,7 @@ public final class IdleRestrictions {
   static final class Partition {
     /** The idle restrictions' keys, by when their last call ended. */
     private final Map<ByteBuffer, Long> idle = new HashMap<>();
+
     private long nextIdleCallNanos = System.nanoTime();
 
     /** Whether the restriction of {@code key} may be resumed now. */
@@ -50,7 +50,8 @@ public final class IdleRestrictions {
     synchronized void called(byte[] key, long startedNanos, long endedNanos, boolean idle) {
       if (idle) {
         this.idle.put(ByteBuffer.wrap(key), endedNanos);
-        nextIdleCallNanos = endedNanos + Math.min(2 * (endedNanos - startedNanos), MAX_REST.toNanos());
+        nextIdleCallNanos =
+            endedNanos + Math.min(2 * (endedNanos - startedNanos), MAX_REST.toNanos());
       } else {
         this.idle.remove(ByteBuffer.wrap(key));
       }

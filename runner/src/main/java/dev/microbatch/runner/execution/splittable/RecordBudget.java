@@ -1,11 +1,11 @@
 package dev.microbatch.runner.execution.splittable;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.stream.RecordSource;
 import dev.microbatch.engine.stream.StreamingContext;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.sdk.annotations.Internal;
 
 /**
  * How many more records a step may output in one batch (--maxRecordsPerBatch), shared by the
@@ -52,7 +52,8 @@ public final class RecordBudget {
 
   /** The longest a task waited, in milliseconds. */
   long waitedMillis() {
-    return waitedNanosByTask.values().stream().mapToLong(AtomicLong::get).max().orElse(0) / 1_000_000;
+    return waitedNanosByTask.values().stream().mapToLong(AtomicLong::get).max().orElse(0)
+        / 1_000_000;
   }
 
   /** The records granted and used. */
@@ -62,8 +63,8 @@ public final class RecordBudget {
 
   /**
    * A fresh budget for every batch of a step that reads from outside (an unbounded splittable
-   * DoFn): the step's --maxRecordsPerBatch, or under backpressure its share of the batch's
-   * budget if that is smaller. Its records count into the batch's.
+   * DoFn): the step's --maxRecordsPerBatch, or under backpressure its share of the batch's budget
+   * if that is smaller. Its records count into the batch's.
    */
   public static final class PerBatch implements RecordSource {
     private final String name;
@@ -71,7 +72,9 @@ public final class RecordBudget {
     private final StreamingContext streaming;
     private final Map<Long, RecordBudget> byBatch = new ConcurrentHashMap<>();
 
-    /** @param cap each batch's budget; -1 for no cap */
+    /**
+     * @param cap each batch's budget; -1 for no cap
+     */
     public PerBatch(String name, long cap, StreamingContext streaming) {
       this.name = name;
       this.cap = cap > 0 ? cap : Long.MAX_VALUE;

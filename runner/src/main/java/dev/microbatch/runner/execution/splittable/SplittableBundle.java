@@ -1,6 +1,6 @@
 package dev.microbatch.runner.execution.splittable;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
 import dev.microbatch.runner.execution.sideinput.KeyedSideInputs;
@@ -9,7 +9,6 @@ import dev.microbatch.runner.execution.state.KeyTimers;
 import dev.microbatch.runner.execution.state.KeyedStepContext;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -21,6 +20,7 @@ import org.apache.beam.runners.core.KeyedWorkItems;
 import org.apache.beam.runners.core.OutputAndTimeBoundedSplittableProcessElementInvoker;
 import org.apache.beam.runners.core.SplittableParDoViaKeyedWorkItems.ProcessFn;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -101,17 +101,16 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
     this.checkpoints =
         Executors.newSingleThreadScheduledExecutor(
             r ->
-                new Thread(
-                    r, "microbatch-sdf-checkpoint-" + CHECKPOINT_THREADS.incrementAndGet()));
+                new Thread(r, "microbatch-sdf-checkpoint-" + CHECKPOINT_THREADS.incrementAndGet()));
     task.onCompletion(checkpoints::shutdownNow);
     this.runner = execution.runner(processFn, step, output);
     runner.startBundle();
   }
 
   /**
-   * Streaming mode: resumes the residuals whose wake-up time has come (once each: a residual
-   * that asks to resume at once waits for the next batch), then starts the new elements whose
-   * side inputs are ready (and those that waited for theirs).
+   * Streaming mode: resumes the residuals whose wake-up time has come (once each: a residual that
+   * asks to resume at once waits for the next batch), then starts the new elements whose side
+   * inputs are ready (and those that waited for theirs).
    */
   @Override
   public List<Object> process(
@@ -148,17 +147,17 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   }
 
   /**
-   * Batch mode: runs one element to completion. Each call is a bundle of its own as far as
-   * bundle finalization goes, so a DoFn that waits for finalization before it finishes does.
+   * Batch mode: runs one element to completion. Each call is a bundle of its own as far as bundle
+   * finalization goes, so a DoFn that waits for finalization before it finishes does.
    */
   public List<Object> runToCompletion(WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value)
       throws Exception {
-    KeyState<byte[]> key = new KeyState<>(value.getValue().getKey(), BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
+    KeyState<byte[]> key =
+        new KeyState<>(value.getValue().getKey(), BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
     start(key, value, MAX_OUTPUTS_PER_CALL);
     DoFnExecution.finalizeBundle(step.finalizer());
     Instant wakeUp;
-    while ((wakeUp = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME))
-        != null) {
+    while ((wakeUp = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME)) != null) {
       // A timer is due once processing time is past it.
       Instant due = wakeUp.plus(Duration.millis(1));
       Instant now = Instant.now();
@@ -170,7 +169,9 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   }
 
   private void start(
-      KeyState<byte[]> key, WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value, long granted) {
+      KeyState<byte[]> key,
+      WindowedValue<KV<byte[], KV<InputT, RestrictionT>>> value,
+      long granted) {
     WindowedValue<KV<InputT, RestrictionT>> element = value.withValue(value.getValue().getValue());
     call(key, KeyedWorkItems.elementsWorkItem(key.key(), List.of(element)), granted);
   }

@@ -1,6 +1,5 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.runners.core.triggers.ExecutableTriggerStateMachine;
 import org.apache.beam.runners.core.triggers.TriggerStateMachines;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -31,8 +31,8 @@ import org.joda.time.Instant;
  * The second half of GroupByKey: the values of one key, grouped by window and emitted as panes by
  * Beam's ReduceFnRunner, so merging windows, triggers, timestamp combiners and allowed lateness
  * behave as Beam defines them. In batch mode a key's values all come at once; in streaming mode
- * they come batch by batch into the key's {@link KeyState}. A GroupByKey buffers the values
- * ({@link SystemReduceFn#buffering}); a lifted Combine keeps one accumulator per window ({@link
+ * they come batch by batch into the key's {@link KeyState}. A GroupByKey buffers the values ({@link
+ * SystemReduceFn#buffering}); a lifted Combine keeps one accumulator per window ({@link
  * SystemReduceFn#combining}).
  */
 @Internal
@@ -40,10 +40,17 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   private final WindowingStrategy<?, W> windowing;
   private final SystemReduceFn<K, V, ?, OutputT, W> reduceFn;
   private final PipelineOptions options;
-  /** Immutable: its state lives in each key's state, so every key shares it, as in Beam's runners. */
+
+  /**
+   * Immutable: its state lives in each key's state, so every key shares it, as in Beam's runners.
+   */
   private final ExecutableTriggerStateMachine trigger;
-  /** The late values dropped, as the step's metric {@code droppedDueToLateness}, as Beam reports it. */
+
+  /**
+   * The late values dropped, as the step's metric {@code droppedDueToLateness}, as Beam reports it.
+   */
   private final CounterCell dropped;
+
   /** What a value becomes on its way into the reduce: itself, or its copy through its coder. */
   private final ThroughShuffle<V> throughShuffle;
 
@@ -71,7 +78,8 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
     this.options = context.options();
     this.trigger =
         ExecutableTriggerStateMachine.create(
-            TriggerStateMachines.stateMachineForTrigger(TriggerTranslation.toProto(windowing.getTrigger())));
+            TriggerStateMachines.stateMachineForTrigger(
+                TriggerTranslation.toProto(windowing.getTrigger())));
     this.dropped = droppedDueToLateness(context);
   }
 
@@ -82,14 +90,15 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
         .getContainer(context.stepName())
         .getCounter(
             MetricName.named(
-                LateDataDroppingDoFnRunner.class, LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
+                LateDataDroppingDoFnRunner.class,
+                LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS));
   }
 
   /**
    * A GroupByKey: groups {@code input}'s values by window as its windowing strategy says. Each
-   * value crosses the shuffle as its coder's bytes, as on every runner that distributes the
-   * shuffle and on the DirectRunner: what the coder does not keep is not grouped, and a coder that
-   * fails fails the pipeline here, not only on Flink or Spark.
+   * value crosses the shuffle as its coder's bytes, as on every runner that distributes the shuffle
+   * and on the DirectRunner: what the coder does not keep is not grouped, and a coder that fails
+   * fails the pipeline here, not only on Flink or Spark.
    */
   @SuppressWarnings("unchecked")
   public static <K, V> GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> of(
@@ -115,8 +124,8 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
 
   /**
    * Streaming mode: one batch of a key's values, processed at the watermark of the batch before
-   * (values in windows already expired then are dropped as late), then the clocks advance to
-   * this batch's watermark and processing time and the due panes fire.
+   * (values in windows already expired then are dropped as late), then the clocks advance to this
+   * batch's watermark and processing time and the due panes fire.
    */
   public List<WindowedValue<KV<K, OutputT>>> process(
       KeyState<K> key,
@@ -138,12 +147,14 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
             options);
     List<WindowedValue<V>> values = new ArrayList<>(elements.size());
     for (WindowedValue<KV<K, V>> element : elements) {
-      values.add(WindowedValues.withValue(element, throughShuffle.apply(element.getValue().getValue())));
+      values.add(
+          WindowedValues.withValue(element, throughShuffle.apply(element.getValue().getValue())));
     }
     KeyTimers.fireDueSynchronizedProcessingTimers(key.timers(), runner::onTimers);
     runner.processElements(
         LateDataUtils.dropExpiredWindows(key.key(), values, key.timers(), windowing, dropped));
-    KeyTimers.advanceToFiringTogether(key.timers(), inputWatermark, processingTime, runner::onTimers);
+    KeyTimers.advanceToFiringTogether(
+        key.timers(), inputWatermark, processingTime, runner::onTimers);
     runner.persist();
     return panes;
   }

@@ -1,13 +1,13 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 
 /**
- * A key's state in a keyed streaming step, and what the key output in the last batch it was
- * updated in: the step's state stream carries both, and its output stream reads the outputs of
- * each batch from it.
+ * A key's state in a keyed streaming step, and what the key output in the last batch it was updated
+ * in: the step's state stream carries both, and its output stream reads the outputs of each batch
+ * from it.
  */
 @Internal
 public class KeyOutputs<S, OutputT> {

@@ -1,6 +1,5 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.runner.execution.sideinput.KeyedSideInputs;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,14 +11,15 @@ import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.StateNamespace;
 import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.state.State;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * The state and timers of one key, kept in memory from batch to batch in streaming mode. It
- * knows its earliest watermark hold, which holds back the output watermark of its transform.
+ * The state and timers of one key, kept in memory from batch to batch in streaming mode. It knows
+ * its earliest watermark hold, which holds back the output watermark of its transform.
  */
 @Internal
 public final class KeyState<K> {
@@ -59,17 +59,17 @@ public final class KeyState<K> {
   }
 
   /**
-   * The values that wait for their side inputs (see {@link KeyedSideInputs}) or, for a
-   * splittable DoFn, for a batch with record budget left; they hold the watermark at their
-   * timestamps until they run.
+   * The values that wait for their side inputs (see {@link KeyedSideInputs}) or, for a splittable
+   * DoFn, for a batch with record budget left; they hold the watermark at their timestamps until
+   * they run.
    */
   public List<WindowedValue<?>> waiting() {
     return waiting;
   }
 
   /**
-   * The earliest watermark hold in this key's state or of its waiting values, or the end of time
-   * if it holds nothing.
+   * The earliest watermark hold in this key's state or of its waiting values, or the end of time if
+   * it holds nothing.
    */
   public Instant earliestHold() {
     Instant hold = state.earliestHold();
@@ -90,9 +90,9 @@ public final class KeyState<K> {
 
   /**
    * A timer fired in this batch holds the output watermark at {@code outputTimestamp} until the
-   * batch is over: downstream sees its outputs in this batch, and the watermark past them only
-   * in the next, as it would while the firing was still in progress on a runner that streams
-   * record by record.
+   * batch is over: downstream sees its outputs in this batch, and the watermark past them only in
+   * the next, as it would while the firing was still in progress on a runner that streams record by
+   * record.
    */
   void holdThroughBatch(Instant outputTimestamp) {
     if (outputTimestamp.isBefore(firedHold)) {
@@ -106,9 +106,9 @@ public final class KeyState<K> {
   }
 
   /**
-   * The earliest of this key's state holds, its pending timers' output timestamps and those of
-   * the timers fired in this batch: what holds back a stateful DoFn's output watermark. (A GroupByKey's own timers hold nothing: their
-   * output timestamps are the firing times, in processing time too.)
+   * The earliest of this key's state holds, its pending timers' output timestamps and those of the
+   * timers fired in this batch: what holds back a stateful DoFn's output watermark. (A GroupByKey's
+   * own timers hold nothing: their output timestamps are the firing times, in processing time too.)
    */
   public Instant earliestHoldOrTimerOutput() {
     Instant timerOutput = timers.earliestOutputTimestamp();
@@ -120,8 +120,7 @@ public final class KeyState<K> {
   }
 
   /**
-   * Forgets the cells its windows no longer use; called between batches, when no runner holds
-   * them.
+   * Forgets the cells its windows no longer use; called between batches, when no runner holds them.
    */
   void forgetClearedState() {
     state.forgetCleared();
@@ -154,9 +153,9 @@ public final class KeyState<K> {
     }
 
     /**
-     * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new
-     * one would, and Beam's StateTable keeps every cell it ever bound, so a key would keep its
-     * cleared cells of every window it ever saw and each batch would walk them all.
+     * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new one
+     * would, and Beam's StateTable keeps every cell it ever bound, so a key would keep its cleared
+     * cells of every window it ever saw and each batch would walk them all.
      */
     void forgetCleared() {
       List<StateNamespace> cleared = new ArrayList<>();
@@ -172,12 +171,14 @@ public final class KeyState<K> {
     Map<StateNamespace, Map<StateTag, State>> inUse() {
       Map<StateNamespace, Map<StateTag, State>> inUse = new LinkedHashMap<>();
       for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
-        inMemoryState.getTagsInUse(namespace).forEach(
-            (tag, s) -> {
-              if (!((InMemoryState<?>) s).isCleared()) {
-                inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s);
-              }
-            });
+        inMemoryState
+            .getTagsInUse(namespace)
+            .forEach(
+                (tag, s) -> {
+                  if (!((InMemoryState<?>) s).isCleared()) {
+                    inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s);
+                  }
+                });
       }
       return inUse;
     }

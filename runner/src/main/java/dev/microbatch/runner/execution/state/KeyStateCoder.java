@@ -28,11 +28,10 @@ import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
 /**
- * The keys of a keyed step as bytes, for checkpoints: each key with its clocks, its pending
- * timers, its values still waiting and the state cells that hold something, each cell encoded
- * with its StateSpec's coders (see {@link StateContents}). The cells' tags, which carry those
- * specs, are written once per snapshot (Beam's StateTags are Serializable) and referred to by
- * number.
+ * The keys of a keyed step as bytes, for checkpoints: each key with its clocks, its pending timers,
+ * its values still waiting and the state cells that hold something, each cell encoded with its
+ * StateSpec's coders (see {@link StateContents}). The cells' tags, which carry those specs, are
+ * written once per snapshot (Beam's StateTags are Serializable) and referred to by number.
  */
 final class KeyStateCoder<K> {
   private final Coder<K> keyCoder;
@@ -44,11 +43,13 @@ final class KeyStateCoder<K> {
   record Snapshot<K>(Instant inputWatermark, List<KeyState<K>> keys) {}
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  KeyStateCoder(Coder<K> keyCoder, Coder<?> valueCoder, Coder<? extends BoundedWindow> windowCoder) {
+  KeyStateCoder(
+      Coder<K> keyCoder, Coder<?> valueCoder, Coder<? extends BoundedWindow> windowCoder) {
     this.keyCoder = keyCoder;
     this.windowCoder = windowCoder;
     this.timersCoder = ListCoder.of(TimerDataCoderV2.of(windowCoder));
-    this.waitingCoder = (Coder) ListCoder.of(WindowedValues.getFullCoder(valueCoder, (Coder) windowCoder));
+    this.waitingCoder =
+        (Coder) ListCoder.of(WindowedValues.getFullCoder(valueCoder, (Coder) windowCoder));
   }
 
   byte[] encode(Snapshot<K> snapshot) throws IOException {
@@ -75,7 +76,8 @@ final class KeyStateCoder<K> {
     for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
       tags.add(
           (StateTag<?>)
-              SerializableUtils.deserializeFromByteArray(ByteArrayCoder.of().decode(in), "a state tag"));
+              SerializableUtils.deserializeFromByteArray(
+                  ByteArrayCoder.of().decode(in), "a state tag"));
     }
     List<StateContents.Codec> codecs = tags.stream().map(StateContents::of).toList();
     List<KeyState<K>> keys = new ArrayList<>();
@@ -103,8 +105,8 @@ final class KeyStateCoder<K> {
     }
   }
 
-  private KeyState<K> decodeKey(InputStream in, List<StateTag<?>> tags, List<StateContents.Codec> codecs)
-      throws IOException {
+  private KeyState<K> decodeKey(
+      InputStream in, List<StateTag<?>> tags, List<StateContents.Codec> codecs) throws IOException {
     K k = keyCoder.decode(in);
     Instant inputWatermark = InstantCoder.of().decode(in);
     Instant processingTime = InstantCoder.of().decode(in);
@@ -112,7 +114,8 @@ final class KeyStateCoder<K> {
     timersCoder.decode(in).forEach(key.timers()::setTimer);
     key.waiting().addAll(waitingCoder.decode(in));
     for (int i = VarIntCoder.of().decode(in); i > 0; i--) {
-      StateNamespace namespace = StateNamespaces.fromString(StringUtf8Coder.of().decode(in), windowCoder);
+      StateNamespace namespace =
+          StateNamespaces.fromString(StringUtf8Coder.of().decode(in), windowCoder);
       int tag = VarIntCoder.of().decode(in);
       State cell = key.state().state(namespace, tags.get(tag));
       codecs.get(tag).decodeInto(ByteArrayCoder.of().decode(in), cell);
@@ -136,5 +139,4 @@ final class KeyStateCoder<K> {
           });
     }
   }
-
 }

@@ -1,17 +1,17 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
  * The clocks of one key. In batch mode they start at now and, once all the key's input is
- * processed, jump to the end of time, which makes every timer due; in streaming mode they
- * advance to each batch's watermark and processing time.
+ * processed, jump to the end of time, which makes every timer due; in streaming mode they advance
+ * to each batch's watermark and processing time.
  */
 @Internal
 public final class KeyTimers {
@@ -44,8 +44,8 @@ public final class KeyTimers {
   }
 
   /**
-   * Moves the timers' output watermark up to {@code outputWatermark}, never back: the step's, as
-   * it stood when the batch's values arrived (ReduceFnRunner's holds ask it).
+   * Moves the timers' output watermark up to {@code outputWatermark}, never back: the step's, as it
+   * stood when the batch's values arrived (ReduceFnRunner's holds ask it).
    */
   static void advanceOutputWatermark(InMemoryTimerInternals timers, Instant outputWatermark) {
     Instant current = timers.currentOutputWatermarkTime();
@@ -64,8 +64,8 @@ public final class KeyTimers {
   }
 
   /**
-   * Advances the input watermark and the processing-time clocks (never backwards) and fires
-   * what is due, event time first, in timestamp order, until firing sets no new due timer.
+   * Advances the input watermark and the processing-time clocks (never backwards) and fires what is
+   * due, event time first, in timestamp order, until firing sets no new due timer.
    */
   static void advanceTo(
       InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime, Firing firing)
@@ -110,10 +110,10 @@ public final class KeyTimers {
   }
 
   /**
-   * Fires the synchronized processing-time timers that came due since the batch before (the
-   * clocks are already at this batch's processing time), before the batch's new values run. Such
-   * a timer is a continuation trigger waiting for an upstream pane to be complete, and that pane
-   * came in an earlier batch than the new values: they belong to the next pane.
+   * Fires the synchronized processing-time timers that came due since the batch before (the clocks
+   * are already at this batch's processing time), before the batch's new values run. Such a timer
+   * is a continuation trigger waiting for an upstream pane to be complete, and that pane came in an
+   * earlier batch than the new values: they belong to the next pane.
    */
   static void fireDueSynchronizedProcessingTimers(InMemoryTimerInternals timers, GroupFiring firing)
       throws Exception {
@@ -124,8 +124,8 @@ public final class KeyTimers {
   }
 
   /**
-   * Takes the due timers, each domain in timestamp order: event time and processing time (only
-   * with {@code allDomains}), then synchronized processing time.
+   * Takes the due timers, each domain in timestamp order: event time and processing time (only with
+   * {@code allDomains}), then synchronized processing time.
    */
   private static List<TimerData> removeDue(InMemoryTimerInternals timers, boolean allDomains) {
     List<TimerData> due = new ArrayList<>();

@@ -1,10 +1,5 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.windowing.HeldWatermark;
-import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
-import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
@@ -13,6 +8,10 @@ import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.runner.execution.windowing.HeldWatermark;
+import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
+import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
+import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.util.UserCodeException;
 import org.apache.beam.sdk.values.KV;
@@ -62,7 +62,12 @@ public final class KeyedStreamStep<K, V, OutputT> {
   }
 
   private final MicroBatchClocks clocks;
-  private final StateDStream<WindowedValue<KV<K, V>>, Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> keys;
+  private final StateDStream<
+          WindowedValue<KV<K, V>>,
+          Object,
+          WindowedValue<KV<K, V>>,
+          KeyOutputs<KeyState<K>, OutputT>>
+      keys;
   private final Function<K, Object> structuralKey;
   private final DStream<OutputT> output;
   private final PCollectionWatermark watermark;
@@ -76,7 +81,8 @@ public final class KeyedStreamStep<K, V, OutputT> {
       StreamingTranslationContext context,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
-    return of(context.stream(input), (KvCoder<K, V>) input.getCoder(), input, context, bundles, holdOf);
+    return of(
+        context.stream(input), (KvCoder<K, V>) input.getCoder(), input, context, bundles, holdOf);
   }
 
   /**
@@ -101,7 +107,9 @@ public final class KeyedStreamStep<K, V, OutputT> {
     context.checkpointed(
         step.checkpointed(
             new KeyStateCoder<>(
-                coder.getKeyCoder(), coder, input.getWindowingStrategy().getWindowFn().windowCoder())));
+                coder.getKeyCoder(),
+                coder,
+                input.getWindowingStrategy().getWindowFn().windowCoder())));
     return step;
   }
 
@@ -125,7 +133,12 @@ public final class KeyedStreamStep<K, V, OutputT> {
                   @Override
                   public Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> update(
                       long batchTime,
-                      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>> keys,
+                      Iterator<
+                              KeyUpdate<
+                                  Object,
+                                  WindowedValue<KV<K, V>>,
+                                  KeyOutputs<KeyState<K>, OutputT>>>
+                          keys,
                       TaskContext task) {
                     return runBundle(batchTime, keys, () -> bundles.start(batchTime, task), clocks);
                   }
@@ -172,7 +185,8 @@ public final class KeyedStreamStep<K, V, OutputT> {
 
   private static <K, V, OutputT> Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> runBundle(
       long batchTime,
-      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>> partition,
+      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>>
+          partition,
       Supplier<Bundle<K, V, OutputT>> bundles,
       MicroBatchClocks clocks) {
     if (!partition.hasNext()) {
@@ -182,7 +196,8 @@ public final class KeyedStreamStep<K, V, OutputT> {
     try {
       Bundle<K, V, OutputT> bundle = bundles.get();
       while (partition.hasNext()) {
-        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> update = partition.next();
+        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> update =
+            partition.next();
         KeyOutputs<KeyState<K>, OutputT> key =
             update
                 .state()

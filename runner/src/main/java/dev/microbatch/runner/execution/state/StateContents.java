@@ -31,9 +31,9 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TimestampedValue;
 
 /**
- * The contents of one state cell as bytes, for checkpoints: encoded and decoded with the coders
- * its StateSpec declares, which the spec hands over when bound (as it does to the binders that
- * create state).
+ * The contents of one state cell as bytes, for checkpoints: encoded and decoded with the coders its
+ * StateSpec declares, which the spec hands over when bound (as it does to the binders that create
+ * state).
  */
 final class StateContents {
   private StateContents() {}
@@ -79,14 +79,22 @@ final class StateContents {
     @Override
     @SuppressWarnings("unchecked")
     public <T> BagState<T> bindBag(String id, StateSpec<BagState<T>> spec, Coder<T> elemCoder) {
-      codec = elements(coderOf(id, elemCoder), s -> ((BagState<T>) s).read(), (s, e) -> ((BagState<T>) s).add(e));
+      codec =
+          elements(
+              coderOf(id, elemCoder),
+              s -> ((BagState<T>) s).read(),
+              (s, e) -> ((BagState<T>) s).add(e));
       return null;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <T> SetState<T> bindSet(String id, StateSpec<SetState<T>> spec, Coder<T> elemCoder) {
-      codec = elements(coderOf(id, elemCoder), s -> ((SetState<T>) s).read(), (s, e) -> ((SetState<T>) s).add(e));
+      codec =
+          elements(
+              coderOf(id, elemCoder),
+              s -> ((SetState<T>) s).read(),
+              (s, e) -> ((SetState<T>) s).add(e));
       return null;
     }
 
@@ -143,11 +151,12 @@ final class StateContents {
     }
 
     @Override
-    public <InputT, AccumT, OutputT> CombiningState<InputT, AccumT, OutputT> bindCombiningWithContext(
-        String id,
-        StateSpec<CombiningState<InputT, AccumT, OutputT>> spec,
-        Coder<AccumT> accumCoder,
-        CombineWithContext.CombineFnWithContext<InputT, AccumT, OutputT> combineFn) {
+    public <InputT, AccumT, OutputT>
+        CombiningState<InputT, AccumT, OutputT> bindCombiningWithContext(
+            String id,
+            StateSpec<CombiningState<InputT, AccumT, OutputT>> spec,
+            Coder<AccumT> accumCoder,
+            CombineWithContext.CombineFnWithContext<InputT, AccumT, OutputT> combineFn) {
       codec = accumulator(coderOf(id, accumCoder));
       return null;
     }
@@ -159,12 +168,14 @@ final class StateContents {
           new Codec() {
             @Override
             public byte[] encode(State state) throws CoderException {
-              return CoderUtils.encodeToByteArray(InstantCoder.of(), ((WatermarkHoldState) state).read());
+              return CoderUtils.encodeToByteArray(
+                  InstantCoder.of(), ((WatermarkHoldState) state).read());
             }
 
             @Override
             public void decodeInto(byte[] bytes, State state) throws CoderException {
-              ((WatermarkHoldState) state).add(CoderUtils.decodeFromByteArray(InstantCoder.of(), bytes));
+              ((WatermarkHoldState) state)
+                  .add(CoderUtils.decodeFromByteArray(InstantCoder.of(), bytes));
             }
           };
       return null;
@@ -173,9 +184,7 @@ final class StateContents {
 
   /** A cell of elements (bag, set, ordered list, map entries) as a list of them. */
   private static <E> Codec elements(
-      Coder<E> elementCoder,
-      Function<State, Iterable<E>> read,
-      BiConsumer<State, E> add) {
+      Coder<E> elementCoder, Function<State, Iterable<E>> read, BiConsumer<State, E> add) {
     ListCoder<E> list = ListCoder.of(elementCoder);
     return new Codec() {
       @Override
@@ -198,13 +207,15 @@ final class StateContents {
       @Override
       @SuppressWarnings("unchecked")
       public byte[] encode(State state) throws CoderException {
-        return CoderUtils.encodeToByteArray(accumCoder, ((CombiningState<?, AccumT, ?>) state).getAccum());
+        return CoderUtils.encodeToByteArray(
+            accumCoder, ((CombiningState<?, AccumT, ?>) state).getAccum());
       }
 
       @Override
       @SuppressWarnings("unchecked")
       public void decodeInto(byte[] bytes, State state) throws CoderException {
-        ((CombiningState<?, AccumT, ?>) state).addAccum(CoderUtils.decodeFromByteArray(accumCoder, bytes));
+        ((CombiningState<?, AccumT, ?>) state)
+            .addAccum(CoderUtils.decodeFromByteArray(accumCoder, bytes));
       }
     };
   }
@@ -227,7 +238,9 @@ final class StateContents {
   private static <T> Coder<T> coderOf(String id, Coder<T> coder) {
     if (coder == null) {
       throw new IllegalStateException(
-          "State " + id + " has no coder, so checkpoints cannot keep it; give its StateSpec a coder");
+          "State "
+              + id
+              + " has no coder, so checkpoints cannot keep it; give its StateSpec a coder");
     }
     return coder;
   }

@@ -1,24 +1,24 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
 import dev.microbatch.runner.execution.dofn.TaggedValue;
 import dev.microbatch.runner.execution.sideinput.KeyedSideInputs;
-import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.List;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * One bundle of a stateful ParDo in streaming mode: the keys of one partition of a batch, each
- * with the state and timers it kept from the batches before, run through Beam's
- * StatefulDoFnRunner by one set-up instance of the user's DoFn. Its outputs are windowed values,
- * or {@link TaggedValue}s when the ParDo has several outputs.
+ * One bundle of a stateful ParDo in streaming mode: the keys of one partition of a batch, each with
+ * the state and timers it kept from the batches before, run through Beam's StatefulDoFnRunner by
+ * one set-up instance of the user's DoFn. Its outputs are windowed values, or {@link TaggedValue}s
+ * when the ParDo has several outputs.
  */
 @Internal
 public final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bundle<K, V, Object> {
@@ -37,9 +37,9 @@ public final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bund
   }
 
   /**
-   * The new values (and those that waited for their side inputs, once ready) run at the
-   * watermark of the batch before (values of windows that expired then are dropped as late); then
-   * the clocks advance and due timers fire, in order.
+   * The new values (and those that waited for their side inputs, once ready) run at the watermark
+   * of the batch before (values of windows that expired then are dropped as late); then the clocks
+   * advance and due timers fire, in order.
    */
   @Override
   public List<Object> process(

@@ -1,13 +1,12 @@
 package dev.microbatch.runner.execution.state;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.runner.execution.dofn.BundleIterator;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
 import dev.microbatch.runner.execution.shuffle.CoderSpillCodec;
 import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.dataset.Pair;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -19,6 +18,7 @@ import org.apache.beam.runners.core.StateInternals;
 import org.apache.beam.runners.core.StateNamespaces;
 import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -51,7 +51,8 @@ public final class StatefulParDoFunction {
     Function<WindowedValue<InputT>, Object> keyOf =
         wv -> keyCoder.structuralValue(((KV<Object, ?>) wv.getValue()).getKey());
     Dataset<Pair<Object, List<WindowedValue<InputT>>>> groups =
-        input.groupByKey(keyOf, context.parallelism(), CoderSpillCodec.forElements(context.input(), keyOf));
+        input.groupByKey(
+            keyOf, context.parallelism(), CoderSpillCodec.forElements(context.input(), keyOf));
     return groups.mapPartitions(
         (keyGroups, task) -> {
           if (!keyGroups.hasNext()) {
@@ -84,7 +85,8 @@ public final class StatefulParDoFunction {
       throws Exception {
     Object key = ((KV<Object, ?>) elements.get(0).getValue()).getKey();
     InMemoryStateInternals<Object> state = InMemoryStateInternals.forKey(key);
-    InMemoryTimerInternals timers = KeyTimers.startingAt(BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
+    InMemoryTimerInternals timers =
+        KeyTimers.startingAt(BoundedWindow.TIMESTAMP_MIN_VALUE, Instant.now());
     DoFnRunner<InputT, OutputT> runner =
         statefulRunner(fn, simpleRunner, step, execution, state, timers);
     for (WindowedValue<InputT> element : elements) {

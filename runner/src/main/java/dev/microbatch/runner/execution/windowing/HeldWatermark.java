@@ -1,17 +1,17 @@
 package dev.microbatch.runner.execution.windowing;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.stream.DStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
  * The output watermark of a keyed transform: its input watermark, held back by the earliest
- * watermark hold of any key after the batch. Computed once per batch, each partition of the
- * keys' state finding its own earliest hold.
+ * watermark hold of any key after the batch. Computed once per batch, each partition of the keys'
+ * state finding its own earliest hold.
  */
 @Internal
 public final class HeldWatermark<T> implements PCollectionWatermark {
@@ -32,7 +32,8 @@ public final class HeldWatermark<T> implements PCollectionWatermark {
   public Instant after(long batchTime) {
     if (computedFor != batchTime) {
       Instant min = clocks.inputWatermark(batchTime);
-      for (Instant hold : keys.getOrCompute(batchTime).mapPartitions((it, task) -> earliest(it)).collect()) {
+      for (Instant hold :
+          keys.getOrCompute(batchTime).mapPartitions((it, task) -> earliest(it)).collect()) {
         if (hold.isBefore(min)) {
           min = hold;
         }

@@ -1,15 +1,15 @@
 package dev.microbatch.runner.execution.windowing;
 
-import org.apache.beam.sdk.annotations.Internal;
 import dev.microbatch.engine.dataset.Dataset;
 import java.util.function.Supplier;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
  * The input watermark and processing time of a keyed transform in the batch being generated, and
- * its output watermark after the batch before. They are fixed on the batch thread once the
- * input's dataset of the batch exists, before the tasks that read them run.
+ * its output watermark after the batch before. They are fixed on the batch thread once the input's
+ * dataset of the batch exists, before the tasks that read them run.
  */
 @Internal
 public final class MicroBatchClocks {
@@ -58,9 +58,9 @@ public final class MicroBatchClocks {
 
   /**
    * The step's output watermark after the batch before, as last computed (the start of time until
-   * it is): what Beam's timer internals call the current output watermark while this batch's
-   * values arrive. A value whose output timestamp would be behind it holds nothing and gives its
-   * pane no timestamp, as in ReduceFnRunner's WatermarkHold, lest the pane come out late.
+   * it is): what Beam's timer internals call the current output watermark while this batch's values
+   * arrive. A value whose output timestamp would be behind it holds nothing and gives its pane no
+   * timestamp, as in ReduceFnRunner's WatermarkHold, lest the pane come out late.
    */
   public Instant previousOutputWatermark() {
     return previousOutputWatermark;
@@ -73,7 +73,8 @@ public final class MicroBatchClocks {
   /** The input watermark of {@code time}, which must be the batch being generated. */
   public Instant inputWatermark(long time) {
     if (time != batchTime) {
-      throw new IllegalStateException("Clocks of batch " + time + " asked during batch " + batchTime);
+      throw new IllegalStateException(
+          "Clocks of batch " + time + " asked during batch " + batchTime);
     }
     return inputWatermark;
   }

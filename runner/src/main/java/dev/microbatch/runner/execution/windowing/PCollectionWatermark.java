@@ -1,14 +1,14 @@
 package dev.microbatch.runner.execution.windowing;
 
-import org.apache.beam.sdk.annotations.Internal;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
- * The output watermark of one PCollection in streaming mode, as it stands after a batch. Asked
- * only on the batch thread, after the PCollection's dataset of that batch was generated (for a
- * source: read), so each answer is final for its batch.
+ * The output watermark of one PCollection in streaming mode, as it stands after a batch. Asked only
+ * on the batch thread, after the PCollection's dataset of that batch was generated (for a source:
+ * read), so each answer is final for its batch.
  */
 @FunctionalInterface
 @Internal

@@ -13,15 +13,18 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 
-/** Window.Assign in either mode: each element, in each of its windows, gets the windows its WindowFn assigns. */
+/**
+ * Window.Assign in either mode: each element, in each of its windows, gets the windows its WindowFn
+ * assigns.
+ */
 @Internal
 public final class WindowAssignment {
   private WindowAssignment() {}
 
   /** Each element in the windows {@code transform} assigns it to. */
   @SuppressWarnings("unchecked")
-  public static <T, W extends BoundedWindow> Function<WindowedValue<T>, List<WindowedValue<T>>> assigner(
-      Window.Assign<T> transform) {
+  public static <T, W extends BoundedWindow>
+      Function<WindowedValue<T>, List<WindowedValue<T>>> assigner(Window.Assign<T> transform) {
     // A null WindowFn means only the trigger or lateness changed: elements pass unchanged.
     WindowFn<T, W> windowFn = (WindowFn<T, W>) transform.getWindowFn();
     return wv -> windowFn == null ? List.of(wv) : assign(windowFn, wv);
@@ -55,7 +58,9 @@ public final class WindowAssignment {
       } catch (Exception e) {
         throw UserCodeException.wrap(e);
       }
-      out.add(WindowedValues.of(single.getValue(), single.getTimestamp(), windows, single.getPaneInfo()));
+      out.add(
+          WindowedValues.of(
+              single.getValue(), single.getTimestamp(), windows, single.getPaneInfo()));
     }
     return out;
   }

@@ -1,5 +1,5 @@
 /**
- * Windows and watermarks: window assignment, each PCollection's watermark per batch, and the
- * clocks and holds of a keyed step.
+ * Windows and watermarks: window assignment, each PCollection's watermark per batch, and the clocks
+ * and holds of a keyed step.
  */
 package dev.microbatch.runner.execution.windowing;

@@ -1,11 +1,11 @@
 package dev.microbatch.runner.translation.batch;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.JobListener;
+import dev.microbatch.runner.translation.ExecutablePipeline;
 import java.util.List;
+import org.apache.beam.sdk.annotations.Internal;
 
 /** A pipeline turned into datasets (batch mode): running it pulls every leaf, in one engine job. */
 @Internal
@@ -14,7 +14,9 @@ public final class BatchPipeline implements ExecutablePipeline {
   private final List<Dataset<?>> leaves;
   private final Runnable end;
 
-  /** @param end cleans up once the pipeline has ended */
+  /**
+   * @param end cleans up once the pipeline has ended
+   */
   BatchPipeline(EngineContext engine, List<Dataset<?>> leaves, Runnable end) {
     this.engine = engine;
     this.leaves = List.copyOf(leaves);

@@ -1,11 +1,11 @@
 package dev.microbatch.runner.translation.batch;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.translation.PipelinePreparation;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.translation.PipelinePreparation;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
 
@@ -51,7 +51,8 @@ public final class BatchPipelineTranslator {
         return CompositeBehavior.ENTER_TRANSFORM;
       }
       PTransform<?, ?> transform = node.getTransform();
-      BatchTransformTranslator<PTransform<?, ?>> translator = BatchTranslators.forTransform(transform);
+      BatchTransformTranslator<PTransform<?, ?>> translator =
+          BatchTranslators.forTransform(transform);
       if (translator != null) {
         context.setCurrentTransform(node.toAppliedPTransform(pipeline));
         if (translator.canTranslate(transform, context)) {
@@ -65,7 +66,8 @@ public final class BatchPipelineTranslator {
     @Override
     public void visitPrimitiveTransform(TransformHierarchy.Node node) {
       PTransform<?, ?> transform = node.getTransform();
-      BatchTransformTranslator<PTransform<?, ?>> translator = BatchTranslators.forTransform(transform);
+      BatchTransformTranslator<PTransform<?, ?>> translator =
+          BatchTranslators.forTransform(transform);
       if (translator == null) {
         throw PipelinePreparation.noTranslator(node, "batch");
       }

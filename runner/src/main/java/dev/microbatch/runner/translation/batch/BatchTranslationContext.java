@@ -1,18 +1,18 @@
 package dev.microbatch.runner.translation.batch;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.execution.sideinput.SideInputValues;
-import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.runner.translation.RowConformance;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.sideinput.SideInputValues;
+import dev.microbatch.runner.translation.AppliedTransformContext;
+import dev.microbatch.runner.translation.RowConformance;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PValue;
@@ -55,12 +55,16 @@ public final class BatchTranslationContext extends AppliedTransformContext {
   /** The dataset of the only output of the current transform. */
   public void setOutput(Dataset<? extends WindowedValue<?>> dataset) {
     PCollection<?> output = output();
-    datasets.put(output, produced(RowConformance.forDatasetsOf(output).apply(dataset).named(stepName()), consumersOf(output)));
+    datasets.put(
+        output,
+        produced(
+            RowConformance.forDatasetsOf(output).apply(dataset).named(stepName()),
+            consumersOf(output)));
   }
 
   /**
-   * The outputs of a transform with several: {@code unit} is computed once (cached if more than
-   * one output is read), and each output is derived from it.
+   * The outputs of a transform with several: {@code unit} is computed once (cached if more than one
+   * output is read), and each output is derived from it.
    */
   public <U> void setOutputs(
       Dataset<U> unit,
@@ -68,7 +72,11 @@ public final class BatchTranslationContext extends AppliedTransformContext {
           split) {
     int total = outputs().values().stream().mapToInt(this::consumersOf).sum();
     Dataset<U> computed = produced(unit.named(stepName()), total);
-    outputs().forEach((tag, pc) -> datasets.put(pc, RowConformance.forDatasetsOf(pc).apply(split.apply(computed, tag))));
+    outputs()
+        .forEach(
+            (tag, pc) ->
+                datasets.put(
+                    pc, RowConformance.forDatasetsOf(pc).apply(split.apply(computed, tag))));
   }
 
   /** Makes {@code output} read exactly what {@code input} holds, with no work of its own. */

@@ -1,23 +1,7 @@
 package dev.microbatch.runner.translation.batch;
 
 import dev.microbatch.runner.execution.source.BoundedSourceRead;
-import dev.microbatch.runner.execution.metrics.StepMetrics;
-import dev.microbatch.runner.execution.source.RebalancedReads;
-import dev.microbatch.runner.translation.AppliedTransformContext;
-import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.scheduler.TaskContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
-import org.apache.beam.sdk.io.BoundedSource;
-import org.apache.beam.sdk.metrics.MetricsContainer;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
-import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowedValues;
 
 /**
  * A bounded Read: the source is split into about {@code parallelism} bundles on the driver, and

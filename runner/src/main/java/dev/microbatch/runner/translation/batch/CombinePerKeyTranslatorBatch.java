@@ -1,38 +1,30 @@
 package dev.microbatch.runner.translation.batch;
 
+import dev.microbatch.engine.dataset.Aggregator;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.shuffle.ShuffleCodec;
 import dev.microbatch.runner.execution.combine.LiftedCombine;
 import dev.microbatch.runner.execution.combine.WindowAccumulation;
 import dev.microbatch.runner.execution.combine.WindowAccumulationCoder;
 import dev.microbatch.runner.execution.shuffle.CoderSpillCodec;
-import dev.microbatch.engine.dataset.Aggregator;
-import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.shuffle.ShuffleCodec;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
-import org.apache.beam.sdk.values.WindowingStrategy;
-import org.joda.time.Instant;
 
 /**
  * Combine.PerKey lifted into the shuffle: each map task folds its inputs into one accumulator per
- * key and window, and only accumulators cross the shuffle. Applies where that gives exactly
- * Beam's result: a plain CombineFn, no side inputs, windows that do not merge, and the default
- * trigger (one on-time pane per window). Anything else is expanded into GroupByKey and a ParDo.
+ * key and window, and only accumulators cross the shuffle. Applies where that gives exactly Beam's
+ * result: a plain CombineFn, no side inputs, windows that do not merge, and the default trigger
+ * (one on-time pane per window). Anything else is expanded into GroupByKey and a ParDo.
  */
 final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
     implements BatchTransformTranslator<Combine.PerKey<K, InputT, OutputT>> {
@@ -49,24 +41,29 @@ final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
   }
 
   /** A value's key in the shuffle: its key's structural value, and its window if not global. */
-  private static <K> Object shuffleKey(Coder<K> keyCoder, WindowedValue<? extends KV<K, ?>> wv, boolean global) {
+  private static <K> Object shuffleKey(
+      Coder<K> keyCoder, WindowedValue<? extends KV<K, ?>> wv, boolean global) {
     Object key = keyCoder.structuralValue(wv.getValue().getKey());
     return global ? key : new KeyInWindow(key, windowOf(wv));
   }
 
   @Override
   @SuppressWarnings("unchecked")
-  public void translate(Combine.PerKey<K, InputT, OutputT> transform, BatchTranslationContext context) {
-    combineInShuffle((CombineFn<InputT, AccumT, OutputT>) transform.getFn(), context.input(), context);
+  public void translate(
+      Combine.PerKey<K, InputT, OutputT> transform, BatchTranslationContext context) {
+    combineInShuffle(
+        (CombineFn<InputT, AccumT, OutputT>) transform.getFn(), context.input(), context);
   }
 
   /**
    * {@code input}'s values combined per key and window with {@code fn}, in the shuffle, as the
-   * output of the transform being translated: one on-time, only pane per key and window. Only for
-   * a windowing {@link LiftedCombine#firesOncePerWindow} accepts.
+   * output of the transform being translated: one on-time, only pane per key and window. Only for a
+   * windowing {@link LiftedCombine#firesOncePerWindow} accepts.
    */
   static <K, InputT, AccumT, OutputT> void combineInShuffle(
-      CombineFn<InputT, AccumT, OutputT> fn, PCollection<KV<K, InputT>> input, BatchTranslationContext context) {
+      CombineFn<InputT, AccumT, OutputT> fn,
+      PCollection<KV<K, InputT>> input,
+      BatchTranslationContext context) {
     Coder<K> keyCoder = ((KvCoder<K, InputT>) input.getCoder()).getKeyCoder();
     TimestampCombiner timestamps = input.getWindowingStrategy().getTimestampCombiner();
     Dataset<WindowedValue<KV<K, InputT>>> records = context.dataset(input);
@@ -80,7 +77,9 @@ final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
                 wv -> wv,
                 // a batch job's output watermark stays at the start of time until all is done
                 new Aggregator<WindowedValue<KV<K, InputT>>, WindowAccumulation<K, AccumT>>(
-                    wv -> WindowAccumulation.of(fn, timestamps, windowOf(wv), wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
+                    wv ->
+                        WindowAccumulation.of(
+                            fn, timestamps, windowOf(wv), wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
                     (acc, wv) -> acc.add(fn, timestamps, wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
                     (a, b) -> a.merge(fn, timestamps, b)),
                 context.parallelism(),
@@ -95,7 +94,10 @@ final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
    * shuffle then stays in memory.
    */
   private static <K, InputT, AccumT> ShuffleCodec<Object, WindowAccumulation<K, AccumT>> spillCodec(
-      CombineFn<InputT, AccumT, ?> fn, PCollection<KV<K, InputT>> input, Coder<K> keyCoder, boolean global) {
+      CombineFn<InputT, AccumT, ?> fn,
+      PCollection<KV<K, InputT>> input,
+      Coder<K> keyCoder,
+      boolean global) {
     Coder<AccumT> accumulatorCoder;
     try {
       accumulatorCoder = LiftedCombine.accumulatorCoderOrThrow(fn, input);
@@ -103,7 +105,8 @@ final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
       return null;
     }
     @SuppressWarnings("unchecked")
-    Coder<BoundedWindow> windowCoder = (Coder<BoundedWindow>) input.getWindowingStrategy().getWindowFn().windowCoder();
+    Coder<BoundedWindow> windowCoder =
+        (Coder<BoundedWindow>) input.getWindowingStrategy().getWindowFn().windowCoder();
     return new CoderSpillCodec<>(
         new WindowAccumulationCoder<>(keyCoder, windowCoder, accumulatorCoder),
         accumulation -> {

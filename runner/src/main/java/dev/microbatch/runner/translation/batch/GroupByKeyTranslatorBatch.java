@@ -1,10 +1,10 @@
 package dev.microbatch.runner.translation.batch;
 
+import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.runner.execution.combine.LiftedCombine;
 import dev.microbatch.runner.execution.shuffle.CoderSpillCodec;
 import dev.microbatch.runner.execution.shuffle.EncodedConcatenate;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
-import dev.microbatch.engine.dataset.Dataset;
 import java.util.function.Function;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -31,14 +31,16 @@ final class GroupByKeyTranslatorBatch<K, V> implements BatchTransformTranslator<
     PCollection<KV<K, V>> input = context.input();
     KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
     if (LiftedCombine.firesOncePerWindow(input.getWindowingStrategy())) {
-      CombinePerKeyTranslatorBatch.combineInShuffle(new EncodedConcatenate<>(coder.getValueCoder()), input, context);
+      CombinePerKeyTranslatorBatch.combineInShuffle(
+          new EncodedConcatenate<>(coder.getValueCoder()), input, context);
       return;
     }
     Coder<K> keyCoder = coder.getKeyCoder();
     GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> groupAlsoByWindow =
         GroupAlsoByWindow.of(input, context);
     Dataset<WindowedValue<KV<K, V>>> records = context.dataset(input);
-    Function<WindowedValue<KV<K, V>>, Object> keyOf = wv -> keyCoder.structuralValue(wv.getValue().getKey());
+    Function<WindowedValue<KV<K, V>>, Object> keyOf =
+        wv -> keyCoder.structuralValue(wv.getValue().getKey());
     context.setOutput(
         records
             .groupByKey(keyOf, context.parallelism(), CoderSpillCodec.forElements(input, keyOf))

@@ -1,19 +1,14 @@
 package dev.microbatch.runner.translation.batch;
 
-import dev.microbatch.runner.execution.dofn.StatelessParDo;
+import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
-import dev.microbatch.runner.execution.dofn.TaggedValue;
-import dev.microbatch.runner.execution.state.KeyedStepContext;
+import dev.microbatch.runner.execution.dofn.StatelessParDo;
 import dev.microbatch.runner.execution.state.StatefulParDoFunction;
-import dev.microbatch.engine.dataset.Dataset;
-import java.util.Collections;
-import dev.microbatch.engine.dataset.PartitionFunction;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
@@ -25,12 +20,15 @@ final class ParDoTranslatorBatch<InputT, OutputT>
     implements BatchTransformTranslator<ParDo.MultiOutput<InputT, OutputT>> {
 
   @Override
-  public void translate(ParDo.MultiOutput<InputT, OutputT> transform, BatchTranslationContext context) {
+  public void translate(
+      ParDo.MultiOutput<InputT, OutputT> transform, BatchTranslationContext context) {
     DoFn<InputT, OutputT> fn = transform.getFn();
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     if (signature.processElement().isSplittable()) {
       throw new IllegalStateException(
-          "Splittable DoFn " + context.stepName() + " should have been expanded before translation");
+          "Splittable DoFn "
+              + context.stepName()
+              + " should have been expanded before translation");
     }
     DoFnExecution<InputT, OutputT> execution =
         new DoFnExecution<>(transform, context).withSideInputs(context::sideInput);
@@ -43,7 +41,8 @@ final class ParDoTranslatorBatch<InputT, OutputT>
   }
 
   /** The outputs of a ParDo-like step: tagged records if it has several, else its only one. */
-  static void setOutputs(BatchTranslationContext context, Dataset<Object> output, boolean multiOutput) {
+  static void setOutputs(
+      BatchTranslationContext context, Dataset<Object> output, boolean multiOutput) {
     if (multiOutput) {
       context.setOutputs(output, OutputBuffer::output);
     } else {

@@ -1,11 +1,11 @@
 package dev.microbatch.runner.translation.batch;
 
+import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.runner.execution.dofn.BundleIterator;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.splittable.IdleRestrictions;
 import dev.microbatch.runner.execution.splittable.RecordBudget;
 import dev.microbatch.runner.execution.splittable.SplittableBundle;
-import dev.microbatch.engine.dataset.Dataset;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import org.apache.beam.runners.core.KeyedWorkItem;
@@ -15,9 +15,9 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Duration;
 
 /**
- * A splittable DoFn in batch mode (the primitive its expansion ends in): every element, with
- * its restriction and a unique key, runs to completion through ProcessFn, checkpoint after
- * checkpoint, within the task that reads it.
+ * A splittable DoFn in batch mode (the primitive its expansion ends in): every element, with its
+ * restriction and a unique key, runs to completion through ProcessFn, checkpoint after checkpoint,
+ * within the task that reads it.
  */
 final class SplittableProcessTranslatorBatch<InputT, OutputT, RestrictionT>
     implements BatchTransformTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
@@ -40,7 +40,11 @@ final class SplittableProcessTranslatorBatch<InputT, OutputT, RestrictionT>
               // runs each element to completion: nothing to pace, nothing to budget
               SplittableBundle<InputT, OutputT, RestrictionT> bundle =
                   new SplittableBundle<>(
-                      execution, task, MAX_CALL_DURATION, RecordBudget.unlimited(), new IdleRestrictions());
+                      execution,
+                      task,
+                      MAX_CALL_DURATION,
+                      RecordBudget.unlimited(),
+                      new IdleRestrictions());
               ArrayDeque<Object> outputs = new ArrayDeque<>();
               return new BundleIterator<>(
                   elements,

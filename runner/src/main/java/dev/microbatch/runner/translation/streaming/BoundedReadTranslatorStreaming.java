@@ -1,8 +1,8 @@
 package dev.microbatch.runner.translation.streaming;
 
+import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.runner.execution.source.BoundedInputStream;
 import dev.microbatch.runner.execution.source.BoundedSourceRead;
-import dev.microbatch.engine.dataset.Dataset;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.WindowedValue;
 
@@ -15,7 +15,8 @@ final class BoundedReadTranslatorStreaming<T>
       SplittableParDo.PrimitiveBoundedRead<T> transform, StreamingTranslationContext context) {
     Dataset<WindowedValue<T>> all =
         BoundedSourceRead.read(transform.getSource(), context, context.streaming().engine());
-    BoundedInputStream<T> read = new BoundedInputStream<>(context.streaming(), context.stepName(), all);
+    BoundedInputStream<T> read =
+        new BoundedInputStream<>(context.streaming(), context.stepName(), all);
     context.checkpointed(read);
     context.setOutput(read, read::watermarkAfter);
   }

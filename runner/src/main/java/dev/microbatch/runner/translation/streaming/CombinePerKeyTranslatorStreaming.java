@@ -1,5 +1,6 @@
 package dev.microbatch.runner.translation.streaming;
 
+import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.runner.execution.combine.LiftedCombine;
 import dev.microbatch.runner.execution.combine.MergeAccumulators;
 import dev.microbatch.runner.execution.combine.SinglePaneCombineStep;
@@ -7,7 +8,6 @@ import dev.microbatch.runner.execution.combine.WindowAccumulation;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
-import dev.microbatch.engine.stream.DStream;
 import org.apache.beam.runners.core.SystemReduceFn;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -22,11 +22,11 @@ import org.apache.beam.sdk.values.WindowingStrategy;
 
 /**
  * Combine.PerKey lifted in streaming mode, where it applies in batch mode (see {@link
- * LiftedCombine#liftable}): each batch's partitions fold their values into one
- * accumulator per key and window, and only those cross the shuffle into the keys' state. Without
- * allowed lateness each window fires once, which {@link SinglePaneCombineStep} does; otherwise
- * ReduceFnRunner keeps one merged accumulator per window (not every value, as the expanded
- * GroupByKey would) and fires its on-time and late panes.
+ * LiftedCombine#liftable}): each batch's partitions fold their values into one accumulator per key
+ * and window, and only those cross the shuffle into the keys' state. Without allowed lateness each
+ * window fires once, which {@link SinglePaneCombineStep} does; otherwise ReduceFnRunner keeps one
+ * merged accumulator per window (not every value, as the expanded GroupByKey would) and fires its
+ * on-time and late panes.
  */
 final class CombinePerKeyTranslatorStreaming<K, InputT, AccumT, OutputT>
     implements StreamingTransformTranslator<Combine.PerKey<K, InputT, OutputT>> {
@@ -39,7 +39,8 @@ final class CombinePerKeyTranslatorStreaming<K, InputT, AccumT, OutputT>
 
   @Override
   @SuppressWarnings("unchecked")
-  public void translate(Combine.PerKey<K, InputT, OutputT> transform, StreamingTranslationContext context) {
+  public void translate(
+      Combine.PerKey<K, InputT, OutputT> transform, StreamingTranslationContext context) {
     PCollection<KV<K, InputT>> input = context.input();
     CombineFn<InputT, AccumT, OutputT> fn = (CombineFn<InputT, AccumT, OutputT>) transform.getFn();
     KvCoder<K, InputT> inputCoder = (KvCoder<K, InputT>) input.getCoder();
@@ -60,7 +61,12 @@ final class CombinePerKeyTranslatorStreaming<K, InputT, AccumT, OutputT>
                     records.mapPartitions(
                         (values, task) ->
                             LiftedCombine.combineInPartition(
-                                    values, fn, keyCoder, windowing, window -> false, BoundedWindow.TIMESTAMP_MIN_VALUE)
+                                    values,
+                                    fn,
+                                    keyCoder,
+                                    windowing,
+                                    window -> false,
+                                    BoundedWindow.TIMESTAMP_MIN_VALUE)
                                 .stream()
                                 .map(WindowAccumulation::partial)
                                 .iterator()));

@@ -5,8 +5,8 @@ import org.apache.beam.sdk.transforms.View;
 
 /**
  * CreatePCollectionView in streaming mode: the viewed PCollection becomes a {@link
- * SideInputStream}, which ParDos reading the view ask for its contents batch by batch. Its
- * output, the side input's panes, is computed every batch even if no ParDo reads the view.
+ * SideInputStream}, which ParDos reading the view ask for its contents batch by batch. Its output,
+ * the side input's panes, is computed every batch even if no ParDo reads the view.
  */
 final class CreateViewTranslatorStreaming<ElemT, ViewT>
     implements StreamingTransformTranslator<View.CreatePCollectionView<ElemT, ViewT>> {

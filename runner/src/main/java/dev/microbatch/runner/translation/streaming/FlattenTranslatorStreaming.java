@@ -1,8 +1,8 @@
 package dev.microbatch.runner.translation.streaming;
 
+import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.runner.execution.source.BoundedInputStream;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.engine.stream.DStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -10,10 +10,11 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * Flatten in streaming mode: the union of the inputs' streams, at the lowest of their
- * watermarks. An empty Flatten is bounded data with nothing in it.
+ * Flatten in streaming mode: the union of the inputs' streams, at the lowest of their watermarks.
+ * An empty Flatten is bounded data with nothing in it.
  */
-final class FlattenTranslatorStreaming<T> implements StreamingTransformTranslator<Flatten.PCollections<T>> {
+final class FlattenTranslatorStreaming<T>
+    implements StreamingTransformTranslator<Flatten.PCollections<T>> {
 
   @Override
   @SuppressWarnings("unchecked")
@@ -21,7 +22,8 @@ final class FlattenTranslatorStreaming<T> implements StreamingTransformTranslato
     List<PValue> inputs = List.copyOf(context.currentTransform().getInputs().values());
     if (inputs.isEmpty()) {
       BoundedInputStream<T> empty =
-          new BoundedInputStream<>(context.streaming(), context.stepName(), context.streaming().engine().empty());
+          new BoundedInputStream<>(
+              context.streaming(), context.stepName(), context.streaming().engine().empty());
       context.setOutput(empty, empty::watermarkAfter);
       return;
     }
@@ -33,6 +35,7 @@ final class FlattenTranslatorStreaming<T> implements StreamingTransformTranslato
         rest[i - 1] = context.stream(inputs.get(i));
       }
     }
-    context.setOutput(context.<T>stream(inputs.get(0)).union(rest), PCollectionWatermark.min(watermarks));
+    context.setOutput(
+        context.<T>stream(inputs.get(0)).union(rest), PCollectionWatermark.min(watermarks));
   }
 }

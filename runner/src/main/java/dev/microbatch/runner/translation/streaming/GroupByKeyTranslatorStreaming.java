@@ -14,7 +14,8 @@ import org.apache.beam.sdk.values.WindowedValue;
  * timers from batch to batch, and ReduceFnRunner fires panes as this batch's input watermark and
  * processing time make them due. The output watermark is held back by ReduceFnRunner's holds.
  */
-final class GroupByKeyTranslatorStreaming<K, V> implements StreamingTransformTranslator<GroupByKey<K, V>> {
+final class GroupByKeyTranslatorStreaming<K, V>
+    implements StreamingTransformTranslator<GroupByKey<K, V>> {
 
   @Override
   public void translate(GroupByKey<K, V> transform, StreamingTranslationContext context) {

@@ -11,9 +11,7 @@ final class ImpulseTranslatorStreaming implements StreamingTransformTranslator<I
   public void translate(Impulse transform, StreamingTranslationContext context) {
     BoundedInputStream<byte[]> impulse =
         new BoundedInputStream<>(
-            context.streaming(),
-            context.stepName(),
-            ImpulseData.of(context.streaming().engine()));
+            context.streaming(), context.stepName(), ImpulseData.of(context.streaming().engine()));
     context.checkpointed(impulse);
     context.setOutput(impulse, impulse::watermarkAfter);
   }

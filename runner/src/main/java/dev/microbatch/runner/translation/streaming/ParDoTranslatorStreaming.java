@@ -1,15 +1,15 @@
 package dev.microbatch.runner.translation.streaming;
 
+import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
+import dev.microbatch.runner.execution.dofn.OutputBuffer;
+import dev.microbatch.runner.execution.dofn.StatelessParDo;
 import dev.microbatch.runner.execution.sideinput.KeyedSideInputs;
 import dev.microbatch.runner.execution.sideinput.PushbackParDoStream;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.execution.state.StatefulBundle;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.execution.dofn.StatelessParDo;
-import dev.microbatch.runner.execution.dofn.OutputBuffer;
-import dev.microbatch.engine.stream.DStream;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignature;
 import org.apache.beam.sdk.transforms.reflect.DoFnSignatures;
@@ -70,7 +70,8 @@ final class ParDoTranslatorStreaming<InputT, OutputT>
     return KeyedStreamStep.<Object, Object, Object>of(
         (PCollection) context.input(),
         context,
-        KeyedSideInputs.bundles(keyed, context, (ofBatch, time, task) -> new StatefulBundle<>(ofBatch, task)),
+        KeyedSideInputs.bundles(
+            keyed, context, (ofBatch, time, task) -> new StatefulBundle<>(ofBatch, task)),
         KeyState::earliestHoldOrTimerOutput);
   }
 }

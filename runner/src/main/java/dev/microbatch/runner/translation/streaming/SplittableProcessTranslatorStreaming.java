@@ -14,15 +14,16 @@ import org.joda.time.Duration;
 
 /**
  * A splittable DoFn in streaming mode, bounded or unbounded: each element's restriction is
- * processed for at most half a batch interval per batch; its residual stays in the element's
- * state and resumes in a later batch, holding the output watermark at what the DoFn's watermark
- * estimator reports. An element whose side inputs are not ready waits (see {@link
- * KeyedSideInputs}); so does a restriction once the batch's record budget (--maxRecordsPerBatch,
- * or its share under backpressure) is spent, and one that keeps waiting in vain for input (see
- * {@link IdleRestrictions}).
+ * processed for at most half a batch interval per batch; its residual stays in the element's state
+ * and resumes in a later batch, holding the output watermark at what the DoFn's watermark estimator
+ * reports. An element whose side inputs are not ready waits (see {@link KeyedSideInputs}); so does
+ * a restriction once the batch's record budget (--maxRecordsPerBatch, or its share under
+ * backpressure) is spent, and one that keeps waiting in vain for input (see {@link
+ * IdleRestrictions}).
  */
 final class SplittableProcessTranslatorStreaming<InputT, OutputT, RestrictionT>
-    implements StreamingTransformTranslator<ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
+    implements StreamingTransformTranslator<
+        ProcessKeyedElements<InputT, OutputT, RestrictionT, ?>> {
 
   @Override
   public void translate(

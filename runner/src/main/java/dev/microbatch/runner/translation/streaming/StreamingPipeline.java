@@ -1,12 +1,12 @@
 package dev.microbatch.runner.translation.streaming;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.engine.scheduler.JobCancelledException;
 import dev.microbatch.engine.scheduler.JobListener;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.translation.ExecutablePipeline;
 import java.util.Map;
+import org.apache.beam.sdk.annotations.Internal;
 import org.joda.time.Instant;
 
 /** A pipeline turned into streams: runs batch after batch until stopped or done. */
@@ -17,7 +17,9 @@ public final class StreamingPipeline implements ExecutablePipeline {
   private volatile boolean cancelled;
   private volatile Map<String, Instant> watermarks = Map.of();
 
-  /** @param end cleans up once the pipeline has ended */
+  /**
+   * @param end cleans up once the pipeline has ended
+   */
   StreamingPipeline(StreamingContext streaming, Runnable end) {
     this.streaming = streaming;
     this.end = end;

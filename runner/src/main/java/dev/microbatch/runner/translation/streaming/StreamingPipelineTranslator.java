@@ -1,13 +1,12 @@
 package dev.microbatch.runner.translation.streaming;
 
-import org.apache.beam.sdk.annotations.Internal;
-import dev.microbatch.runner.translation.PipelinePreparation;
 import dev.microbatch.engine.checkpoint.CheckpointStore;
 import dev.microbatch.engine.checkpoint.Checkpointer;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.translation.PipelinePreparation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,14 +14,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.PTransform;
 
 /**
  * Turns a Beam pipeline into engine streams, streaming mode: every PCollection becomes a DStream
- * with a watermark of its own. When every watermark has reached the end of time (a pipeline
- * with only bounded inputs), the streaming context stops by itself. With --checkpointDirectory, the
- * job resumes from the directory's latest checkpoint and writes new ones as it goes.
+ * with a watermark of its own. When every watermark has reached the end of time (a pipeline with
+ * only bounded inputs), the streaming context stops by itself. With --checkpointDirectory, the job
+ * resumes from the directory's latest checkpoint and writes new ones as it goes.
  */
 @Internal
 public final class StreamingPipelineTranslator {
@@ -31,7 +31,9 @@ public final class StreamingPipelineTranslator {
   private final MetricsContainerStepMap metrics;
 
   public StreamingPipelineTranslator(
-      StreamingContext streaming, MicroBatchPipelineOptions options, MetricsContainerStepMap metrics) {
+      StreamingContext streaming,
+      MicroBatchPipelineOptions options,
+      MetricsContainerStepMap metrics) {
     this.streaming = streaming;
     this.options = options;
     this.metrics = metrics;
@@ -79,8 +81,8 @@ public final class StreamingPipelineTranslator {
   }
 
   /**
-   * Restores the job's state from the latest checkpoint, if any, and writes checkpoints from
-   * now on. A pipeline is known by a digest of its transforms' names and kinds: a checkpoint of a
+   * Restores the job's state from the latest checkpoint, if any, and writes checkpoints from now
+   * on. A pipeline is known by a digest of its transforms' names and kinds: a checkpoint of a
    * pipeline of another shape is refused.
    */
   private void resumeAndCheckpoint(StreamingTranslationContext context, String pipelineId) {
@@ -133,7 +135,8 @@ public final class StreamingPipelineTranslator {
   private static void translate(
       TransformHierarchy.Node node, Pipeline pipeline, StreamingTranslationContext context) {
     PTransform<?, ?> transform = node.getTransform();
-    StreamingTransformTranslator<PTransform<?, ?>> translator = StreamingTranslators.forTransform(transform);
+    StreamingTransformTranslator<PTransform<?, ?>> translator =
+        StreamingTranslators.forTransform(transform);
     if (translator == null) {
       throw PipelinePreparation.noTranslator(node, "streaming");
     }

@@ -1,17 +1,16 @@
 package dev.microbatch.runner.translation.streaming;
 
-import org.apache.beam.sdk.annotations.Internal;
+import dev.microbatch.engine.checkpoint.CheckpointedState;
+import dev.microbatch.engine.dataset.Dataset;
+import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.engine.stream.StreamingContext;
+import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.sideinput.SideInputStream;
 import dev.microbatch.runner.execution.source.TestStreamClock;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
 import dev.microbatch.runner.translation.AppliedTransformContext;
 import dev.microbatch.runner.translation.RowConformance;
-import dev.microbatch.engine.checkpoint.CheckpointedState;
-import dev.microbatch.engine.dataset.Dataset;
-import dev.microbatch.engine.stream.DStream;
-import dev.microbatch.engine.stream.StreamingContext;
-import dev.microbatch.runner.MicroBatchPipelineOptions;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
+import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -80,7 +80,9 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
             : new Instant(streaming.clock().currentTimeMillis());
   }
 
-  /** The clock TestStreams advance, made on first use; from then on the pipeline's processing time. */
+  /**
+   * The clock TestStreams advance, made on first use; from then on the pipeline's processing time.
+   */
   TestStreamClock testStreamClock() {
     if (testStreamClock == null) {
       testStreamClock = new TestStreamClock();
@@ -102,8 +104,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   }
 
   /**
-   * {@code execution} reading its side inputs as they stand after {@code batchTime}. Asked on
-   * the batch thread while that batch is generated.
+   * {@code execution} reading its side inputs as they stand after {@code batchTime}. Asked on the
+   * batch thread while that batch is generated.
    */
   public <InputT, OutputT> DoFnExecution<InputT, OutputT> afterBatch(
       DoFnExecution<InputT, OutputT> execution, long batchTime) {
@@ -117,11 +119,15 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     }
   }
 
-  /** With --checkpointDirectory: fails, naming {@code feature}, which checkpoints cannot keep yet. */
+  /**
+   * With --checkpointDirectory: fails, naming {@code feature}, which checkpoints cannot keep yet.
+   */
   void refuseCheckpointing(String feature) {
     if (options().getCheckpointDirectory() != null) {
       throw new UnsupportedOperationException(
-          feature + " in streaming mode cannot be checkpointed yet (" + stepName()
+          feature
+              + " in streaming mode cannot be checkpointed yet ("
+              + stepName()
               + "); run the pipeline without --checkpointDirectory");
     }
   }
@@ -132,7 +138,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   }
 
   /** The stream and watermark of the only output of the current transform. */
-  public void setOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
+  public void setOutput(
+      DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
     setOutput(stream, watermark, RowConformance.forDatasetsOf(output()));
   }
 
@@ -140,7 +147,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
    * Like {@link #setOutput(DStream, PCollectionWatermark)} for an output whose elements are the
    * runner's own, not its PCollection's: a view's side-input panes.
    */
-  void setInternalOutput(DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
+  void setInternalOutput(
+      DStream<? extends WindowedValue<?>> stream, PCollectionWatermark watermark) {
     setOutput(stream, watermark, UnaryOperator.identity());
   }
 
@@ -151,11 +159,15 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     PCollection<?> output = output();
     String step = stepName();
     // each batch's dataset is named for the step, for the stages progress reports show
-    streams.put(output, produced(stream.transform((d, time) -> conform.apply(d).named(step)), consumersOf(output)));
+    streams.put(
+        output,
+        produced(stream.transform((d, time) -> conform.apply(d).named(step)), consumersOf(output)));
     watermarks.put(output, watermark);
   }
 
-  /** Like the batch mode's {@code setOutputs}, batch by batch; every output has {@code watermark}. */
+  /**
+   * Like the batch mode's {@code setOutputs}, batch by batch; every output has {@code watermark}.
+   */
   public <U> void setOutputs(
       DStream<U> unit,
       BiFunction<Dataset<U>, TupleTag<?>, Dataset<? extends WindowedValue<?>>> split,
@@ -165,7 +177,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     outputs()
         .forEach(
             (tag, pc) -> {
-              UnaryOperator<Dataset<? extends WindowedValue<?>>> conform = RowConformance.forDatasetsOf(pc);
+              UnaryOperator<Dataset<? extends WindowedValue<?>>> conform =
+                  RowConformance.forDatasetsOf(pc);
               streams.put(pc, computed.transform((d, time) -> conform.apply(split.apply(d, tag))));
               watermarks.put(pc, watermark);
             });
@@ -182,7 +195,8 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   /** Every PCollection's watermark after {@code batchTime}, by the PCollection's name. */
   Map<String, Instant> watermarksAfter(long batchTime) {
     Map<String, Instant> after = new LinkedHashMap<>();
-    watermarks.forEach((value, watermark) -> after.put(value.getName(), watermark.after(batchTime)));
+    watermarks.forEach(
+        (value, watermark) -> after.put(value.getName(), watermark.after(batchTime)));
     return after;
   }
 

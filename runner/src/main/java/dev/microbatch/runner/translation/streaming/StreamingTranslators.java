@@ -2,12 +2,12 @@ package dev.microbatch.runner.translation.streaming;
 
 import java.util.Map;
 import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -21,19 +21,26 @@ final class StreamingTranslators {
   private StreamingTranslators() {}
 
   @SuppressWarnings("rawtypes")
-  private static final Map<Class<? extends PTransform>, StreamingTransformTranslator<?>> TRANSLATORS =
-      Map.ofEntries(
-          Map.entry(Impulse.class, new ImpulseTranslatorStreaming()),
-          Map.entry(SplittableParDo.PrimitiveBoundedRead.class, new BoundedReadTranslatorStreaming<>()),
-          Map.entry(SplittableParDo.PrimitiveUnboundedRead.class, new UnboundedReadTranslatorStreaming<>()),
-          Map.entry(ParDo.MultiOutput.class, new ParDoTranslatorStreaming<>()),
-          Map.entry(GroupByKey.class, new GroupByKeyTranslatorStreaming<>()),
-          Map.entry(Combine.PerKey.class, new CombinePerKeyTranslatorStreaming<>()),
-          Map.entry(Flatten.PCollections.class, new FlattenTranslatorStreaming<>()),
-          Map.entry(Window.Assign.class, new WindowAssignTranslatorStreaming<>()),
-          Map.entry(View.CreatePCollectionView.class, new CreateViewTranslatorStreaming<>()),
-          Map.entry(SplittableParDo.ProcessKeyedElements.class, new SplittableProcessTranslatorStreaming<>()),
-          Map.entry(TestStream.class, new TestStreamTranslatorStreaming<>()));
+  private static final Map<Class<? extends PTransform>, StreamingTransformTranslator<?>>
+      TRANSLATORS =
+          Map.ofEntries(
+              Map.entry(Impulse.class, new ImpulseTranslatorStreaming()),
+              Map.entry(
+                  SplittableParDo.PrimitiveBoundedRead.class,
+                  new BoundedReadTranslatorStreaming<>()),
+              Map.entry(
+                  SplittableParDo.PrimitiveUnboundedRead.class,
+                  new UnboundedReadTranslatorStreaming<>()),
+              Map.entry(ParDo.MultiOutput.class, new ParDoTranslatorStreaming<>()),
+              Map.entry(GroupByKey.class, new GroupByKeyTranslatorStreaming<>()),
+              Map.entry(Combine.PerKey.class, new CombinePerKeyTranslatorStreaming<>()),
+              Map.entry(Flatten.PCollections.class, new FlattenTranslatorStreaming<>()),
+              Map.entry(Window.Assign.class, new WindowAssignTranslatorStreaming<>()),
+              Map.entry(View.CreatePCollectionView.class, new CreateViewTranslatorStreaming<>()),
+              Map.entry(
+                  SplittableParDo.ProcessKeyedElements.class,
+                  new SplittableProcessTranslatorStreaming<>()),
+              Map.entry(TestStream.class, new TestStreamTranslatorStreaming<>()));
 
   /** The translator of {@code transform}'s class, or null if it has none. */
   @SuppressWarnings("unchecked")

@@ -1,10 +1,10 @@
 package dev.microbatch.runner.translation.streaming;
 
+import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.engine.stream.InputDStream;
 import dev.microbatch.runner.execution.metrics.StepMetrics;
 import dev.microbatch.runner.execution.source.ReadRetries;
 import dev.microbatch.runner.execution.source.UnboundedSourcePull;
-import dev.microbatch.engine.stream.DStream;
-import dev.microbatch.engine.stream.InputDStream;
 import java.util.List;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.metrics.MetricsContainer;
@@ -12,9 +12,9 @@ import org.apache.beam.sdk.util.construction.SplittableParDo;
 import org.apache.beam.sdk.values.WindowedValue;
 
 /**
- * An unbounded Read: split on the driver into about {@code parallelism} readers, each read by
- * one task per batch for at most half the batch interval. Each batch's records are read when
- * the batch is generated, so the readers' watermark is known before anything downstream runs.
+ * An unbounded Read: split on the driver into about {@code parallelism} readers, each read by one
+ * task per batch for at most half the batch interval. Each batch's records are read when the batch
+ * is generated, so the readers' watermark is known before anything downstream runs.
  */
 final class UnboundedReadTranslatorStreaming<T>
     implements StreamingTransformTranslator<SplittableParDo.PrimitiveUnboundedRead<T>> {

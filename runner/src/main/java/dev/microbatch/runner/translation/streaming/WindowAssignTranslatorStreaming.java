@@ -4,7 +4,8 @@ import dev.microbatch.runner.execution.windowing.WindowAssignment;
 import org.apache.beam.sdk.transforms.windowing.Window;
 
 /** Window.Assign in streaming mode: the batch assignment, batch by batch. */
-final class WindowAssignTranslatorStreaming<T> implements StreamingTransformTranslator<Window.Assign<T>> {
+final class WindowAssignTranslatorStreaming<T>
+    implements StreamingTransformTranslator<Window.Assign<T>> {
 
   @Override
   public void translate(Window.Assign<T> transform, StreamingTranslationContext context) {

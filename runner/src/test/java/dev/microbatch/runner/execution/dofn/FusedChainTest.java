@@ -1,7 +1,6 @@
 package dev.microbatch.runner.execution.dofn;
 
 import dev.microbatch.runner.PAsserts;
-import dev.microbatch.runner.MicroBatchRunner;
 import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
@@ -28,8 +27,8 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * ParDos fused into one pass hand each output to the next as a value with the element it is in,
- * and a shuffle's map side takes the last one's outputs as they come: what users see of that.
+ * ParDos fused into one pass hand each output to the next as a value with the element it is in, and
+ * a shuffle's map side takes the last one's outputs as they come: what users see of that.
  */
 class FusedChainTest {
 
@@ -59,7 +58,8 @@ class FusedChainTest {
                     TimestampedValue.of(2L, new Instant(2500))))
             .apply(
                 Window.into(
-                    SlidingWindows.of(Duration.standardSeconds(2)).every(Duration.standardSeconds(1))))
+                    SlidingWindows.of(Duration.standardSeconds(2))
+                        .every(Duration.standardSeconds(1))))
             .apply("Tens", ParDo.of(new Tens()))
             .apply("InWindow", ParDo.of(new WithWindowEnd()));
     PAssert.that(inWindows).containsInAnyOrder("10@1999", "10@2999", "20@2999", "20@3999");

@@ -11,7 +11,10 @@ import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.junit.jupiter.api.Test;
 
-/** What a step's user code records through the caching container is recorded by the step's container. */
+/**
+ * What a step's user code records through the caching container is recorded by the step's
+ * container.
+ */
 class CachingMetricsContainerTest {
   private static final int NAMES = 100; // more than the container keeps found
   private static final int ROUNDS = 1000;
@@ -50,8 +53,10 @@ class CachingMetricsContainerTest {
     long sumOfRounds = (long) ROUNDS * (ROUNDS - 1) / 2;
     for (MetricName name : names) {
       assertEquals(2L * ROUNDS, step.getCounter(name).getCumulative(), name.toString());
-      assertEquals(2L * ROUNDS, step.getDistribution(name).getCumulative().count(), name.toString());
-      assertEquals(2 * sumOfRounds, step.getDistribution(name).getCumulative().sum(), name.toString());
+      assertEquals(
+          2L * ROUNDS, step.getDistribution(name).getCumulative().count(), name.toString());
+      assertEquals(
+          2 * sumOfRounds, step.getDistribution(name).getCumulative().sum(), name.toString());
     }
     assertEquals(4L * ROUNDS, step.getCounter(MetricName.named("ns", "fresh")).getCumulative());
   }

@@ -4,7 +4,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.microbatch.runner.MicroBatchRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.Counter;
@@ -59,8 +58,7 @@ class MetricsTest {
     assertThat(elements.getKey().stepName(), equalTo("Measure/ParMultiDo(Measure)"));
 
     DistributionResult sizes = only(metrics.getDistributions(), "sizes").getCommitted();
-    assertThat(
-        KV.of(sizes.getSum(), sizes.getCount()), equalTo(KV.of(20L, 5L)));
+    assertThat(KV.of(sizes.getSum(), sizes.getCount()), equalTo(KV.of(20L, 5L)));
     assertThat(KV.of(sizes.getMin(), sizes.getMax()), equalTo(KV.of(1L, 10L)));
 
     assertThat(

@@ -39,7 +39,8 @@ class EncodedConcatenateTest {
 
   @Test
   void anEmptyAccumulatorGivesNoValues() throws Exception {
-    assertEquals(List.of(), concatenate.extractOutput(spilledAndReadBack(concatenate.createAccumulator())));
+    assertEquals(
+        List.of(), concatenate.extractOutput(spilledAndReadBack(concatenate.createAccumulator())));
   }
 
   @Test
@@ -61,8 +62,12 @@ class EncodedConcatenateTest {
     return accumulator;
   }
 
-  /** Through the accumulator coder, as a spill or a checkpoint writes and reads it, amid other bytes. */
-  private EncodedConcatenate.Values spilledAndReadBack(EncodedConcatenate.Values values) throws Exception {
+  /**
+   * Through the accumulator coder, as a spill or a checkpoint writes and reads it, amid other
+   * bytes.
+   */
+  private EncodedConcatenate.Values spilledAndReadBack(EncodedConcatenate.Values values)
+      throws Exception {
     Coder<EncodedConcatenate.Values> coder = concatenate.getAccumulatorCoder(null, null);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ListCoder.of(coder).encode(List.of(values, values), out);

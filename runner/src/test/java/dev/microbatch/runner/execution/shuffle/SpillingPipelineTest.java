@@ -4,10 +4,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.microbatch.runner.MicroBatchPipelineResult;
-import dev.microbatch.runner.MicroBatchRunner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,14 +47,19 @@ class SpillingPipelineTest {
   /** Holds its bundle until the test has seen the spill on the status server. */
   private static final class WaitForTheTest extends DoFn<KV<String, Long>, KV<String, Long>> {
     @ProcessElement
-    public void process(@Element KV<String, Long> kv, OutputReceiver<KV<String, Long>> out) throws InterruptedException {
+    public void process(@Element KV<String, Long> kv, OutputReceiver<KV<String, Long>> out)
+        throws InterruptedException {
       RELEASE.await(60, TimeUnit.SECONDS);
       out.output(kv);
     }
   }
 
-  /** Key j holds the numbers j, j + KEYS, j + 2 KEYS, ... below NUMBERS: their sum, by key, over {@code sums}. */
-  private static SerializableFunction<Iterable<KV<String, Long>>, Void> everyKeysSum(long elements) {
+  /**
+   * Key j holds the numbers j, j + KEYS, j + 2 KEYS, ... below NUMBERS: their sum, by key, over
+   * {@code sums}.
+   */
+  private static SerializableFunction<Iterable<KV<String, Long>>, Void> everyKeysSum(
+      long elements) {
     return sums -> {
       Map<String, Long> byKey = new HashMap<>();
       long count = 0;
@@ -67,31 +71,38 @@ class SpillingPipelineTest {
       assertEquals(KEYS, byKey.size());
       long perKey = NUMBERS / KEYS;
       for (long j = 0; j < KEYS; j++) {
-        assertEquals(perKey * j + KEYS * perKey * (perKey - 1) / 2, byKey.get("key" + j), "key" + j);
+        assertEquals(
+            perKey * j + KEYS * perKey * (perKey - 1) / 2, byKey.get("key" + j), "key" + j);
       }
       return null;
     };
   }
 
   @Test
-  void groupByKeyAndCombinePastTheShuffleMemorySpillToDiskAndGiveEveryKeyAllItsValues() throws Exception {
+  void groupByKeyAndCombinePastTheShuffleMemorySpillToDiskAndGiveEveryKeyAllItsValues()
+      throws Exception {
     Pipeline p =
         Pipeline.create(
             PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner", "--parallelism=2", "--shuffleMemoryMb=1",
-                    "--blockOnRun=false", "--statusPort=0")
+                    "--runner=MicroBatchRunner",
+                    "--parallelism=2",
+                    "--shuffleMemoryMb=1",
+                    "--blockOnRun=false",
+                    "--statusPort=0")
                 .create());
     PCollection<KV<String, Long>> pairs =
         p.apply(GenerateSequence.from(0).to(NUMBERS))
             .apply(
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                     .via(n -> KV.of("key" + n % KEYS, n)));
     PCollection<KV<String, Long>> grouped =
         pairs
             .apply(GroupByKey.create())
             .apply(
                 "SumGroups",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                     .via(group -> KV.of(group.getKey(), sum(group.getValue()))))
             .apply("Wait", ParDo.of(new WaitForTheTest()));
     // A trigger of its own keeps this GroupByKey on ReduceFnRunner, whose shuffle spills elements
@@ -106,7 +117,8 @@ class SpillingPipelineTest {
             .apply("GroupByKeyTriggered", GroupByKey.create())
             .apply(
                 "SumTriggered",
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                     .via(group -> KV.of(group.getKey(), sum(group.getValue()))));
     PCollection<KV<String, Long>> combined = pairs.apply("Sum", Sum.longsPerKey());
     PCollection<KV<String, Long>> inWindows =
@@ -117,11 +129,15 @@ class SpillingPipelineTest {
     PAssert.that(grouped).satisfies(everyKeysSum(KEYS));
     PAssert.that(triggered).satisfies(everyKeysSum(KEYS));
     PAssert.that(combined).satisfies(everyKeysSum(KEYS));
-    PAssert.that(inWindows).satisfies(everyKeysSum(4 * KEYS)); // every key has numbers in all 4 windows
+    PAssert.that(inWindows)
+        .satisfies(everyKeysSum(4 * KEYS)); // every key has numbers in all 4 windows
 
     PipelineResult result = p.run();
     try {
-      assertThat("some stage spilled", spilledBytes(((MicroBatchPipelineResult) result).statusUrl().orElseThrow()) > 0, equalTo(true));
+      assertThat(
+          "some stage spilled",
+          spilledBytes(((MicroBatchPipelineResult) result).statusUrl().orElseThrow()) > 0,
+          equalTo(true));
     } finally {
       RELEASE.countDown();
     }
@@ -137,14 +153,19 @@ class SpillingPipelineTest {
     return sum;
   }
 
-  /** The bytes the job's stages spilled, as the status server shows them once any stage spilled (30 s at most). */
+  /**
+   * The bytes the job's stages spilled, as the status server shows them once any stage spilled (30
+   * s at most).
+   */
   private static long spilledBytes(URI status) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     long spilled = 0;
     while (spilled == 0 && System.nanoTime() < deadline) {
       String body =
           HttpClient.newHttpClient()
-              .send(HttpRequest.newBuilder(status.resolve("api/jobs")).build(), HttpResponse.BodyHandlers.ofString())
+              .send(
+                  HttpRequest.newBuilder(status.resolve("api/jobs")).build(),
+                  HttpResponse.BodyHandlers.ofString())
               .body();
       for (JsonNode job : new ObjectMapper().readTree(body).get("jobs")) {
         for (JsonNode stage : job.get("stages")) {

@@ -24,10 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A main input element waits for its side input window until that window's pane has come or
- * can no longer come. For a side input whose trigger fires only when the window expires (as
- * Wait.on's signals do), that is the end of the window plus its allowed lateness, not its end:
- * values that arrive late but within the lateness still belong in the view.
+ * A main input element waits for its side input window until that window's pane has come or can no
+ * longer come. For a side input whose trigger fires only when the window expires (as Wait.on's
+ * signals do), that is the end of the window plus its allowed lateness, not its end: values that
+ * arrive late but within the lateness still belong in the view.
  */
 class SideInputReadinessTest {
 
@@ -55,7 +55,8 @@ class SideInputReadinessTest {
                               .withAllowedLateness(Duration.standardSeconds(30))
                               .discardingFiredPanes())
                       .apply(View.asList());
-              return p.apply("Main", Create.timestamped(TimestampedValue.of("main", new Instant(5_000))))
+              return p.apply(
+                      "Main", Create.timestamped(TimestampedValue.of("main", new Instant(5_000))))
                   .apply("MainWindows", Window.into(FixedWindows.of(Duration.standardSeconds(10))))
                   .apply(ParDo.of(new ReadSide(side)).withSideInputs(side));
             });

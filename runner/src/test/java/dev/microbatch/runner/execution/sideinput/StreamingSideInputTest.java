@@ -1,38 +1,21 @@
 package dev.microbatch.runner.execution.sideinput;
 
 import static dev.microbatch.runner.StreamingScript.SCRIPT;
-import static dev.microbatch.runner.StreamingScript.assertCountsPerWindowOfTheScript;
 import static dev.microbatch.runner.StreamingScript.at;
 import static dev.microbatch.runner.StreamingScript.streamingPipeline;
-
-import dev.microbatch.runner.LateValues;
-import dev.microbatch.runner.PAsserts;
-import dev.microbatch.runner.ScriptedUnboundedSource;
-import dev.microbatch.runner.MicroBatchPipelineOptions;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
-import dev.microbatch.engine.stream.MicroBatchInfo;
-import dev.microbatch.engine.stream.StreamingListener;
-import java.util.ArrayList;
+import dev.microbatch.runner.PAsserts;
+import dev.microbatch.runner.ScriptedUnboundedSource;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
-import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -41,35 +24,29 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Side inputs in streaming mode: main input elements, and a stateful DoFn's elements and timers, wait for their side input windows. */
+/**
+ * Side inputs in streaming mode: main input elements, and a stateful DoFn's elements and timers,
+ * wait for their side input windows.
+ */
 class StreamingSideInputTest {
 
   @Test
@@ -77,8 +54,13 @@ class StreamingSideInputTest {
     Pipeline pipeline = streamingPipeline();
     List<TimestampedValue<String>> script =
         List.of(
-            at("a", 0), at("b", 1), at("a", 3), at("a", 9), // window [0, 10)
-            at("b", 10), at("b", 12), at("c", 19)); // window [10, 20)
+            at("a", 0),
+            at("b", 1),
+            at("a", 3),
+            at("a", 9), // window [0, 10)
+            at("b", 10),
+            at("b", 12),
+            at("c", 19)); // window [10, 20)
     PCollection<String> words =
         pipeline
             .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
@@ -86,7 +68,9 @@ class StreamingSideInputTest {
     // the side input of a window is complete only once the watermark passes the window's end,
     // batches after its first words were read
     PCollectionView<Long> wordsPerWindow =
-        words.apply(Combine.globally(Count.<String>combineFn()).withoutDefaults()).apply(View.asSingleton());
+        words
+            .apply(Combine.globally(Count.<String>combineFn()).withoutDefaults())
+            .apply(View.asSingleton());
     PCollection<String> shares =
         words.apply(ParDo.of(new WithWindowTotal(wordsPerWindow)).withSideInputs(wordsPerWindow));
     PAssert.that(shares)
@@ -122,11 +106,18 @@ class StreamingSideInputTest {
             .apply(Read.from(new ScriptedUnboundedSource(SCRIPT, 2)))
             .apply(Window.into(FixedWindows.of(Duration.standardSeconds(10))));
     PCollectionView<Long> wordsPerWindow =
-        words.apply(Combine.globally(Count.<String>combineFn()).withoutDefaults()).apply(View.asSingleton());
+        words
+            .apply(Combine.globally(Count.<String>combineFn()).withoutDefaults())
+            .apply(View.asSingleton());
     PCollection<String> counts =
         words
-            .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(w -> KV.of(w, 1L)))
-            .apply(ParDo.of(new CountOfTotalAtWindowEnd(wordsPerWindow)).withSideInputs(wordsPerWindow));
+            .apply(
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                    .via(w -> KV.of(w, 1L)))
+            .apply(
+                ParDo.of(new CountOfTotalAtWindowEnd(wordsPerWindow))
+                    .withSideInputs(wordsPerWindow));
     PAssert.that(counts)
         .inWindow(new IntervalWindow(new Instant(0), new Instant(10_000)))
         .containsInAnyOrder("a:3/4", "b:1/4");
@@ -190,7 +181,14 @@ class StreamingSideInputTest {
     Pipeline pipeline = streamingPipeline();
     // two per batch: the watermark is 8, 19, 26, then the end of time
     List<TimestampedValue<String>> script =
-        List.of(at("a", 5), at("b", 8), at("a", 12), at("c", 19), at("x", 25), at("y", 26), at("z", 27));
+        List.of(
+            at("a", 5),
+            at("b", 8),
+            at("a", 12),
+            at("c", 19),
+            at("x", 25),
+            at("y", 26),
+            at("z", 27));
     PCollection<String> words =
         pipeline
             .apply(Read.from(new ScriptedUnboundedSource(script, 2)))
@@ -199,9 +197,14 @@ class StreamingSideInputTest {
                     .withAllowedLateness(Duration.standardSeconds(10))
                     .discardingFiredPanes());
     PCollectionView<Long> wordsPerWindow =
-        words.apply(Combine.globally(Count.<String>combineFn()).withoutDefaults()).apply(View.asSingleton());
+        words
+            .apply(Combine.globally(Count.<String>combineFn()).withoutDefaults())
+            .apply(View.asSingleton());
     words
-        .apply(MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs())).via(w -> KV.of(w, 1L)))
+        .apply(
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                .via(w -> KV.of(w, 1L)))
         .apply(ParDo.of(new TimerAtFifteen(wordsPerWindow)).withSideInputs(wordsPerWindow));
 
     assertThat(PAsserts.runAndVerify(pipeline).getState(), equalTo(PipelineResult.State.DONE));

@@ -1,9 +1,9 @@
 package dev.microbatch.runner.execution.source;
 
-import dev.microbatch.runner.PAsserts;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.microbatch.runner.PAsserts;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
@@ -17,9 +17,13 @@ import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
-/** A task that has read its bundle takes over part of a slower task's rest; every element is read once. */
+/**
+ * A task that has read its bundle takes over part of a slower task's rest; every element is read
+ * once.
+ */
 class RebalancedReadsTest {
   private static final long NUMBERS = 200_000;
+
   /** The threads that processed numbers of the second bundle, [NUMBERS / 2, NUMBERS). */
   private static final Map<String, Boolean> SECOND_BUNDLE_THREADS = new ConcurrentHashMap<>();
 
@@ -41,10 +45,15 @@ class RebalancedReadsTest {
   @Test
   void theTaskDoneFirstReadsPartOfTheSlowerBundleAndEveryNumberIsReadOnce() {
     SECOND_BUNDLE_THREADS.clear();
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=2").create());
-    PCollection<Long> numbers = p.apply(GenerateSequence.from(0).to(NUMBERS)).apply(ParDo.of(new SlowSecondBundle()));
+    Pipeline p =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs("--runner=MicroBatchRunner", "--parallelism=2")
+                .create());
+    PCollection<Long> numbers =
+        p.apply(GenerateSequence.from(0).to(NUMBERS)).apply(ParDo.of(new SlowSecondBundle()));
     PAssert.thatSingleton(numbers.apply(Count.globally())).isEqualTo(NUMBERS);
-    PAssert.thatSingleton(numbers.apply(Sum.longsGlobally())).isEqualTo(NUMBERS * (NUMBERS - 1) / 2);
+    PAssert.thatSingleton(numbers.apply(Sum.longsGlobally()))
+        .isEqualTo(NUMBERS * (NUMBERS - 1) / 2);
 
     PAsserts.runAndVerify(p);
 

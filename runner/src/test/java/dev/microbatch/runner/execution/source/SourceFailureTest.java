@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.microbatch.runner.MicroBatchRunner;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
@@ -36,19 +35,32 @@ import org.junit.jupiter.api.Test;
  */
 class SourceFailureTest {
   private static final long NUMBERS = 3000;
+
   /** The offsets whose next read fails once each. */
   private static final Set<Long> FAIL_ONCE_AT = ConcurrentHashMap.newKeySet();
+
   /** From this offset on every read fails. */
   private static volatile long failAlwaysFrom = Long.MAX_VALUE;
+
   /** Readers start fine with nothing to read, and their next read fails. */
   private static volatile boolean failAfterEachStart;
+
   private static final Map<Long, Integer> SEEN = new ConcurrentHashMap<>();
 
   private static Pipeline readNumbers(String... args) {
     String[] all = new String[args.length + 5];
     System.arraycopy(
-        new String[] {"--runner=MicroBatchRunner", "--streaming", "--batchIntervalMillis=20", "--parallelism=2", "--maxRecordsPerBatch=200"},
-        0, all, 0, 5);
+        new String[] {
+          "--runner=MicroBatchRunner",
+          "--streaming",
+          "--batchIntervalMillis=20",
+          "--parallelism=2",
+          "--maxRecordsPerBatch=200"
+        },
+        0,
+        all,
+        0,
+        5);
     System.arraycopy(args, 0, all, 5, args.length);
     Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs(all).create());
     pipeline
@@ -80,7 +92,9 @@ class SourceFailureTest {
     FAIL_ONCE_AT.clear();
     failAlwaysFrom = 100;
     RuntimeException e =
-        assertThrows(RuntimeException.class, () -> readNumbers("--readRetryWindowMillis=300").run().waitUntilFinish());
+        assertThrows(
+            RuntimeException.class,
+            () -> readNumbers("--readRetryWindowMillis=300").run().waitUntilFinish());
     String message = e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
     assertThat(message, containsString("Could not read FlakyNumbers (ReadNumbers"));
     assertThat(message, containsString("(--readRetryWindowMillis=300): broker restarting"));
@@ -95,8 +109,10 @@ class SourceFailureTest {
     PipelineResult job = readNumbers("--readRetryWindowMillis=300", "--blockOnRun=false").run();
     try {
       RuntimeException e =
-          assertThrows(RuntimeException.class, () -> job.waitUntilFinish(Duration.standardSeconds(30)));
-      String message = e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+          assertThrows(
+              RuntimeException.class, () -> job.waitUntilFinish(Duration.standardSeconds(30)));
+      String message =
+          e.getMessage() + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
       assertThat(message, containsString("Could not read FlakyNumbers (ReadNumbers"));
     } finally {
       failAfterEachStart = false;
@@ -152,7 +168,9 @@ class SourceFailureTest {
 
       @Override
       public boolean advance() throws IOException {
-        if (failAfterEachStart || current + 1 >= failAlwaysFrom || FAIL_ONCE_AT.remove(current + 1)) {
+        if (failAfterEachStart
+            || current + 1 >= failAlwaysFrom
+            || FAIL_ONCE_AT.remove(current + 1)) {
           throw new IOException("broker restarting");
         }
         if (current + 1 >= NUMBERS) {

@@ -7,10 +7,9 @@ import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
-import dev.microbatch.runner.MicroBatchPipelineResult;
-import dev.microbatch.runner.MicroBatchRunner;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,23 +42,30 @@ class SplittableReadBackpressureTest {
 
     for (MicroBatchInfo batch : batches) {
       assertThat(batch.sourceBudgets(), hasKey(READ_STEP));
-      assertThat(batch.inputRecords().get(READ_STEP), lessThanOrEqualTo(batch.sourceBudgets().get(READ_STEP)));
+      assertThat(
+          batch.inputRecords().get(READ_STEP),
+          lessThanOrEqualTo(batch.sourceBudgets().get(READ_STEP)));
     }
     List<MicroBatchInfo> settled = batches.subList(20, batches.size());
     assertThat(settled.stream().mapToLong(MicroBatchInfo::numRecords).sum(), greaterThan(0L));
     // Unlimited, the read would output 10,000 records a call, 10 s of work a batch.
-    assertThat(settled.stream().map(MicroBatchInfo::schedulingDelay).toList(), everyItem(lessThan(1_000L)));
+    assertThat(
+        settled.stream().map(MicroBatchInfo::schedulingDelay).toList(),
+        everyItem(lessThan(1_000L)));
   }
 
   @Test
   void restrictionsThatBlockWithoutOutputAreResumedSparinglyInsteadOfStallingEveryBatch()
       throws Exception {
     Pipeline pipeline = streaming("--batchIntervalMillis=100");
-    pipeline.apply(Create.of("p0", "p1", "p2")).apply(ParDo.of(new BlocksLikeAnIdleKafkaPartition()));
+    pipeline
+        .apply(Create.of("p0", "p1", "p2"))
+        .apply(ParDo.of(new BlocksLikeAnIdleKafkaPartition()));
     IDLE_CALLS.set(0);
     List<MicroBatchInfo> batches = run(pipeline, 30);
 
-    long wallMillis = batches.get(batches.size() - 1).processingEndTime() - batches.get(0).processingStartTime();
+    long wallMillis =
+        batches.get(batches.size() - 1).processingEndTime() - batches.get(0).processingStartTime();
     // Each call blocks 300 ms; after one, the task waits 600 ms before it resumes another: the
     // three first calls, then at most one in 900 ms. Resumed every batch, all three would run
     // in every batch, and each batch would take 900 ms of its 100.
@@ -72,7 +78,11 @@ class SplittableReadBackpressureTest {
   private static Pipeline streaming(String... more) {
     List<String> args =
         new java.util.ArrayList<>(
-            List.of("--runner=MicroBatchRunner", "--streaming", "--parallelism=1", "--blockOnRun=false"));
+            List.of(
+                "--runner=MicroBatchRunner",
+                "--streaming",
+                "--parallelism=1",
+                "--blockOnRun=false"));
     args.addAll(List.of(more));
     return Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
   }
@@ -104,7 +114,9 @@ class SplittableReadBackpressureTest {
     @ProcessElement
     public ProcessContinuation process(
         RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
-      for (long position = tracker.currentRestriction().getFrom(); tracker.tryClaim(position); position++) {
+      for (long position = tracker.currentRestriction().getFrom();
+          tracker.tryClaim(position);
+          position++) {
         out.output(position);
       }
       return ProcessContinuation.stop(); // checkpointed: the runner resumes the residual
@@ -118,7 +130,8 @@ class SplittableReadBackpressureTest {
 
   private static final class SlowDoFn extends DoFn<Long, Long> {
     @ProcessElement
-    public void process(@Element Long position, OutputReceiver<Long> out) throws InterruptedException {
+    public void process(@Element Long position, OutputReceiver<Long> out)
+        throws InterruptedException {
       Thread.sleep(1);
       out.output(position);
     }

@@ -1,76 +1,36 @@
 package dev.microbatch.runner.execution.splittable;
 
-import static dev.microbatch.runner.StreamingScript.SCRIPT;
-import static dev.microbatch.runner.StreamingScript.assertCountsPerWindowOfTheScript;
-import static dev.microbatch.runner.StreamingScript.at;
 import static dev.microbatch.runner.StreamingScript.streamingPipeline;
-
-import dev.microbatch.runner.LateValues;
-import dev.microbatch.runner.PAsserts;
-import dev.microbatch.runner.ScriptedUnboundedSource;
-import dev.microbatch.runner.MicroBatchPipelineOptions;
-import dev.microbatch.runner.MicroBatchPipelineResult;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.MicroBatchPipelineResult;
+import dev.microbatch.runner.PAsserts;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.GenerateSequence;
-import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.testing.TestStream;
-import org.apache.beam.sdk.transforms.Combine;
-import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reify;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.transforms.windowing.FixedWindows;
-import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
-import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TimestampedValue;
-import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
-import org.joda.time.Duration;
-import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Unbounded splittable DoFns in streaming mode: residuals resumed batch after batch, and the per-batch record budget. */
+/**
+ * Unbounded splittable DoFns in streaming mode: residuals resumed batch after batch, and the
+ * per-batch record budget.
+ */
 class StreamingSplittableDoFnTest {
 
   @Test
@@ -162,7 +122,9 @@ class StreamingSplittableDoFnTest {
     @ProcessElement
     public ProcessContinuation process(
         RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
-      for (long position = tracker.currentRestriction().getFrom(); tracker.tryClaim(position); position++) {
+      for (long position = tracker.currentRestriction().getFrom();
+          tracker.tryClaim(position);
+          position++) {
         out.output(position);
       }
       return ProcessContinuation.stop();

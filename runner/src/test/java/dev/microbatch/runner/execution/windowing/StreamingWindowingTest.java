@@ -4,64 +4,34 @@ import static dev.microbatch.runner.StreamingScript.SCRIPT;
 import static dev.microbatch.runner.StreamingScript.assertCountsPerWindowOfTheScript;
 import static dev.microbatch.runner.StreamingScript.at;
 import static dev.microbatch.runner.StreamingScript.streamingPipeline;
-
-import dev.microbatch.runner.LateValues;
-import dev.microbatch.runner.PAsserts;
-import dev.microbatch.runner.ScriptedUnboundedSource;
-import dev.microbatch.runner.MicroBatchPipelineOptions;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.instanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
-import dev.microbatch.engine.stream.MicroBatchInfo;
-import dev.microbatch.engine.stream.StreamingListener;
-import java.util.ArrayList;
-import java.util.List;
+import dev.microbatch.runner.LateValues;
+import dev.microbatch.runner.PAsserts;
+import dev.microbatch.runner.ScriptedUnboundedSource;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.io.Read;
-import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.testing.PAssert;
-import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reify;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
@@ -129,7 +99,8 @@ class StreamingWindowingTest {
 
     PipelineResult result = PAsserts.runAndVerify(pipeline);
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
-    assertThat(LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 5L)));
+    assertThat(
+        LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 5L)));
   }
 
   /**
@@ -153,11 +124,12 @@ class StreamingWindowingTest {
   }
 
   /**
-   * One pane per key, on time and final, at the earliest timestamp of the values that came ahead
-   * of the step's output watermark: a@2 came when it stood at 3 s, so it counts but gives the
-   * pane no timestamp (Beam's ReduceFnRunner, and its DirectRunner, give a's pane 4 s).
+   * One pane per key, on time and final, at the earliest timestamp of the values that came ahead of
+   * the step's output watermark: a@2 came when it stood at 3 s, so it counts but gives the pane no
+   * timestamp (Beam's ReduceFnRunner, and its DirectRunner, give a's pane 4 s).
    */
-  private static void assertPanesAtTheEarliestOnTimeTimestamps(PCollection<KV<String, Long>> counts) {
+  private static void assertPanesAtTheEarliestOnTimeTimestamps(
+      PCollection<KV<String, Long>> counts) {
     IntervalWindow window = new IntervalWindow(new Instant(0), new Instant(10_000));
     PAssert.that(counts.apply(Reify.timestamps()))
         .inOnTimePane(window)
@@ -186,7 +158,8 @@ class StreamingWindowingTest {
             .apply(WithKeys.of((String w) -> w).withKeyType(TypeDescriptors.strings()))
             .apply(GroupByKey.create())
             .apply(
-                MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                     .via(kv -> KV.of(kv.getKey(), (long) Iterables.size(kv.getValue()))));
     assertPanesAtTheEarliestOnTimeTimestamps(counts);
 
@@ -200,8 +173,11 @@ class StreamingWindowingTest {
         earliestWindowsOverThreeBatches(pipeline)
             .apply("CountWords", Count.perElement())
             .apply(Window.into(FixedWindows.of(Duration.standardSeconds(1))))
-            .apply("CountKeys", Combine.globally(Count.<KV<String, Long>>combineFn()).withoutDefaults());
-    // Were a's pane at 2 s, behind the watermark, the window [2 s, 3 s) would have closed before it.
+            .apply(
+                "CountKeys",
+                Combine.globally(Count.<KV<String, Long>>combineFn()).withoutDefaults());
+    // Were a's pane at 2 s, behind the watermark, the window [2 s, 3 s) would have closed before
+    // it.
     PAssert.that(keysPerSecond)
         .inWindow(new IntervalWindow(new Instant(4_000), new Instant(5_000)))
         .containsInAnyOrder(1L);
