@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,6 +18,7 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -25,7 +27,8 @@ import org.apache.beam.sdk.values.Row;
 /**
  * Runs one pipeline on the DirectRunner, Beam's reference, and on MicroBatchRunner in a given mode,
  * and demands the same output: the same elements, as many times each, in any order. A Row is
- * compared with its field names, so a Row that lost its schema's names is a difference.
+ * compared with its field names and types, so a Row that lost its schema's names, or holds its
+ * values under other types, is a difference.
  */
 public final class SameAsDirectRunner {
   /** The two ways MicroBatchRunner runs a pipeline. */
@@ -84,9 +87,42 @@ public final class SameAsDirectRunner {
     }
   }
 
-  /** A Row with its field names, nested rows included; anything else as its string. */
+  /**
+   * A Row with its schema's field names and types, nested rows, arrays and maps included; anything
+   * else as its string.
+   */
   public static String describe(Object element) {
-    return element instanceof Row row ? row.toString(true) : String.valueOf(element);
+    if (element instanceof Row row) {
+      StringJoiner fields = new StringJoiner(", ", "Row{", "}");
+      for (Schema.Field field : row.getSchema().getFields()) {
+        fields.add(
+            field.getName()
+                + ":"
+                + typeOf(field.getType())
+                + "="
+                + describe(row.getValue(field.getName())));
+      }
+      return fields.toString();
+    }
+    if (element instanceof Iterable<?> values) {
+      StringJoiner list = new StringJoiner(", ", "[", "]");
+      values.forEach(value -> list.add(describe(value)));
+      return list.toString();
+    }
+    if (element instanceof Map<?, ?> map) {
+      StringJoiner entries = new StringJoiner(", ", "{", "}");
+      map.forEach((key, value) -> entries.add(describe(key) + "=" + describe(value)));
+      return entries.toString();
+    }
+    return String.valueOf(element);
+  }
+
+  private static String typeOf(Schema.FieldType type) {
+    String name =
+        type.getTypeName() == Schema.TypeName.LOGICAL_TYPE
+            ? type.getLogicalType().getIdentifier()
+            : type.getTypeName().toString();
+    return type.getNullable() ? name + "?" : name;
   }
 
   private static final class Collect<T> extends DoFn<T, Void> {

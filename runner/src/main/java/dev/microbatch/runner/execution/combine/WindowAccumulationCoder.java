@@ -3,6 +3,7 @@ package dev.microbatch.runner.execution.combine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Objects;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -45,5 +46,19 @@ public final class WindowAccumulationCoder<K, AccumT>
         windowCoder.decode(in),
         accumulatorCoder.decode(in),
         TIMESTAMP.decode(in));
+  }
+
+  // Beam's coder contract: a coder equals its serialized copy (CoderProperties.coderSerializable).
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof WindowAccumulationCoder<?, ?> that
+        && keyCoder.equals(that.keyCoder)
+        && windowCoder.equals(that.windowCoder)
+        && accumulatorCoder.equals(that.accumulatorCoder);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(keyCoder, windowCoder, accumulatorCoder);
   }
 }
