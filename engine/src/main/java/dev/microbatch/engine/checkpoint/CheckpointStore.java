@@ -60,8 +60,19 @@ public final class CheckpointStore {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, TEMP_PREFIX, ".probe");
       Files.delete(probe);
+      deleteUnfinishedWrites();
     } catch (IOException e) {
       throw new CheckpointException(dir, "the directory cannot be created or written: " + e, e);
+    }
+  }
+
+  /** What a process killed mid-write left: never renamed into place, so never a checkpoint. */
+  private void deleteUnfinishedWrites() throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path temp :
+          entries.filter(p -> p.getFileName().toString().startsWith(TEMP_PREFIX)).toList()) {
+        Files.deleteIfExists(temp);
+      }
     }
   }
 

@@ -11,11 +11,15 @@ final class MicroBatchQueue {
   private final Deque<Long> waiting = new ArrayDeque<>();
   private boolean closed;
 
-  /** Queues a batch; false if the queue is closed. */
-  synchronized boolean offer(long batchTime) {
+  /**
+   * Queues a batch, first running {@code beforeQueued} (which hears of it before the batch thread
+   * can take it); false, without running it, if the queue is closed.
+   */
+  synchronized boolean offer(long batchTime, Runnable beforeQueued) {
     if (closed) {
       return false;
     }
+    beforeQueued.run();
     waiting.add(batchTime);
     notifyAll();
     return true;

@@ -3,6 +3,7 @@ package dev.microbatch.engine.stream;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.JobCancelledException;
 import dev.microbatch.engine.stream.rate.RateController;
+import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -57,6 +58,7 @@ public final class StreamingContext {
     this.batchIntervalMillis = batchInterval.toMillis();
     this.engine = engine;
     this.clock = clock;
+    listeners.add(new FallingBehindWarning(batchIntervalMillis));
   }
 
   public StreamingContext(Duration batchInterval, int parallelism, MicroBatchClock clock) {
@@ -102,6 +104,7 @@ public final class StreamingContext {
 
   /** UTF-8 lines from a TCP server; gives up after {@code retryWindow} without a connection. */
   public InputDStream<String> socketTextStream(String host, int port, Duration retryWindow) {
+    SocketLineReceiver.checkPort(host, port);
     return new SocketInputDStream(this, host, port, retryWindow);
   }
 
@@ -255,11 +258,12 @@ public final class StreamingContext {
     try {
       for (long time = zeroTime + batchIntervalMillis; ; time += batchIntervalMillis) {
         clock.waitUntil(time);
-        if (!batches.offer(time)) {
+        long submitted = time;
+        // listeners hear of the batch before it can start: else one that started first would
+        // stay "waiting" in their statistics for ever
+        if (!batches.offer(time, () -> listeners.forEach(l -> l.onBatchSubmitted(submitted)))) {
           return;
         }
-        long submitted = time;
-        listeners.forEach(l -> l.onBatchSubmitted(submitted));
       }
     } catch (InterruptedException stopped) {
       // stop() ends the clock
@@ -276,7 +280,8 @@ public final class StreamingContext {
       // a stop that does not wait cancels the running batch
     } catch (Throwable e) {
       failure = e;
-      LOG.error("Streaming job failed; stopping", e);
+      // one line: awaitTermination hands the exception, stack trace and all, to the caller
+      LOG.error("Streaming job failed; stopping: {}", e.toString());
     } finally {
       clockThread.interrupt();
       batches.close(false);
@@ -324,7 +329,7 @@ public final class StreamingContext {
             budget,
             sourceBudgets,
             waited);
-    LOG.info(
+    LOG.debug(
         "Batch {}: {} records{}, scheduling delay {} ms, processing {} ms, total delay {} ms",
         batchTime,
         info.numRecords(),

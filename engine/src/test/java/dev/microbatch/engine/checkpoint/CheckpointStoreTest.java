@@ -57,6 +57,18 @@ class CheckpointStoreTest {
   }
 
   @Test
+  void whatAWriteKilledHalfwayLeftIsDeletedWhenTheStoreOpensAgain() throws Exception {
+    new CheckpointStore(dir, 2).write(checkpoint(1000, "a=1"));
+    // a process killed while writing the checkpoint of 2000 leaves its temporary file
+    Files.write(dir.resolve(".writing-checkpoint-2000"), new byte[] {1, 2, 3});
+
+    CheckpointStore reopened = new CheckpointStore(dir, 2);
+
+    assertThat(files(), equalTo(List.of("checkpoint-1000")));
+    assertThat(reopened.latest(PIPELINE).orElseThrow().batchTime(), equalTo(1000L));
+  }
+
+  @Test
   void aCorruptLatestCheckpointIsRefusedNamingItsFile() throws Exception {
     CheckpointStore store = new CheckpointStore(dir, 2);
     store.write(checkpoint(1000, "a=1"));

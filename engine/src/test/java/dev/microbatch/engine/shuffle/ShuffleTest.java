@@ -9,9 +9,12 @@ import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.dataset.Pair;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,12 +53,46 @@ class ShuffleTest {
   void combineWithMapSideCombineEqualsSequentialReference(int partitions) {
     List<Pair<String, Long>> records = randomRecords(partitions);
     EngineContext engine = new EngineContext(2);
+    AtomicLong combinersCreated = new AtomicLong();
     List<Pair<String, Long>> result =
         engine
             .parallelize(records, partitions)
-            .reduceByKey(Pair::key, Pair::value, Long::sum, partitions)
+            .combineByKey(
+                Pair::key,
+                Pair::value,
+                new Aggregator<Long, Long>(
+                    v -> {
+                      combinersCreated.incrementAndGet();
+                      return v;
+                    },
+                    Long::sum,
+                    Long::sum),
+                partitions,
+                true)
             .collect();
     assertThat(asMap(result), equalTo(sequentialSums(records)));
+    // combined on the map side: a combiner per key in each input partition, not one per key
+    assertThat(
+        combinersCreated.get(), equalTo(distinctKeysPerPartition(engine, records, partitions)));
+  }
+
+  /**
+   * How many distinct keys each of the {@code partitions} slices of {@code records} holds, summed.
+   */
+  private static long distinctKeysPerPartition(
+      EngineContext engine, List<Pair<String, Long>> records, int partitions) {
+    return engine
+        .parallelize(records, partitions)
+        .mapPartitions(
+            (input, task) -> {
+              Set<String> keys = new HashSet<>();
+              input.forEachRemaining(r -> keys.add(r.key()));
+              return List.of((long) keys.size()).iterator();
+            })
+        .collect()
+        .stream()
+        .mapToLong(Long::longValue)
+        .sum();
   }
 
   @ParameterizedTest

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
 import java.io.OutputStream;
@@ -81,5 +82,32 @@ class SocketTextStreamTest {
     }
     assertThat(failure, notNullValue());
     assertThat(failure.getMessage(), containsString("Cannot connect to localhost:" + port));
+  }
+
+  @Test
+  void aPortOutOfRangeIsRefusedWhenTheStreamIsCreated() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ssc.socketTextStream("localhost", 70000));
+    assertThat(e.getMessage(), containsString("Port 70000 of localhost is out of range 1-65535"));
+  }
+
+  @Test
+  void aReceiverThatDiesOfAnythingFailsTheJob() throws Exception {
+    // a null host kills the receiver's thread with an IllegalArgumentException, not an IOException
+    ssc.socketTextStream(null, 9999, Duration.ofSeconds(30)).foreachBatch((d, time) -> d.collect());
+    ssc.start();
+
+    UncheckedIOException failure = null;
+    for (int batch = 0; batch < 200 && failure == null; batch++) {
+      clock.advance(INTERVAL);
+      try {
+        ssc.awaitTerminationOrTimeout(Duration.ofMillis(20));
+      } catch (UncheckedIOException e) {
+        failure = e;
+      }
+    }
+    assertThat(failure, notNullValue());
+    assertThat(failure.getMessage(), containsString("The receiver of null:9999 failed"));
   }
 }

@@ -5,12 +5,16 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.microbatch.engine.EngineThreads;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +71,42 @@ class StreamingContextTest {
     assertThat(third.schedulingDelay(), equalTo(0L));
     assertThat(first.totalDelay(), equalTo(2000L));
     assertThat(first.watermark(), equalTo(1000L));
+  }
+
+  @Test
+  void listenersHearABatchSubmittedBeforeItStartsSoNoneStaysWaiting() throws Exception {
+    // Holds up the news of a submission until the batch has started (1 s at most): where a batch
+    // can start before its submission is heard, this makes it happen.
+    CountDownLatch started = new CountDownLatch(1);
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    ssc.addListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchSubmitted(long batchTime) {
+            try {
+              started.await(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            events.add("submitted " + batchTime);
+          }
+
+          @Override
+          public void onBatchStarted(long batchTime) {
+            events.add("started " + batchTime);
+            started.countDown();
+          }
+        });
+    MicroBatchStatistics statistics = new MicroBatchStatistics(INTERVAL.toMillis(), 0, 10);
+    ssc.addListener(statistics);
+    MicroBatchRecorder<Integer> out = MicroBatchRecorder.of(ssc.queueStream(queue, true));
+    ssc.start();
+
+    clock.advance(INTERVAL);
+    out.awaitBatch();
+
+    assertThat(events, equalTo(List.of("submitted 1000", "started 1000")));
+    assertThat(statistics.snapshot().waiting(), empty());
   }
 
   @Test
@@ -196,6 +236,33 @@ class StreamingContextTest {
 
     assertThat(thrown, sameInstance(boom));
     assertThat(EngineThreads.alive(), empty());
+  }
+
+  @Test
+  void aFailureIsLoggedInOneLineLeavingItsStackTraceToWhoGetsTheException() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+    try {
+      ssc.queueStream(queue, true)
+          .map(
+              n -> {
+                throw new IllegalStateException("boom");
+              })
+          .foreachBatch((d, time) -> d.collect());
+      queue.add(List.of(1));
+      ssc.start();
+      clock.advance(INTERVAL);
+      assertThrows(IllegalStateException.class, ssc::awaitTermination);
+    } finally {
+      System.setErr(stderr);
+    }
+
+    String logged = log.toString(StandardCharsets.UTF_8);
+    assertThat(
+        logged,
+        containsString("Streaming job failed; stopping: java.lang.IllegalStateException: boom"));
+    assertThat(logged, not(containsString("\tat ")));
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -68,6 +69,7 @@ public final class SocketLineReceiver implements Closeable {
    */
   public SocketLineReceiver(
       String host, int port, Duration retryWindow, long bufferChars, int maxLineBytes) {
+    checkPort(host, port);
     if (maxLineBytes < 4) {
       throw new IllegalArgumentException(
           "The longest line must be at least 4 bytes, not " + maxLineBytes);
@@ -79,6 +81,14 @@ public final class SocketLineReceiver implements Closeable {
     this.maxLineBytes = maxLineBytes;
     this.thread = new Thread(this::receive, THREAD_PREFIX + host + ":" + port);
     this.thread.setDaemon(true);
+  }
+
+  /** Refuses a port outside 1-65535, naming it and its host. */
+  public static void checkPort(String host, int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(
+          "Port " + port + " of " + host + " is out of range 1-65535");
+    }
   }
 
   /** Starts connecting and receiving. */
@@ -142,6 +152,9 @@ public final class SocketLineReceiver implements Closeable {
       fail(e);
     } catch (InterruptedException e) {
       // closed
+    } catch (RuntimeException | Error e) {
+      // whatever ends the thread fails the reader: lines must never just stop coming
+      fail(new IOException("The receiver of " + host + ":" + port + " failed: " + e, e));
     }
   }
 
@@ -186,9 +199,17 @@ public final class SocketLineReceiver implements Closeable {
         throw new InterruptedException("closed");
       }
       try {
-        s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+          s.close();
+          // no retry: a name that does not resolve is a mistake to show now, not in 30 s
+          throw new UnknownHostException("Unknown host " + host + " (port " + port + ")");
+        }
+        s.connect(address, CONNECT_TIMEOUT_MILLIS);
         LOG.info("Connected to {}:{}", host, port);
         return s;
+      } catch (UnknownHostException e) {
+        throw e;
       } catch (IOException e) {
         s.close();
         if (closed) {
