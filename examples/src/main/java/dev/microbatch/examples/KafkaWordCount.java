@@ -217,6 +217,7 @@ public class KafkaWordCount {
   }
 
   public static void main(String[] args) throws Exception {
+    ExampleLogging.apply();
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     options.setStreaming(true); // an unbounded input: there is no batch mode for it

@@ -81,6 +81,7 @@ public class SocketWordCount {
   }
 
   public static void main(String[] args) {
+    ExampleLogging.apply();
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     options.setStreaming(true); // an unbounded input: there is no batch mode for it

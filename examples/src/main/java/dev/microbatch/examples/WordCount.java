@@ -67,6 +67,7 @@ public class WordCount {
   }
 
   public static void main(String[] args) throws IOException {
+    ExampleLogging.apply();
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     PipelineResult.State state = build(options).run().waitUntilFinish();

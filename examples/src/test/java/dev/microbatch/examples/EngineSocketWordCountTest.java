@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.stream.DStream;
@@ -87,5 +89,24 @@ class EngineSocketWordCountTest {
 
   private static Pair<String, Integer> p(String word, int count) {
     return new Pair<>(word, count);
+  }
+
+  @Test
+  void aBadArgumentGetsItsProblemAndTheUsageLine() {
+    IllegalArgumentException notANumber =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EngineSocketWordCount.address(new String[] {"localhost", "99x"}));
+    assertThat(notANumber.getMessage(), equalTo("Not a port: 99x\n" + EngineSocketWordCount.USAGE));
+    IllegalArgumentException outOfRange =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EngineSocketWordCount.address(new String[] {"localhost", "70000"}));
+    assertThat(
+        outOfRange.getMessage(),
+        equalTo("Port 70000 of localhost is out of range 1-65535\n" + EngineSocketWordCount.USAGE));
+    assertThat(
+        EngineSocketWordCount.address(new String[0]),
+        equalTo(new EngineSocketWordCount.Address("localhost", 9999)));
   }
 }

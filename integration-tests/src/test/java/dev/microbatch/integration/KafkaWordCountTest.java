@@ -1,7 +1,10 @@
 package dev.microbatch.integration;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -24,6 +27,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,10 +75,12 @@ class KafkaWordCountTest {
         (MicroBatchPipelineResult)
             start(broker, name, "--batchIntervalMillis=200", args.toArray(String[]::new));
     CountDownLatch twelveBatches = new CountDownLatch(12);
+    AtomicLong linesRead = new AtomicLong();
     first.addStreamingListener(
         new StreamingListener() {
           @Override
           public void onBatchCompleted(MicroBatchInfo batch) {
+            linesRead.addAndGet(batch.numRecords());
             twelveBatches.countDown();
           }
         });
@@ -83,23 +89,40 @@ class KafkaWordCountTest {
     } finally {
       first.cancel();
     }
-    try (KafkaConsumer<String, String> output =
-        WordCountTopics.consumer(broker, "first-run-" + name, name + "-counts")) {
-      Set<Long> windows = new TreeSet<>();
-      output
-          .poll(Duration.ofSeconds(1))
-          .forEach(r -> windows.add(r.timestamp() - r.timestamp() % WordCountTopics.WINDOW_MILLIS));
-      assertThat(
-          "cancelled mid-stream, windows out " + windows,
-          windows.size() < produced.size(),
-          equalTo(true));
-    }
+    assertThat(
+        "cancelled mid-stream: lines read by the first run",
+        linesRead.get(),
+        allOf(greaterThan(0L), lessThan((long) WordCountTopics.LINES)));
+    Set<Long> windows = windowsOut(broker, "first-run-" + name, name + "-counts");
+    assertThat(
+        "cancelled mid-stream, windows out " + windows,
+        windows.size() < produced.size(),
+        equalTo(true));
     PipelineResult second = start(broker, name, "--batchIntervalMillis=200", restartable);
     try {
       return countsAndCommits(broker, name, true, second);
     } finally {
       second.cancel();
     }
+  }
+
+  /** The windows of every count in {@code topic}, read to its end (one partition). */
+  private static Set<Long> windowsOut(EmbeddedKafkaBroker broker, String group, String topic)
+      throws Exception {
+    long end = broker.endOffsets(topic, 1).values().iterator().next();
+    Set<Long> windows = new TreeSet<>();
+    long read = 0;
+    long deadline = System.currentTimeMillis() + 30_000;
+    try (KafkaConsumer<String, String> output = WordCountTopics.consumer(broker, group, topic)) {
+      while (read < end && System.currentTimeMillis() < deadline) {
+        for (var record : output.poll(Duration.ofMillis(200))) {
+          read++;
+          windows.add(record.timestamp() - record.timestamp() % WordCountTopics.WINDOW_MILLIS);
+        }
+      }
+    }
+    assertThat("every count of " + topic + " read within 30 s", read, equalTo(end));
+    return windows;
   }
 
   private PipelineResult start(

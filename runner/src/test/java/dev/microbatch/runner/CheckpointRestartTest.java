@@ -2,6 +2,7 @@ package dev.microbatch.runner;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +65,11 @@ class CheckpointRestartTest {
   /** The latest result of each (kind, window, key), written by the running job. */
   private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
 
+  /** The (kind, window, key) of every result the restarted job wrote. */
+  private static final Set<String> RESTARTED_WROTE = ConcurrentHashMap.newKeySet();
+
+  private static volatile boolean restarted;
+
   @TempDir Path checkpoints;
 
   private Pipeline sequenceSums(String... extraArgs) {
@@ -99,15 +106,29 @@ class CheckpointRestartTest {
   void aJobCancelledMidStreamResumesFromItsCheckpointAndEndsWithExactlyTheUninterruptedResults()
       throws Exception {
     RESULTS.clear();
+    RESTARTED_WROTE.clear();
+    restarted = false;
     PipelineResult first = sequenceSums().run();
-    await(() -> checkpointFiles() >= 2 && RESULTS.containsKey("sum 2 0"), first);
+    await(() -> RESULTS.containsKey("sum 2 0"), first);
+    // a checkpoint every 2 batches: two more are past the batch that wrote window 2's sums
+    long seen = newestCheckpoint();
+    await(() -> newestCheckpoint() > seen, first);
+    long next = newestCheckpoint();
+    await(() -> newestCheckpoint() > next, first);
     first.cancel();
     assertThat(
         "the first run was stopped mid-stream", RESULTS.containsKey("sum 9 0"), equalTo(false));
 
+    restarted = true;
     PipelineResult second = sequenceSums().run();
     await(() -> RESULTS.size() >= 2 * WINDOWS * KEYS, second);
     second.cancel();
+
+    // only a restore gives this: a job started afresh computes windows 0 and 1 again
+    assertThat(
+        "results the restarted job wrote for windows closed before its checkpoint",
+        RESTARTED_WROTE.stream().filter(r -> Long.parseLong(r.split(" ")[1]) < 2).toList(),
+        empty());
 
     Map<String, String> expected = new TreeMap<>();
     for (long window = 0; window < WINDOWS; window++) {
@@ -221,6 +242,18 @@ class CheckpointRestartTest {
     assertThat(e.getMessage(), containsString("TestStream"));
   }
 
+  /** The batch time of the newest checkpoint, 0 if none. */
+  private long newestCheckpoint() throws IOException {
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.matches("checkpoint-\\d+"))
+          .mapToLong(name -> Long.parseLong(name.substring("checkpoint-".length())))
+          .max()
+          .orElse(0);
+    }
+  }
+
   private long checkpointFiles() throws IOException {
     try (Stream<Path> files = Files.list(checkpoints)) {
       return files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).count();
@@ -258,7 +291,11 @@ class CheckpointRestartTest {
     @ProcessElement
     public void process(@Element KV<Long, ?> result, BoundedWindow window) {
       long index = ((IntervalWindow) window).start().getMillis() / PER_WINDOW;
-      RESULTS.put(kind + " " + index + " " + result.getKey(), String.valueOf(result.getValue()));
+      String name = kind + " " + index + " " + result.getKey();
+      RESULTS.put(name, String.valueOf(result.getValue()));
+      if (restarted) {
+        RESTARTED_WROTE.add(name);
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.microbatch.io.socket;
 
 import dev.microbatch.engine.stream.socket.SocketLineReceiver;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.NoSuchElementException;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.metrics.Counter;
@@ -29,9 +30,19 @@ final class SocketReader extends UnboundedSource.UnboundedReader<String> {
     return advance();
   }
 
+  /**
+   * The next line, if one came. Once the receiver has given up (its retry window is over, or the
+   * host is unknown) this throws an unchecked exception: a runner that retries a reader's {@code
+   * IOException}s would otherwise start the window over, and the job would fail minutes after the
+   * time the user set and the message states.
+   */
   @Override
   public boolean advance() throws IOException {
-    current = receiver.poll();
+    try {
+      current = receiver.poll();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
     reportCounts();
     return current != null;
   }

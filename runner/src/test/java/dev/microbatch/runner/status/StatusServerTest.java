@@ -145,11 +145,16 @@ class StatusServerTest {
 
   private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
-  /** Holds its bundle until the test has looked at the job's progress. */
+  /**
+   * Holds the task that reads number 0 until the test has looked at the job's progress; the other
+   * task reads the rest and ends.
+   */
   private static final class WaitForTheTest extends DoFn<Long, Long> {
     @ProcessElement
     public void process(@Element Long n, OutputReceiver<Long> out) throws InterruptedException {
-      RELEASE.await(30, TimeUnit.SECONDS);
+      if (n == 0) {
+        RELEASE.await(30, TimeUnit.SECONDS);
+      }
       out.output(n);
     }
   }
@@ -175,16 +180,43 @@ class StatusServerTest {
       assertThat(running.get("state").asText(), equalTo("running"));
       List<String> fused = new ArrayList<>();
       for (JsonNode stage : running.get("stages")) {
-        assertThat(stage.get("tasksDone").asInt() <= stage.get("tasks").asInt(), equalTo(true));
         stage.get("names").forEach(name -> fused.add(name.asText()));
       }
       assertThat(fused, hasItem("Wait/ParMultiDo(WaitForTheTest)"));
+      // one of the reading stage's two tasks is done, the other waits for the test
+      JsonNode reading = stageRunning(url, "Wait/ParMultiDo(WaitForTheTest)", 1);
+      assertThat(reading.get("tasks").asInt(), equalTo(2));
+      assertThat(running.get("state").asText(), equalTo("running"));
       assertThat(get(url, "api/batches").get("streaming").asBoolean(), equalTo(false));
     } finally {
       RELEASE.countDown();
     }
     job.waitUntilFinish();
     assertThat("the status thread ends with the job", statusThreadAlive(), equalTo(false));
+  }
+
+  /**
+   * The first job's stage that runs {@code transform}, once {@code tasksDone} of its tasks are
+   * done.
+   */
+  private static JsonNode stageRunning(URI url, String transform, int tasksDone) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      for (JsonNode stage : firstJob(url).get("stages")) {
+        boolean runsIt = false;
+        for (JsonNode name : stage.get("names")) {
+          runsIt |= name.asText().equals(transform);
+        }
+        if (runsIt && stage.get("tasksDone").asInt() == tasksDone) {
+          return stage;
+        }
+      }
+      assertThat(
+          "a stage of " + transform + " with " + tasksDone + " tasks done within 30 s",
+          System.nanoTime() < deadline,
+          equalTo(true));
+      Thread.sleep(20);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.microbatch.examples.sql;
 
 import dev.microbatch.examples.CountWords;
+import dev.microbatch.examples.ExampleLogging;
 import dev.microbatch.examples.SocketWordCount;
 import dev.microbatch.examples.WordCount;
 import dev.microbatch.io.socket.SocketIO;
@@ -123,6 +124,7 @@ public class SqlWordCount {
   }
 
   public static void main(String[] args) throws IOException {
+    ExampleLogging.apply();
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     if (options.isStreaming()) {

@@ -15,20 +15,33 @@ import org.apache.beam.sdk.annotations.Internal;
 @Internal
 public final class RecordBudget {
   private final long records;
+  private final long share;
   private final AtomicLong remaining;
+  private final AtomicLong calls = new AtomicLong();
   private final Map<Integer, AtomicLong> waitedNanosByTask = new ConcurrentHashMap<>();
 
-  RecordBudget(long records) {
+  /**
+   * @param restrictions how many restrictions are expected to ask (those that asked in the last
+   *     batch); 0 if not known yet
+   */
+  RecordBudget(long records, long restrictions) {
     this.records = records;
+    this.share = restrictions > 0 ? Math.max(1, records / restrictions) : records;
     this.remaining = new AtomicLong(records);
   }
 
   public static RecordBudget unlimited() {
-    return new RecordBudget(Long.MAX_VALUE);
+    return new RecordBudget(Long.MAX_VALUE, 0);
   }
 
-  /** Takes up to {@code wanted} records of the budget; returns how many were granted. */
+  /**
+   * Takes up to {@code wanted} records of the budget, and at most one restriction's fair share of
+   * it, so that one restriction with a backlog does not take a whole batch's budget while the
+   * others wait (and their watermarks with them); returns how many were granted.
+   */
   long take(long wanted) {
+    calls.incrementAndGet();
+    wanted = Math.min(wanted, share);
     while (true) {
       long left = remaining.get();
       long granted = Math.min(wanted, Math.max(0, left));
@@ -72,6 +85,9 @@ public final class RecordBudget {
     private final StreamingContext streaming;
     private final Map<Long, RecordBudget> byBatch = new ConcurrentHashMap<>();
 
+    /** How many restrictions asked for records in the last batch that ran. */
+    private volatile long restrictionsAsking;
+
     /**
      * @param cap each batch's budget; -1 for no cap
      */
@@ -84,11 +100,13 @@ public final class RecordBudget {
 
     /**
      * The budget of {@code batchTime}, which that batch's tasks share. Tasks ask while their batch
-     * runs, and batches run one at a time, so the share they see is their batch's.
+     * runs, and batches run one at a time, so the share they see is their batch's. It is split
+     * evenly between as many restrictions as asked in the last batch.
      */
     public RecordBudget of(long batchTime) {
       return byBatch.computeIfAbsent(
-          batchTime, t -> new RecordBudget(Math.min(cap, streaming.recordLimit(this))));
+          batchTime,
+          t -> new RecordBudget(Math.min(cap, streaming.recordLimit(this)), restrictionsAsking));
     }
 
     @Override
@@ -101,7 +119,11 @@ public final class RecordBudget {
     public long takeRecordCount(long batchTime) {
       RecordBudget budget = byBatch.get(batchTime);
       byBatch.keySet().removeIf(earlier -> earlier < batchTime);
-      return budget == null ? 0 : budget.used();
+      if (budget == null) {
+        return 0;
+      }
+      restrictionsAsking = budget.calls.get();
+      return budget.used();
     }
 
     @Override

@@ -2,8 +2,10 @@ package dev.microbatch.runner.execution.splittable;
 
 import static dev.microbatch.runner.StreamingScript.streamingPipeline;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.MicroBatchInfo;
@@ -12,7 +14,11 @@ import dev.microbatch.runner.MicroBatchPipelineResult;
 import dev.microbatch.runner.PAsserts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -140,6 +146,79 @@ class StreamingSplittableDoFnTest {
     @ProcessElement
     public void process(@Element Long position) {
       SEEN_IN_BATCH.incrementAndGet();
+    }
+  }
+
+  /** Records output so far per restriction (element), across the batches of one test. */
+  private static final Map<String, Long> OUTPUT_PER_RESTRICTION = new ConcurrentHashMap<>();
+
+  @Test
+  void restrictionsThatAllHaveABacklogEachGetTheirShareOfEveryBatch() throws Exception {
+    OUTPUT_PER_RESTRICTION.clear();
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner",
+                    "--streaming",
+                    "--batchIntervalMillis=50",
+                    "--parallelism=1",
+                    "--maxRecordsPerBatch=30",
+                    "--blockOnRun=false")
+                .create());
+    pipeline
+        .apply(Create.of("a", "b", "c"))
+        .apply(ParDo.of(new EndlessBacklog()))
+        .apply(ParDo.of(new CountPerRestriction()));
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
+    List<Map<String, Long>> afterEachBatch = new CopyOnWriteArrayList<>();
+    CountDownLatch twelveBatches = new CountDownLatch(12);
+    result.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(MicroBatchInfo batch) {
+            afterEachBatch.add(Map.copyOf(OUTPUT_PER_RESTRICTION));
+            twelveBatches.countDown();
+          }
+        });
+    try {
+      assertThat(twelveBatches.await(60, TimeUnit.SECONDS), equalTo(true));
+    } finally {
+      result.cancel();
+    }
+
+    // 30 records a batch: about 10 each, where one restriction would otherwise take all 30
+    Map<String, Long> after12 = afterEachBatch.get(11);
+    assertThat(after12.toString(), after12.keySet(), containsInAnyOrder("a", "b", "c"));
+    for (long output : after12.values()) {
+      assertThat(after12.toString(), output, greaterThan(60L));
+    }
+  }
+
+  /** Each element's restriction holds a million positions: always more than a batch takes. */
+  private static final class EndlessBacklog extends DoFn<String, String> {
+    @ProcessElement
+    public ProcessContinuation process(
+        @Element String name,
+        RestrictionTracker<OffsetRange, Long> tracker,
+        OutputReceiver<String> out) {
+      for (long position = tracker.currentRestriction().getFrom();
+          tracker.tryClaim(position);
+          position++) {
+        out.output(name);
+      }
+      return ProcessContinuation.stop();
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction() {
+      return new OffsetRange(0, 1_000_000);
+    }
+  }
+
+  private static final class CountPerRestriction extends DoFn<String, Void> {
+    @ProcessElement
+    public void process(@Element String name) {
+      OUTPUT_PER_RESTRICTION.merge(name, 1L, Long::sum);
     }
   }
 }
