@@ -5,7 +5,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.microbatch.engine.EngineThreads;
@@ -71,16 +70,7 @@ class SocketTextStreamTest {
         .foreachBatch((d, time) -> d.collect());
     ssc.start();
 
-    UncheckedIOException failure = null;
-    for (int batch = 0; batch < 200 && failure == null; batch++) {
-      clock.advance(INTERVAL);
-      try {
-        ssc.awaitTerminationOrTimeout(Duration.ofMillis(20));
-      } catch (UncheckedIOException e) {
-        failure = e;
-      }
-    }
-    assertThat(failure, notNullValue());
+    UncheckedIOException failure = awaitFailure();
     assertThat(failure.getMessage(), containsString("Cannot connect to localhost:" + port));
   }
 
@@ -98,16 +88,20 @@ class SocketTextStreamTest {
     ssc.socketTextStream(null, 9999, Duration.ofSeconds(30)).foreachBatch((d, time) -> d.collect());
     ssc.start();
 
-    UncheckedIOException failure = null;
-    for (int batch = 0; batch < 200 && failure == null; batch++) {
+    UncheckedIOException failure = awaitFailure();
+    assertThat(failure.getMessage(), containsString("The receiver of null:9999 failed"));
+  }
+
+  /** Runs batches until the job fails (200 at most), and returns what it failed with. */
+  private UncheckedIOException awaitFailure() throws InterruptedException {
+    for (int batch = 0; batch < 200; batch++) {
       clock.advance(INTERVAL);
       try {
         ssc.awaitTerminationOrTimeout(Duration.ofMillis(20));
       } catch (UncheckedIOException e) {
-        failure = e;
+        return e;
       }
     }
-    assertThat(failure, notNullValue());
-    assertThat(failure.getMessage(), containsString("The receiver of null:9999 failed"));
+    throw new AssertionError("the job did not fail within 200 batches");
   }
 }

@@ -28,8 +28,11 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +97,10 @@ class StreamingSplittableDoFnTest {
                     "--blockOnRun=false")
                 .create());
     PCollection<Long> positions =
-        pipeline.apply(Create.of("x", "y")).apply(ParDo.of(new AllPositionsAtOnce()));
+        pipeline
+            .apply(Create.of("x", "y"))
+            .apply(ParDo.of(new AllPositionsAtOnce(50)))
+            .apply(Values.create());
     positions.apply(ParDo.of(new CountInBatch()));
     List<Long> expected = new ArrayList<>();
     for (long i = 0; i < 50; i++) {
@@ -122,23 +128,31 @@ class StreamingSplittableDoFnTest {
     assertThat(perBatch.stream().mapToLong(Long::longValue).max().getAsLong(), equalTo(7L));
   }
 
-  /** Claims every position of [0, 50) in one call, as fast as it is let. */
+  /** Claims every position of [0, {@code positions}) in one call, as fast as it is let. */
   @DoFn.UnboundedPerElement
-  private static final class AllPositionsAtOnce extends DoFn<String, Long> {
+  private static final class AllPositionsAtOnce extends DoFn<String, KV<String, Long>> {
+    private final long positions;
+
+    AllPositionsAtOnce(long positions) {
+      this.positions = positions;
+    }
+
     @ProcessElement
     public ProcessContinuation process(
-        RestrictionTracker<OffsetRange, Long> tracker, OutputReceiver<Long> out) {
+        @Element String name,
+        RestrictionTracker<OffsetRange, Long> tracker,
+        OutputReceiver<KV<String, Long>> out) {
       for (long position = tracker.currentRestriction().getFrom();
           tracker.tryClaim(position);
           position++) {
-        out.output(position);
+        out.output(KV.of(name, position));
       }
       return ProcessContinuation.stop();
     }
 
     @GetInitialRestriction
     public OffsetRange initialRestriction() {
-      return new OffsetRange(0, 50);
+      return new OffsetRange(0, positions);
     }
   }
 
@@ -167,7 +181,9 @@ class StreamingSplittableDoFnTest {
                 .create());
     pipeline
         .apply(Create.of("a", "b", "c"))
-        .apply(ParDo.of(new EndlessBacklog()))
+        // each restriction holds a million positions: always more than a batch takes
+        .apply(ParDo.of(new AllPositionsAtOnce(1_000_000)))
+        .apply(Keys.create())
         .apply(ParDo.of(new CountPerRestriction()));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
     List<Map<String, Long>> afterEachBatch = new CopyOnWriteArrayList<>();
@@ -191,27 +207,6 @@ class StreamingSplittableDoFnTest {
     assertThat(after12.toString(), after12.keySet(), containsInAnyOrder("a", "b", "c"));
     for (long output : after12.values()) {
       assertThat(after12.toString(), output, greaterThan(60L));
-    }
-  }
-
-  /** Each element's restriction holds a million positions: always more than a batch takes. */
-  private static final class EndlessBacklog extends DoFn<String, String> {
-    @ProcessElement
-    public ProcessContinuation process(
-        @Element String name,
-        RestrictionTracker<OffsetRange, Long> tracker,
-        OutputReceiver<String> out) {
-      for (long position = tracker.currentRestriction().getFrom();
-          tracker.tryClaim(position);
-          position++) {
-        out.output(name);
-      }
-      return ProcessContinuation.stop();
-    }
-
-    @GetInitialRestriction
-    public OffsetRange initialRestriction() {
-      return new OffsetRange(0, 1_000_000);
     }
   }
 
