@@ -198,18 +198,16 @@ public final class SocketLineReceiver implements Closeable {
         s.close();
         throw new InterruptedException("closed");
       }
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (address.isUnresolved()) {
+        s.close();
+        // no retry: a name that does not resolve is a mistake to show now, not in 30 s
+        throw new UnknownHostException("Unknown host " + host + " (port " + port + ")");
+      }
       try {
-        InetSocketAddress address = new InetSocketAddress(host, port);
-        if (address.isUnresolved()) {
-          s.close();
-          // no retry: a name that does not resolve is a mistake to show now, not in 30 s
-          throw new UnknownHostException("Unknown host " + host + " (port " + port + ")");
-        }
         s.connect(address, CONNECT_TIMEOUT_MILLIS);
         LOG.info("Connected to {}:{}", host, port);
         return s;
-      } catch (UnknownHostException e) {
-        throw e;
       } catch (IOException e) {
         s.close();
         if (closed) {
