@@ -7,7 +7,7 @@ import org.apache.beam.sdk.PipelineResult;
 
 /**
  * How the streaming examples start: with MicroBatchRunner's status server on (a free port, unless
- * --statusPort says otherwise) and its address printed, without waiting for the end.
+ * --statusPort says otherwise) and its page's address printed, without waiting for the end.
  */
 final class WithStatus {
   private WithStatus() {}
@@ -22,7 +22,14 @@ final class WithStatus {
     if (result instanceof MicroBatchPipelineResult microBatch) {
       microBatch
           .statusUrl()
-          .ifPresent(url -> System.out.println("The job's status: " + url.resolve("api/batches")));
+          .ifPresent(
+              url ->
+                  System.out.println(
+                      "The job's status page: "
+                          + url
+                          + " (Prometheus: "
+                          + url.resolve("metrics")
+                          + ")"));
     }
     return result;
   }

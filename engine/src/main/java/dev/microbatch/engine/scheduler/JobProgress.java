@@ -21,6 +21,7 @@ public final class JobProgress implements JobListener {
   private final int retained;
   private final Map<Integer, Map<Integer, StageProgress>> stagesByJob = new LinkedHashMap<>();
   private final Map<Integer, String> states = new LinkedHashMap<>();
+  private long spilledBytes;
 
   public JobProgress(int retained) {
     this.retained = retained;
@@ -54,6 +55,7 @@ public final class JobProgress implements JobListener {
 
   @Override
   public synchronized void onSpill(int jobId, int stageId, long bytes) {
+    spilledBytes += bytes;
     update(
         jobId,
         stageId,
@@ -78,6 +80,13 @@ public final class JobProgress implements JobListener {
   @Override
   public synchronized void onJobEnded(int jobId, boolean succeeded) {
     states.computeIfPresent(jobId, (id, state) -> succeeded ? "succeeded" : "failed");
+  }
+
+  /**
+   * Bytes of shuffle records spilled to disk by every job since the start, not only the kept ones.
+   */
+  public synchronized long spilledBytes() {
+    return spilledBytes;
   }
 
   public synchronized List<Job> jobs() {

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,8 @@ import org.joda.time.Instant;
  * /}, and as JSON {@code /api/pipeline} (its transforms), {@code /api/batches} (streaming mode:
  * running and recent batches, totals), {@code /api/jobs} (batch mode: each stage's tasks done, and
  * the transforms fused into it) and {@code /api/metrics} (Beam's counters, distributions and
- * gauges). One daemon thread answers; it ends with the pipeline.
+ * gauges), and for Prometheus at {@code /metrics} (see {@link PrometheusMetrics}). One daemon
+ * thread answers; it ends with the pipeline.
  */
 public final class StatusServer implements AutoCloseable {
   public static final String THREAD_NAME = "microbatch-status";
@@ -101,6 +103,19 @@ public final class StatusServer implements AutoCloseable {
     server.createContext(
         "/api/jobs", exchange -> answer(exchange, () -> Map.of("jobs", jobs.jobs())));
     server.createContext("/api/metrics", exchange -> answer(exchange, () -> metricsJson(metrics)));
+    server.createContext(
+        "/metrics",
+        exchange ->
+            send(
+                exchange,
+                PrometheusText.CONTENT_TYPE,
+                PrometheusMetrics.page(
+                        batches == null ? null : batches.snapshot(),
+                        watermarks.get(),
+                        System.currentTimeMillis(),
+                        jobs,
+                        metrics)
+                    .getBytes(StandardCharsets.UTF_8)));
     server.createContext("/", StatusServer::page);
     server.start();
     return new StatusServer(server, executor, threads);
@@ -128,40 +143,37 @@ public final class StatusServer implements AutoCloseable {
    * The page and what it loads, from the class path (Chart.js from its webjar): no internet needed.
    */
   private static void page(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      String resource = PAGE_FILES.get(path);
-      if (resource == null) {
+    String path = exchange.getRequestURI().getPath();
+    String resource = PAGE_FILES.get(path);
+    if (resource == null) {
+      try (exchange) {
         exchange.sendResponseHeaders(404, -1);
-        return;
       }
-      byte[] body;
-      try (InputStream in = StatusServer.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException(
-              "The status page's " + resource + " is missing from the class path");
-        }
-        body = in.readAllBytes();
-      }
-      exchange
-          .getResponseHeaders()
-          .set(
-              "Content-Type",
-              path.endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8");
-      exchange.sendResponseHeaders(200, body.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
+      return;
     }
+    byte[] body;
+    try (InputStream in = StatusServer.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        exchange.close();
+        throw new IllegalStateException(
+            "The status page's " + resource + " is missing from the class path");
+      }
+      body = in.readAllBytes();
+    }
+    send(exchange, path.endsWith(".js") ? "text/javascript" : "text/html; charset=utf-8", body);
   }
 
   private static void answer(HttpExchange exchange, Supplier<Object> body) throws IOException {
+    send(exchange, "application/json", JSON.writeValueAsBytes(body.get()));
+  }
+
+  private static void send(HttpExchange exchange, String contentType, byte[] body)
+      throws IOException {
     try (exchange) {
-      byte[] json = JSON.writeValueAsBytes(body.get());
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, json.length);
+      exchange.getResponseHeaders().set("Content-Type", contentType);
+      exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(json);
+        out.write(body);
       }
     }
   }
