@@ -57,9 +57,11 @@ public abstract class Dataset<T> {
   /** The records of one partition, from the cache if this dataset is cached. */
   public final Iterator<T> iterator(int partition, TaskContext task) {
     PartitionCache<T> c = cache;
-    return c == null
-        ? compute(partition, task)
-        : c.getOrCompute(partition, () -> compute(partition, task));
+    return task.read(
+        this,
+        c == null
+            ? compute(partition, task)
+            : c.getOrCompute(partition, () -> compute(partition, task)));
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.List;
 public interface JobListener {
   default void onJobStarted(int jobId, List<StageInfo> stages) {}
 
-  default void onTaskEnded(int jobId, int stageId) {}
+  /** A task of the stage succeeded, having read and written {@code metrics}' records. */
+  default void onTaskEnded(int jobId, int stageId, TaskMetrics metrics) {}
 
   /** A task of the stage spilled {@code bytes} of shuffle records to disk. */
   default void onSpill(int jobId, int stageId, long bytes) {}

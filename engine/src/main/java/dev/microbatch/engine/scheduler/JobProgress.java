@@ -11,9 +11,19 @@ import java.util.function.UnaryOperator;
  * Keeps the last {@code retained} jobs.
  */
 public final class JobProgress implements JobListener {
-  /** A stage's progress, and how many bytes of shuffle records its tasks spilled to disk. */
+  /**
+   * A stage's progress: its tasks done, the records they read and wrote, and how many bytes of
+   * shuffle records they spilled to disk.
+   */
   public record StageProgress(
-      int id, List<String> names, int tasks, int tasksDone, boolean completed, long spilledBytes) {}
+      int id,
+      List<String> names,
+      int tasks,
+      int tasksDone,
+      boolean completed,
+      long recordsRead,
+      long recordsWritten,
+      long spilledBytes) {}
 
   /** A job's progress: "running", "succeeded" or "failed". */
   public record Job(int id, String state, List<StageProgress> stages) {}
@@ -32,7 +42,8 @@ public final class JobProgress implements JobListener {
     Map<Integer, StageProgress> progress = new LinkedHashMap<>();
     for (StageInfo stage : stages) {
       progress.put(
-          stage.id(), new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0));
+          stage.id(),
+          new StageProgress(stage.id(), stage.names(), stage.tasks(), 0, false, 0, 0, 0));
     }
     stagesByJob.put(jobId, progress);
     states.put(jobId, "running");
@@ -44,13 +55,20 @@ public final class JobProgress implements JobListener {
   }
 
   @Override
-  public synchronized void onTaskEnded(int jobId, int stageId) {
+  public synchronized void onTaskEnded(int jobId, int stageId, TaskMetrics metrics) {
     update(
         jobId,
         stageId,
         s ->
             new StageProgress(
-                s.id(), s.names(), s.tasks(), s.tasksDone() + 1, false, s.spilledBytes()));
+                s.id(),
+                s.names(),
+                s.tasks(),
+                s.tasksDone() + 1,
+                false,
+                s.recordsRead() + metrics.recordsRead(),
+                s.recordsWritten() + metrics.recordsWritten(),
+                s.spilledBytes()));
   }
 
   @Override
@@ -66,6 +84,8 @@ public final class JobProgress implements JobListener {
                 s.tasks(),
                 s.tasksDone(),
                 s.completed(),
+                s.recordsRead(),
+                s.recordsWritten(),
                 s.spilledBytes() + bytes));
   }
 
@@ -74,7 +94,16 @@ public final class JobProgress implements JobListener {
     update(
         jobId,
         stageId,
-        s -> new StageProgress(s.id(), s.names(), s.tasks(), s.tasks(), true, s.spilledBytes()));
+        s ->
+            new StageProgress(
+                s.id(),
+                s.names(),
+                s.tasks(),
+                s.tasks(),
+                true,
+                s.recordsRead(),
+                s.recordsWritten(),
+                s.spilledBytes()));
   }
 
   @Override

@@ -1,8 +1,10 @@
 package dev.microbatch.engine.scheduler;
 
+import dev.microbatch.engine.dataset.Dataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -87,20 +89,21 @@ public final class JobScheduler {
 
   private void runStage(Stage stage, ExecutorService pool) {
     long start = System.nanoTime();
-    ExecutorCompletionService<Void> completion = new ExecutorCompletionService<>(pool);
-    List<Future<Void>> tasks = new ArrayList<>();
+    ExecutorCompletionService<TaskMetrics> completion = new ExecutorCompletionService<>(pool);
     Map<Object, Object> sharedInStage = new ConcurrentHashMap<>();
+    Set<Dataset<?>> inputs = stage.inputs();
+    List<Future<TaskMetrics>> tasks = new ArrayList<>();
     for (int p = 0; p < stage.numTasks(); p++) {
       int partition = p;
-      tasks.add(completion.submit(() -> runTask(stage, partition, sharedInStage), null));
+      tasks.add(completion.submit(() -> runTask(stage, partition, sharedInStage, inputs)));
     }
     control.track(tasks);
     try {
       for (int done = 0; done < tasks.size(); done++) {
-        Future<Void> finished = takeInterruptibly(completion);
+        Future<TaskMetrics> finished = takeInterruptibly(completion);
         try {
-          finished.get();
-          listeners.forEach(l -> l.onTaskEnded(jobId, stage.id()));
+          TaskMetrics metrics = finished.get();
+          listeners.forEach(l -> l.onTaskEnded(jobId, stage.id(), metrics));
         } catch (CancellationException e) {
           control.checkCancelled();
           throw e;
@@ -125,17 +128,22 @@ public final class JobScheduler {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
-  private void runTask(Stage stage, int partition, Map<Object, Object> sharedInStage) {
+  private TaskMetrics runTask(
+      Stage stage, int partition, Map<Object, Object> sharedInStage, Set<Dataset<?>> inputs) {
     control.checkCancelled();
     TaskContext task =
         new TaskContext(
             partition,
             control,
             sharedInStage,
-            bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)));
+            bytes -> listeners.forEach(l -> l.onSpill(jobId, stage.id(), bytes)),
+            inputs);
     Throwable failure = null;
     try {
-      stage.sink().consume(partition, stage.dataset().iterator(partition, task), task);
+      CountingIterator<?> written =
+          new CountingIterator<>(stage.dataset().iterator(partition, task));
+      stage.sink().consume(partition, written, task);
+      return new TaskMetrics(task.recordsRead(), written.count());
     } catch (Throwable t) {
       failure = t;
       throw t;
@@ -151,7 +159,7 @@ public final class JobScheduler {
     }
   }
 
-  private Future<Void> takeInterruptibly(ExecutorCompletionService<Void> completion) {
+  private Future<TaskMetrics> takeInterruptibly(ExecutorCompletionService<TaskMetrics> completion) {
     try {
       return completion.take();
     } catch (InterruptedException e) {

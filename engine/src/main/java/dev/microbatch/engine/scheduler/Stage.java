@@ -24,6 +24,33 @@ public record Stage(int id, Dataset<?> dataset, StageSink sink, List<Stage> pare
     return new StageInfo(id, numTasks(), List.copyOf(names));
   }
 
+  /**
+   * The datasets the stage's records come from: those of its chain that read no other in the same
+   * task (sources, the reduce sides of shuffles).
+   */
+  Set<Dataset<?>> inputs() {
+    Set<Dataset<?>> inputs = Collections.newSetFromMap(new IdentityHashMap<>());
+    collectInputs(dataset, inputs, Collections.newSetFromMap(new IdentityHashMap<>()));
+    return inputs;
+  }
+
+  private static void collectInputs(
+      Dataset<?> dataset, Set<Dataset<?>> inputs, Set<Dataset<?>> seen) {
+    if (!seen.add(dataset)) {
+      return;
+    }
+    boolean readsNarrowly = false;
+    for (Dependency dependency : dataset.dependencies()) {
+      if (dependency instanceof Dependency.Narrow narrow) {
+        readsNarrowly = true;
+        collectInputs(narrow.parent(), inputs, seen);
+      }
+    }
+    if (!readsNarrowly) {
+      inputs.add(dataset);
+    }
+  }
+
   /** The names of the datasets fused into the stage, upstream first. */
   private static void collectNames(Dataset<?> dataset, Set<String> names, Set<Dataset<?>> seen) {
     if (!seen.add(dataset)) {

@@ -1,11 +1,14 @@
 package dev.microbatch.engine.scheduler;
 
+import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.shuffle.HeldMapOutput;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -20,17 +23,21 @@ public final class TaskContext {
   private final JobControl job;
   private final Map<Object, Object> sharedInStage;
   private final LongConsumer spillListener;
+  private final Set<Dataset<?>> stageInputs;
+  private final List<CountingIterator<?>> reads = new ArrayList<>();
   private final Deque<Consumer<Boolean>> completionListeners = new ArrayDeque<>();
 
   TaskContext(
       int partition,
       JobControl job,
       Map<Object, Object> sharedInStage,
-      LongConsumer spillListener) {
+      LongConsumer spillListener,
+      Set<Dataset<?>> stageInputs) {
     this.partition = partition;
     this.job = job;
     this.sharedInStage = sharedInStage;
     this.spillListener = spillListener;
+    this.stageInputs = stageInputs;
   }
 
   public int partition() {
@@ -45,6 +52,27 @@ public final class TaskContext {
   @SuppressWarnings("unchecked")
   public <T> T sharedInStage(Object key, Supplier<T> create) {
     return (T) sharedInStage.computeIfAbsent(key, k -> create.get());
+  }
+
+  /**
+   * The records of a partition of {@code dataset}: counted as this task's records read if the
+   * dataset is one the stage reads from (a source, or a shuffle's reduce side).
+   */
+  public <T> Iterator<T> read(Dataset<T> dataset, Iterator<T> records) {
+    if (!stageInputs.contains(dataset)) {
+      return records;
+    }
+    CountingIterator<T> counted = new CountingIterator<>(records);
+    reads.add(counted);
+    return counted;
+  }
+
+  long recordsRead() {
+    long read = 0;
+    for (CountingIterator<?> counted : reads) {
+      read += counted.count();
+    }
+    return read;
   }
 
   /** Throws {@link JobCancelledException} if the job this task belongs to was cancelled. */

@@ -2,6 +2,7 @@ package dev.microbatch.runner.status;
 
 import dev.microbatch.engine.scheduler.JobListener;
 import dev.microbatch.engine.scheduler.StageInfo;
+import dev.microbatch.engine.scheduler.TaskMetrics;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class ConsoleProgress implements JobListener {
   }
 
   @Override
-  public synchronized void onTaskEnded(int jobId, int stageId) {
+  public synchronized void onTaskEnded(int jobId, int stageId, TaskMetrics metrics) {
     int tasksDone = done.merge(stageId, 1, Integer::sum);
     StageInfo stage = stages.get(stageId);
     if (terminal != null && stage != null) {

@@ -1,5 +1,6 @@
-// Polls the JSON API every second and draws Spark Streaming's four timelines, their histograms,
-// and the batch, input and metric tables.
+// Polls the JSON API every second. A streaming job: Spark Streaming's four timelines, their
+// histograms, and the batch, input and watermark tables. A batch job: its stages, as Spark's stage
+// table. Both: Beam's metrics.
 const SERIES = ['inputRate', 'schedulingDelay', 'processingTime', 'totalDelay'];
 const charts = {};
 
@@ -70,30 +71,43 @@ function fill(tableId, rows) {
   }));
 }
 
+function bytes(n) {
+  return n >= 1 << 30 ? (n / (1 << 30)).toFixed(1) + ' GiB'
+       : n >= 1 << 20 ? (n / (1 << 20)).toFixed(1) + ' MiB'
+       : n >= 1 << 10 ? (n / (1 << 10)).toFixed(1) + ' KiB' : n + ' B';
+}
+
+function showMode(streaming) {
+  document.querySelector('h1').textContent = streaming ? 'Streaming statistics' : 'Batch job';
+  document.getElementById('streamingCharts').hidden = !streaming;
+  document.getElementById('streamingMode').hidden = !streaming;
+  document.getElementById('batchMode').hidden = streaming;
+  if (streaming && !charts.inputRate) setUp();
+}
+
 function drawStages(jobs) {
-  document.querySelector('h1').textContent = 'Batch job';
-  document.getElementById('batchMode').hidden = false;
-  document.getElementById('streamingMode').hidden = true;
-  for (const el of document.querySelectorAll('.row, #header')) el.hidden = true;
+  showMode(false);
   const body = document.querySelector('#stages tbody');
   body.replaceChildren(...jobs.jobs.flatMap(job => job.stages.map(stage => {
     const tr = document.createElement('tr');
-    const cells = [job.id + ' (' + job.state + ')', stage.id, stage.names.join(', ') || '-'];
-    for (const c of cells) {
+    const cell = (content, className) => {
       const td = document.createElement('td');
-      td.textContent = c;
-      td.className = 'text';
+      if (typeof content === 'string' || typeof content === 'number') td.textContent = content;
+      else td.appendChild(content);
+      if (className) td.className = className;
       tr.appendChild(td);
-    }
+    };
+    cell(job.id + ' (' + job.state + ')', 'text');
+    cell(stage.id);
+    cell(stage.names.join(', ') || '-', 'text transforms');
     const bar = document.createElement('progress');
     bar.max = stage.tasks;
     bar.value = stage.tasksDone;
-    const barCell = document.createElement('td');
-    barCell.appendChild(bar);
-    tr.appendChild(barCell);
-    const tasks = document.createElement('td');
-    tasks.textContent = stage.tasksDone + ' / ' + stage.tasks;
-    tr.appendChild(tasks);
+    cell(bar);
+    cell(stage.tasksDone + ' / ' + stage.tasks);
+    cell(stage.recordsRead);
+    cell(stage.recordsWritten);
+    cell(bytes(stage.spilledBytes));
     return tr;
   })));
 }
@@ -102,6 +116,7 @@ function draw(batches) {
   if (!batches.streaming) {
     return false;
   }
+  showMode(true);
   const completed = batches.completed;
   const interval = batches.batchIntervalMillis;
   document.getElementById('interval').textContent = interval + ' ms';
@@ -161,10 +176,10 @@ async function refresh() {
     }
     drawMetrics(await (await fetch('api/metrics')).json());
   } catch (e) {
-    document.querySelector('h1').textContent = 'Streaming statistics (the job has ended)';
+    const title = document.querySelector('h1');
+    if (!title.textContent.endsWith('(the job has ended)')) title.textContent += ' (the job has ended)';
   }
 }
 
-setUp();
 refresh();
 setInterval(refresh, 1000);

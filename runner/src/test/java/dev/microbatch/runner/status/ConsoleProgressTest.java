@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.microbatch.engine.scheduler.StageInfo;
+import dev.microbatch.engine.scheduler.TaskMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ class ConsoleProgressTest {
     ConsoleProgress progress =
         new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), 2);
     progress.onJobStarted(1, List.of(new StageInfo(0, 4, List.of("Read", "Split"))));
-    progress.onTaskEnded(1, 0);
-    progress.onTaskEnded(1, 0);
+    progress.onTaskEnded(1, 0, new TaskMetrics(0, 0));
+    progress.onTaskEnded(1, 0, new TaskMetrics(0, 0));
     String shown = bytes.toString(StandardCharsets.UTF_8);
     assertThat(shown, containsString("\r[Stage 0:"));
     assertThat(shown, endsWith("(2 + 2) / 4]"));

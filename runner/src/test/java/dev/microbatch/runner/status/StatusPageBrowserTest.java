@@ -1,8 +1,12 @@
 package dev.microbatch.runner.status;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,17 +26,26 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -40,14 +53,56 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The status page in headless Chromium (Debian's chromium and chromium-driver, which .ci/run
- * installs): a streaming job runs, the page shows its completed batches, and the numbers in the
- * page's table are those of the JSON API. Leaves a screenshot in target/status-page.png.
+ * installs), in a window 1280 px wide: a streaming job's page shows its completed batches, a batch
+ * job's its stages, with the numbers of the JSON API. Leaves screenshots in target/
+ * (status-page.png, status-page-batch.png).
  */
 class StatusPageBrowserTest {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
+  private static final long NUMBERS = 200_000;
+
   @TempDir Path profile;
+
+  /** Headless Chromium with a 1280 px wide window, as a laptop shows the page. */
+  private ChromeDriver chromium() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,2000",
+        "--user-data-dir=" + profile);
+    return new ChromeDriver(
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .build(),
+        options);
+  }
+
+  private static JsonNode json(URI url, String path) throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(url.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+  }
+
+  private static void screenshot(ChromeDriver browser, String file) throws Exception {
+    Files.createDirectories(Path.of("target"));
+    Files.copy(
+        browser.getScreenshotAs(OutputType.FILE).toPath(),
+        Path.of("target", file),
+        StandardCopyOption.REPLACE_EXISTING);
+  }
 
   @Test
   void thePageShowsTheCompletedBatchesWithTheNumbersOfTheJsonApi() throws Exception {
@@ -70,24 +125,7 @@ class StatusPageBrowserTest {
     ChromeDriver browser = null;
     try {
       URI url = job.statusUrl().orElseThrow();
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary("/usr/bin/chromium");
-      options.addArguments(
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-          "--window-size=1280,2000",
-          "--user-data-dir=" + profile);
-      browser =
-          new ChromeDriver(
-              new ChromeDriverService.Builder()
-                  .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                  .build(),
-              options);
+      browser = chromium();
       browser.get(url.toString());
       new WebDriverWait(browser, Duration.ofSeconds(30))
           .until(page -> page.findElements(By.cssSelector("#completed tbody tr")).size() >= 3);
@@ -99,14 +137,7 @@ class StatusPageBrowserTest {
               browser.executeScript(
                   "return Array.from(document.querySelectorAll('#completed tbody tr'))"
                       + ".map(row => Array.from(row.cells).map(cell => cell.textContent));");
-      JsonNode api =
-          new ObjectMapper()
-              .readTree(
-                  HttpClient.newHttpClient()
-                      .send(
-                          HttpRequest.newBuilder(url.resolve("api/batches")).build(),
-                          HttpResponse.BodyHandlers.ofString())
-                      .body());
+      JsonNode api = json(url, "api/batches");
       Map<String, JsonNode> byTime = new HashMap<>();
       for (JsonNode batch : api.get("completed")) {
         byTime.put(TIME.format(Instant.ofEpochMilli(batch.get("batchTime").asLong())), batch);
@@ -127,16 +158,102 @@ class StatusPageBrowserTest {
       assertThat(
           browser.findElement(By.id("completedBatches")).getText().isEmpty(), equalTo(false));
 
-      Files.createDirectories(Path.of("target"));
-      Files.copy(
-          ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
-          Path.of("target", "status-page.png"),
-          StandardCopyOption.REPLACE_EXISTING);
+      screenshot(browser, "status-page.png");
     } finally {
       if (browser != null) {
         browser.quit();
       }
       job.cancel();
     }
+  }
+
+  private static final CountDownLatch RELEASE = new CountDownLatch(1);
+
+  /** Holds the groups until the test has looked at the page. */
+  private static final class HoldGroups extends DoFn<KV<Long, Iterable<Long>>, Long> {
+    @ProcessElement
+    public void process(@Element KV<Long, Iterable<Long>> group, OutputReceiver<Long> out)
+        throws InterruptedException {
+      RELEASE.await(60, TimeUnit.SECONDS);
+      out.output(group.getKey());
+    }
+  }
+
+  @Test
+  void aBatchJobsPageShowsItsStagesRecordsAndSpillsWithinA1280PxWindowAndNoStreamingCharts()
+      throws Exception {
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner",
+                    "--parallelism=2",
+                    "--shuffleMemoryMb=1",
+                    "--blockOnRun=false",
+                    "--statusPort=0")
+                .create());
+    pipeline
+        .apply("Numbers", GenerateSequence.from(0).to(NUMBERS))
+        .apply(
+            "ByLastDigits",
+            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
+                .via(n -> KV.of(n % 20_000, n)))
+        .apply(GroupByKey.create())
+        .apply("Hold", ParDo.of(new HoldGroups()));
+    MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
+    ChromeDriver browser = null;
+    try {
+      URI url = job.statusUrl().orElseThrow();
+      browser = chromium();
+      browser.get(url.toString());
+      // the reading stage is done once its records are on the page: the job then holds still
+      new WebDriverWait(browser, Duration.ofSeconds(60))
+          .until(
+              page -> {
+                List<WebElement> rows = page.findElements(By.cssSelector("#stages tbody tr"));
+                return rows.size() == 2
+                    && rows.get(0)
+                        .findElements(By.tagName("td"))
+                        .get(5)
+                        .getText()
+                        .equals(String.valueOf(NUMBERS));
+              });
+      @SuppressWarnings("unchecked")
+      List<List<String>> rows =
+          (List<List<String>>)
+              browser.executeScript(
+                  "return Array.from(document.querySelectorAll('#stages tbody tr'))"
+                      + ".map(row => Array.from(row.cells).map(cell => cell.textContent));");
+      JsonNode reading = json(url, "api/jobs").get("jobs").get(0).get("stages").get(0);
+      List<String> read = rows.get(0);
+      assertThat(read.get(2), containsString("ByLastDigits"));
+      assertThat(read.get(4), equalTo("2 / 2"));
+      assertThat(read.get(5), equalTo(reading.get("recordsRead").asText()));
+      assertThat(read.get(6), equalTo(String.valueOf(NUMBERS)));
+      assertThat(reading.get("spilledBytes").asLong(), greaterThan(0L));
+      assertThat(read.get(7), not(equalTo("0 B")));
+      assertThat(rows.get(1).get(2), containsString("Hold"));
+
+      assertThat(
+          "no streaming chart on a batch job's page",
+          browser.findElement(By.id("inputRate")).isDisplayed(),
+          equalTo(false));
+      assertThat(browser.findElement(By.tagName("h1")).getText(), equalTo("Batch job"));
+      Number overflow =
+          (Number)
+              browser.executeScript(
+                  "return document.documentElement.scrollWidth - window.innerWidth;");
+      assertThat(
+          "nothing wider than the 1280 px window", overflow.longValue(), lessThanOrEqualTo(0L));
+      for (WebElement bar : browser.findElements(By.cssSelector("#stages progress"))) {
+        assertThat(bar.getRect().getX() + bar.getRect().getWidth(), lessThanOrEqualTo(1280));
+      }
+      screenshot(browser, "status-page-batch.png");
+    } finally {
+      RELEASE.countDown();
+      if (browser != null) {
+        browser.quit();
+      }
+    }
+    assertThat(job.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
   }
 }
