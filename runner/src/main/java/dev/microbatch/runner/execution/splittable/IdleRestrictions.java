@@ -29,11 +29,24 @@ public final class IdleRestrictions {
     return partitions.computeIfAbsent(partition, p -> new Partition());
   }
 
+  /**
+   * One partition's idle restrictions, and how many calls its last bundle made (which share the
+   * next bundle's time).
+   */
   static final class Partition {
     /** The idle restrictions' keys, by when their last call ended. */
     private final Map<ByteBuffer, Long> idle = new HashMap<>();
 
     private long nextIdleCallNanos = System.nanoTime();
+    private int callsInLastBundle = 1;
+
+    synchronized int callsInLastBundle() {
+      return callsInLastBundle;
+    }
+
+    synchronized void bundleEnded(int calls) {
+      callsInLastBundle = Math.max(1, calls);
+    }
 
     /** Whether the restriction of {@code key} may be resumed now. */
     synchronized boolean mayResume(byte[] key) {

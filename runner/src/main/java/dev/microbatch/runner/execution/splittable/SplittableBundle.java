@@ -10,7 +10,10 @@ import dev.microbatch.runner.execution.state.KeyedStepContext;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,18 +45,23 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
     implements KeyedStreamStep.Bundle<byte[], KV<InputT, RestrictionT>, Object> {
   private static final AtomicInteger CHECKPOINT_THREADS = new AtomicInteger();
   private static final int MAX_OUTPUTS_PER_CALL = 10_000;
+  private static final long MIN_CALL_MILLIS = 5;
 
   private final KeyedStepContext step = new KeyedStepContext();
   private final DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution;
   private final OutputBuffer output;
   private final ProcessFn<InputT, OutputT, RestrictionT, ?, ?> processFn;
   private final ScheduledExecutorService checkpoints;
-  private final Duration maxCallDuration;
+  private final long timeSlotNanos;
+  private final Duration callDuration;
+  private final long startedNanos = System.nanoTime();
   private final RecordBudget budget;
   private final int partition;
   private final IdleRestrictions.Partition idle;
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
+  private final Set<KeyState<byte[]>> hungry = Collections.newSetFromMap(new IdentityHashMap<>());
   private KeyState<byte[]> current;
+  private int calls;
 
   /** How a splittable DoFn's ProcessFn runs as part of {@code transform}. */
   public static <InputT, OutputT, RestrictionT>
@@ -76,7 +84,10 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   }
 
   /**
-   * @param maxCallDuration how long one call may process a restriction before it checkpoints
+   * @param timeSlot how long the calls of this bundle may take together, about: each call gets an
+   *     even part of it (as many as this task's last bundle made), since a call on a restriction
+   *     that receives little input waits for it until its time is up (KafkaIO polls again and
+   *     again), and a task runs its calls one after another
    * @param budget how many records the calls of this bundle may output (with other bundles')
    * @param idle the step's restrictions that waited in vain, which this bundle paces
    */
@@ -84,14 +95,17 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   public SplittableBundle(
       DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution,
       TaskContext task,
-      Duration maxCallDuration,
+      Duration timeSlot,
       RecordBudget budget,
       IdleRestrictions idle) {
     this.execution = execution;
-    this.maxCallDuration = maxCallDuration;
     this.budget = budget;
     this.partition = task.partition();
     this.idle = idle.of(partition);
+    this.timeSlotNanos = timeSlot.getMillis() * 1_000_000;
+    this.callDuration =
+        Duration.millis(
+            Math.max(MIN_CALL_MILLIS, timeSlot.getMillis() / this.idle.callsInLastBundle()));
     this.processFn = (ProcessFn<InputT, OutputT, RestrictionT, ?, ?>) execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
     processFn.setStateInternalsFactory(key -> current.state());
@@ -190,6 +204,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   private void call(
       KeyState<byte[]> key, KeyedWorkItem<byte[], KV<InputT, RestrictionT>> work, long granted) {
     current = key;
+    calls++;
     processFn.setProcessElementInvoker(
         new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
             processFn.getFn(),
@@ -199,7 +214,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
             execution.sideInputReader(),
             checkpoints,
             (int) granted,
-            maxCallDuration,
+            callDuration,
             step::bundleFinalizer));
     int before = output.queue().size();
     long started = System.nanoTime();
@@ -207,18 +222,55 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
     long ended = System.nanoTime();
     int outputs = output.queue().size() - before;
     budget.giveBack(granted - outputs);
-    boolean waitedInVain =
-        outputs == 0
-            && ended - started >= maxCallDuration.getMillis() * 1_000_000
-            && key.timers().getNextTimer(TimeDomain.PROCESSING_TIME) != null;
-    idle.called(key.key(), started, ended, waitedInVain);
-    if (waitedInVain) {
+    boolean timedOut = ended - started >= callDuration.getMillis() * 1_000_000;
+    boolean resumes = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME) != null;
+    idle.called(key.key(), started, ended, outputs == 0 && timedOut && resumes);
+    if (outputs < granted && timedOut) {
+      // it had less input than it could take and waited for more until its time was up: the time
+      // says how long the source made it wait, not how fast the step processes
       budget.waited(partition, ended - started);
+    }
+    if (outputs == granted && resumes) {
+      hungry.add(key);
+    } else {
+      hungry.remove(key);
+    }
+  }
+
+  /**
+   * Gives the restrictions that used all their share of the budget another call each, while the
+   * batch's budget has records left (others had less input than their share) and this bundle is
+   * within its time slot.
+   */
+  private void resumeHungryWithWhatIsLeft() throws Exception {
+    boolean resumedAny = true;
+    while (resumedAny) {
+      resumedAny = false;
+      for (KeyState<byte[]> key : List.copyOf(hungry)) {
+        if (System.nanoTime() - startedNanos >= timeSlotNanos) {
+          return;
+        }
+        Instant now = key.timers().currentProcessingTime();
+        Instant wakeUp = key.timers().getNextTimer(TimeDomain.PROCESSING_TIME);
+        if (wakeUp == null || wakeUp.isAfter(now)) {
+          continue;
+        }
+        long granted = budget.take(MAX_OUTPUTS_PER_CALL);
+        if (granted == 0) {
+          return;
+        }
+        // the residual's wake-up is now: due once processing time is past it
+        KeyTimers.advanceProcessingTime(key.timers(), now.plus(Duration.millis(1)));
+        resume(key, key.timers().removeNextProcessingTimer(), granted);
+        resumedAny = true;
+      }
     }
   }
 
   @Override
   public List<Object> finish() throws Exception {
+    resumeHungryWithWhatIsLeft();
+    idle.bundleEnded(calls);
     return DoFnExecution.finishBundle(runner, step, output);
   }
 }

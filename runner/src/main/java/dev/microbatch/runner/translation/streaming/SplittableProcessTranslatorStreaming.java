@@ -35,7 +35,8 @@ final class SplittableProcessTranslatorStreaming<InputT, OutputT, RestrictionT>
         new RecordBudget.PerBatch(
             context.stepName(), context.options().getMaxRecordsPerBatch(), context.streaming());
     IdleRestrictions idle = new IdleRestrictions();
-    Duration maxCallDuration =
+    // a task's calls together take about half the batch interval
+    Duration timeSlot =
         Duration.millis(Math.max(1, context.options().getBatchIntervalMillis() / 2));
     KeyedStreamStep<byte[], KV<InputT, RestrictionT>, Object> step =
         KeyedStreamStep.of(
@@ -45,7 +46,7 @@ final class SplittableProcessTranslatorStreaming<InputT, OutputT, RestrictionT>
                 execution,
                 context,
                 (ofBatch, time, task) ->
-                    new SplittableBundle<>(ofBatch, task, maxCallDuration, budgets.of(time), idle)),
+                    new SplittableBundle<>(ofBatch, task, timeSlot, budgets.of(time), idle)),
             KeyState::earliestHold);
     ParDoTranslatorStreaming.setOutputs(
         context, step.output(), execution.isMultiOutput(), step.watermark());
