@@ -51,6 +51,20 @@ public final class RecordBudget {
     }
   }
 
+  /**
+   * Takes up to {@code wanted} of the records left once every restriction had its share, split
+   * evenly between the {@code takers} that want more; not counted as a restriction asking.
+   */
+  long takeLeft(long wanted, int takers) {
+    while (true) {
+      long left = remaining.get();
+      long granted = Math.min(wanted, Math.max(0, (left + takers - 1) / Math.max(1, takers)));
+      if (granted == 0 || remaining.compareAndSet(left, left - granted)) {
+        return granted;
+      }
+    }
+  }
+
   /** Returns the part of a grant that was not used. */
   void giveBack(long unused) {
     if (unused > 0) {

@@ -61,6 +61,8 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   private final DoFnRunner<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> runner;
   private final Set<KeyState<byte[]>> hungry = Collections.newSetFromMap(new IdentityHashMap<>());
   private KeyState<byte[]> current;
+
+  /** Calls this bundle made in its first pass over its restrictions. */
   private int calls;
 
   /** How a splittable DoFn's ProcessFn runs as part of {@code transform}. */
@@ -145,6 +147,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
       if (granted == 0) {
         key.timers().setTimer(wakeUp);
       } else {
+        calls++;
         resume(key, wakeUp, granted);
       }
     }
@@ -154,6 +157,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
       if (granted == 0) {
         key.waiting().add(value);
       } else {
+        calls++;
         start(key, value, granted);
       }
     }
@@ -204,7 +208,6 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   private void call(
       KeyState<byte[]> key, KeyedWorkItem<byte[], KV<InputT, RestrictionT>> work, long granted) {
     current = key;
-    calls++;
     processFn.setProcessElementInvoker(
         new OutputAndTimeBoundedSplittableProcessElementInvoker<>(
             processFn.getFn(),
@@ -255,7 +258,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
         if (wakeUp == null || wakeUp.isAfter(now)) {
           continue;
         }
-        long granted = budget.take(MAX_OUTPUTS_PER_CALL);
+        long granted = budget.takeLeft(MAX_OUTPUTS_PER_CALL, hungry.size());
         if (granted == 0) {
           return;
         }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.MicroBatchInfo;
@@ -13,6 +14,7 @@ import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import dev.microbatch.runner.PAsserts;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -215,5 +217,76 @@ class StreamingSplittableDoFnTest {
     public void process(@Element String name) {
       OUTPUT_PER_RESTRICTION.merge(name, 1L, Long::sum);
     }
+  }
+
+  /**
+   * Restriction "backlog" claims every position it may; the others one position a call, as a source
+   * that receives little.
+   */
+  @DoFn.UnboundedPerElement
+  private static final class OneBackloggedTheOthersSlow extends DoFn<String, KV<String, Long>> {
+    @ProcessElement
+    public ProcessContinuation process(
+        @Element String name,
+        RestrictionTracker<OffsetRange, Long> tracker,
+        OutputReceiver<KV<String, Long>> out) {
+      long position = tracker.currentRestriction().getFrom();
+      while (tracker.tryClaim(position)) {
+        out.output(KV.of(name, position++));
+        if (!name.equals("backlog")) {
+          return ProcessContinuation.resume();
+        }
+      }
+      return ProcessContinuation.stop();
+    }
+
+    @GetInitialRestriction
+    public OffsetRange initialRestriction() {
+      return new OffsetRange(0, 1_000_000);
+    }
+  }
+
+  @Test
+  void aRestrictionWithABacklogTakesTheShareOthersLeaveUnused() throws Exception {
+    OUTPUT_PER_RESTRICTION.clear();
+    Pipeline pipeline =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=MicroBatchRunner",
+                    "--streaming",
+                    "--batchIntervalMillis=50",
+                    "--parallelism=1",
+                    "--maxRecordsPerBatch=30",
+                    "--backpressure=false", // the budget is 30 every batch
+                    "--blockOnRun=false")
+                .create());
+    pipeline
+        .apply(Create.of("backlog", "slow1", "slow2"))
+        .apply(ParDo.of(new OneBackloggedTheOthersSlow()))
+        .apply(Keys.create())
+        .apply(ParDo.of(new CountPerRestriction()));
+    MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
+    List<Long> readPerBatch = new CopyOnWriteArrayList<>();
+    CountDownLatch twelveBatches = new CountDownLatch(12);
+    result.addStreamingListener(
+        new StreamingListener() {
+          @Override
+          public void onBatchCompleted(MicroBatchInfo batch) {
+            readPerBatch.add(batch.numRecords());
+            twelveBatches.countDown();
+          }
+        });
+    try {
+      assertThat(twelveBatches.await(60, TimeUnit.SECONDS), equalTo(true));
+    } finally {
+      result.cancel();
+    }
+
+    // each slow restriction uses 1 of its share of 10: the backlog takes the 18 left, so batches
+    // read their whole budget rather than 12
+    List<Long> afterTheFirst = readPerBatch.subList(1, 12);
+    assertThat(afterTheFirst.toString(), Collections.min(afterTheFirst), equalTo(30L));
+    assertThat(OUTPUT_PER_RESTRICTION.get("slow1"), greaterThanOrEqualTo(10L));
+    assertThat(OUTPUT_PER_RESTRICTION.get("slow2"), greaterThanOrEqualTo(10L));
   }
 }
