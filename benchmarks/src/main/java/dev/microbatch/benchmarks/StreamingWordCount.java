@@ -26,7 +26,7 @@ import org.joda.time.Duration;
  */
 final class StreamingWordCount {
   static final int WORDS_PER_LINE = 10;
-  private static final int MAX_LATENCY_MILLIS = 600_000;
+  static final int MAX_LATENCY_MILLIS = 600_000;
   private static final AtomicLongArray LATENCIES = new AtomicLongArray(MAX_LATENCY_MILLIS + 1);
   private static final AtomicLong PANES = new AtomicLong();
   private static final AtomicLong CHECKSUM = new AtomicLong();

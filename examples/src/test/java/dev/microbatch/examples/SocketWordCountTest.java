@@ -35,7 +35,7 @@ class SocketWordCountTest {
   private static final long BATCH_MILLIS = 200;
   private static final long WINDOW_MILLIS = 2000;
 
-  /** What one window of the script sends, in three lines a little apart. */
+  /** What one window of the script sends: three lines. */
   private static final List<List<String>> SCRIPT =
       List.of(
           List.of("to be or not to be", "that is", "the question"),
@@ -117,33 +117,26 @@ class SocketWordCountTest {
   }
 
   /**
-   * Sends the lines 300 ms apart, all well inside one window (away from its ends, so the arrival
-   * time the reader stamps falls in the same window); returns that window's end.
+   * Sends the lines in one write in the middle of a window, so that the arrival time the reader
+   * stamps on them falls in that window unless the machine stalls the reader for a second (the
+   * margin to either end); returns that window's end.
    */
   private static long sendInsideOneWindow(OutputStream out, List<String> lines) throws Exception {
-    long span = 300L * (lines.size() - 1);
+    StringBuilder text = new StringBuilder();
+    lines.forEach(line -> text.append(line).append('\n'));
     while (true) {
       long now = System.currentTimeMillis();
-      long start = now - now % WINDOW_MILLIS;
-      if (now < start + 200) {
-        Thread.sleep(start + 200 - now);
-        continue;
+      long middle = now - now % WINDOW_MILLIS + WINDOW_MILLIS / 2;
+      if (middle < now) {
+        middle += WINDOW_MILLIS;
       }
-      if (now + span > start + WINDOW_MILLIS - 500) {
-        Thread.sleep(start + WINDOW_MILLIS + 200 - now);
-        continue;
+      Thread.sleep(middle - now);
+      if (System.currentTimeMillis() - middle > WINDOW_MILLIS / 8) {
+        continue; // the sleep overran: the next window's middle
       }
-      for (String line : lines) {
-        out.write((line + "\n").getBytes(UTF_8));
-        out.flush();
-        Thread.sleep(300);
-      }
-      long last = System.currentTimeMillis() - 300;
-      assertThat(
-          "the last line went out inside the window",
-          last < start + WINDOW_MILLIS - 200,
-          equalTo(true));
-      return start + WINDOW_MILLIS;
+      out.write(text.toString().getBytes(UTF_8));
+      out.flush();
+      return middle + WINDOW_MILLIS / 2;
     }
   }
 

@@ -133,6 +133,7 @@ class BackpressureOverloadTest {
         batches.stream().filter(b -> b.processingEndTime() <= producingEnded).toList();
     List<MicroBatchInfo> settled =
         whileProducing.subList(whileProducing.size() / 2, whileProducing.size());
+    List<MicroBatchInfo> firstQuarter = settled.subList(0, settled.size() / 2);
     List<MicroBatchInfo> lastQuarter = settled.subList(settled.size() / 2, settled.size());
     long maxDelay = settled.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow();
     double settledRate =
@@ -156,16 +157,26 @@ class BackpressureOverloadTest {
         PROCESSED.get(),
         caughtUpMillis / 1000.0);
 
-    // without backpressure the delay would grow by about an interval every batch (some 15 s here)
-    assertThat("max scheduling delay after settling, ms", maxDelay, lessThan(4 * INTERVAL_MILLIS));
+    // Without backpressure the delay grows by about an interval every batch: 7.5 to 15 s over the
+    // settled half of a 30 s run, and 7 intervals more in its last quarter than in its first.
+    // Measured here with it: at most 1 s. The bounds are generous so that a loaded machine's
+    // pauses do not fail them, and still far from what they catch.
+    assertThat("max scheduling delay after settling, ms", maxDelay, lessThan(10 * INTERVAL_MILLIS));
     assertThat(
-        "the scheduling delay does not grow",
+        "the scheduling delay does not grow: the last quarter's worst over the first quarter's",
         lastQuarter.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow(),
-        lessThan(maxDelay + INTERVAL_MILLIS));
+        lessThan(
+            firstQuarter.stream().mapToLong(MicroBatchInfo::schedulingDelay).max().orElseThrow()
+                + 4 * INTERVAL_MILLIS));
+    // The job cannot take more than 1000 a second for long: reading more would make the delay
+    // grow, which the bounds above catch; this says the rate controller found the job's rate.
     assertThat(
         "the settled rate is what the job can take",
         settledRate,
         lessThan(1.25 * PROCESSED_PER_SECOND));
+    // A measurement, so a generous bound. It catches memory that grows with the overload's length
+    // (every record read kept, say) in the soak run (-Doverload.seconds=600: 300,000 records over
+    // the second half); the 30 s of CI are too short for that
     assertThat(
         "retained heap growth over the second half of the overload, MB",
         (heapAtTheEnd - heapWhenSettled) >> 20,

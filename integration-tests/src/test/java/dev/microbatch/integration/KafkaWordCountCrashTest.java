@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,16 +42,21 @@ class KafkaWordCountCrashTest {
     for (int kill = 0; kill < KILLS; kill++) {
       Process job = startJob(broker, kill);
       awaitStreaming(job, kill);
+      long started = System.currentTimeMillis();
       // a batch of 2,000 lines every 200 ms, a checkpoint every 5 batches: the first life dies
-      // before its first checkpoint (the next starts afresh), the second after two, the others
-      // at random
-      long lifetime = kill == 0 ? 400 : kill == 1 ? 2500 : 500 + random.nextInt(2500);
-      assertThat(
-          "the job died by itself, see " + log(kill),
-          job.waitFor(lifetime, TimeUnit.MILLISECONDS),
-          equalTo(false));
+      // early, likely before its first checkpoint (the next starts afresh); the second once it
+      // has written two, however long the machine takes for them; the others at random
+      if (kill == 1) {
+        awaitCheckpoints(2, job, kill);
+      } else {
+        long lifetime = kill == 0 ? 400 : 500 + random.nextInt(2500);
+        assertThat(
+            "the job died by itself, see " + log(kill),
+            job.waitFor(lifetime, TimeUnit.MILLISECONDS),
+            equalTo(false));
+      }
       job.destroyForcibly().waitFor(); // SIGKILL
-      killedAfterMillis.add(lifetime);
+      killedAfterMillis.add(System.currentTimeMillis() - started);
     }
     Process last = startJob(broker, KILLS);
     try {
@@ -87,6 +93,29 @@ class KafkaWordCountCrashTest {
           System.currentTimeMillis() < deadline,
           equalTo(true));
       Thread.sleep(20);
+    }
+  }
+
+  /** Waits until the job's checkpoint directory holds {@code count} checkpoints. */
+  private void awaitCheckpoints(int count, Process job, int life) throws Exception {
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (checkpointsWritten() < count) {
+      assertThat("the job is alive, see " + log(life), job.isAlive(), equalTo(true));
+      assertThat(
+          count + " checkpoints in time, see " + log(life),
+          System.currentTimeMillis() < deadline,
+          equalTo(true));
+      Thread.sleep(20);
+    }
+  }
+
+  private long checkpointsWritten() throws Exception {
+    Path dir = work.resolve("checkpoints");
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("checkpoint-")).count();
     }
   }
 
