@@ -55,26 +55,23 @@ final class PrometheusMetrics {
         .sample(Map.of(), batches.waiting().size());
     text.family("microbatch_batches_running", "gauge", "Batches running now.")
         .sample(Map.of(), batches.runningSince().size());
-    PrometheusText.Family records =
+    byInput(
         text.family(
             "microbatch_input_records_total",
             "counter",
-            "Records read by each input since the start, in completed batches.");
-    batches
-        .totals()
-        .recordsByInput()
-        .forEach((input, n) -> records.sample(Map.of("input", input), n));
+            "Records read by each input since the start, in completed batches."),
+        batches.totals().recordsByInput());
     List<MicroBatchInfo> completed = batches.completed();
     if (completed.isEmpty()) {
       return;
     }
     MicroBatchInfo last = completed.get(completed.size() - 1);
-    PrometheusText.Family lastRecords =
+    byInput(
         text.family(
             "microbatch_last_batch_input_records",
             "gauge",
-            "Records each input read in the last completed batch.");
-    last.inputRecords().forEach((input, n) -> lastRecords.sample(Map.of("input", input), n));
+            "Records each input read in the last completed batch."),
+        last.inputRecords());
     text.family(
             "microbatch_last_batch_scheduling_delay_seconds",
             "gauge",
@@ -96,13 +93,18 @@ final class PrometheusMetrics {
               "gauge",
               "The most records the last completed batch could read under backpressure.")
           .sample(Map.of(), last.recordBudget());
-      PrometheusText.Family shares =
+      byInput(
           text.family(
               "microbatch_last_batch_input_record_budget",
               "gauge",
-              "Each rate-limited input's share of the last completed batch's record budget.");
-      last.sourceBudgets().forEach((input, n) -> shares.sample(Map.of("input", input), n));
+              "Each rate-limited input's share of the last completed batch's record budget."),
+          last.sourceBudgets());
     }
+  }
+
+  /** A sample of {@code family} for each input, labelled with its name. */
+  private static void byInput(PrometheusText.Family family, Map<String, Long> values) {
+    values.forEach((input, value) -> family.sample(Map.of("input", input), value));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.microbatch.runner.translation;
 
 import dev.microbatch.engine.scheduler.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.metrics.CachingMetricsContainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterab
  * and what to clean up once the pipeline has ended.
  */
 @Internal
-public abstract class AppliedTransformContext {
+public abstract class AppliedTransformContext implements StepEnvironment {
   private final MicroBatchPipelineOptions options;
   private final MetricsContainerStepMap metrics;
   private final Map<PValue, Integer> consumers;
@@ -38,20 +39,24 @@ public abstract class AppliedTransformContext {
     this.consumers = consumers;
   }
 
+  @Override
   public MicroBatchPipelineOptions options() {
     return options;
   }
 
+  @Override
   public MetricsContainerStepMap metrics() {
     return metrics;
   }
 
   /** The metrics container of the transform being translated, for its user code to find current. */
+  @Override
   public MetricsContainer stepMetrics() {
     return new CachingMetricsContainer(metrics.getContainer(stepName()));
   }
 
   /** Partitions of every shuffle, and bundles a source is split into. */
+  @Override
   public int parallelism() {
     return options.getParallelism();
   }
@@ -65,15 +70,18 @@ public abstract class AppliedTransformContext {
   }
 
   /** The full name of the transform being translated: the step name of its metrics. */
+  @Override
   public String stepName() {
     return current.getFullName();
   }
 
   @SuppressWarnings("unchecked")
+  @Override
   public <T> PCollection<T> input() {
     return (PCollection<T>) Iterables.getOnlyElement(TransformInputs.nonAdditionalInputs(current));
   }
 
+  @Override
   public Map<TupleTag<?>, PCollection<?>> outputs() {
     return current.getOutputs();
   }
@@ -84,6 +92,7 @@ public abstract class AppliedTransformContext {
   }
 
   /** Registers clean-up to run once the pipeline has ended, however it ended. */
+  @Override
   public void atPipelineEnd(Runnable cleanUp) {
     atPipelineEnd.add(cleanUp);
   }

@@ -33,11 +33,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.hawkular.agent.prometheus.text.TextPrometheusMetricsProcessor;
 import org.hawkular.agent.prometheus.types.Metric;
 import org.hawkular.agent.prometheus.types.MetricFamily;
@@ -168,42 +164,13 @@ class PrometheusMetricsTest {
     }
   }
 
-  private static final CountDownLatch GROUPS_HELD = new CountDownLatch(1);
-  private static final CountDownLatch RELEASE_GROUPS = new CountDownLatch(1);
-
-  private static final class HoldGroups extends DoFn<KV<Long, Iterable<Long>>, Long> {
-    @ProcessElement
-    public void process(@Element KV<Long, Iterable<Long>> group, OutputReceiver<Long> out)
-        throws InterruptedException {
-      GROUPS_HELD.countDown();
-      RELEASE_GROUPS.await(60, TimeUnit.SECONDS);
-      out.output(group.getKey());
-    }
-  }
-
   @Test
   void aBatchJobsSpilledBytesAreThoseItsStagesReport() throws Exception {
-    Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner",
-                    "--parallelism=2",
-                    "--shuffleMemoryMb=1",
-                    "--blockOnRun=false",
-                    "--statusPort=0")
-                .create());
-    pipeline
-        .apply(GenerateSequence.from(0).to(200_000))
-        .apply(
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                .via(n -> KV.of(n % 20_000, n)))
-        .apply(GroupByKey.create())
-        .apply("Hold", ParDo.of(new HoldGroups()));
-    MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
-    URI url = job.statusUrl().orElseThrow();
+    HeldSpillingBatchJob job = HeldSpillingBatchJob.start();
+    URI url = job.result().statusUrl().orElseThrow();
     try {
       // the groups are read once every map task has written (and spilled) its output
-      assertThat(GROUPS_HELD.await(60, TimeUnit.SECONDS), equalTo(true));
+      assertThat(job.awaitHeld(60), equalTo(true));
       long spilled = 0;
       for (JsonNode stage : json(url, "api/jobs").get("jobs").get(0).get("stages")) {
         spilled += stage.get("spilledBytes").asLong();
@@ -218,9 +185,9 @@ class PrometheusMetricsTest {
           scraped.containsKey("microbatch_batches_completed_total"),
           equalTo(false));
     } finally {
-      RELEASE_GROUPS.countDown();
+      job.release();
     }
-    assertThat(job.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(job.finish(), equalTo(PipelineResult.State.DONE));
   }
 
   /** {@code /metrics}, parsed by Hawkular's parser of Prometheus' text format, by family name. */

@@ -26,25 +26,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Count;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
-import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -60,8 +54,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class StatusPageBrowserTest {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-
-  private static final long NUMBERS = 200_000;
 
   @TempDir Path profile;
 
@@ -130,13 +122,7 @@ class StatusPageBrowserTest {
       new WebDriverWait(browser, Duration.ofSeconds(30))
           .until(page -> page.findElements(By.cssSelector("#completed tbody tr")).size() >= 3);
 
-      // the page redraws every second: its table is read in one go
-      @SuppressWarnings("unchecked")
-      List<List<String>> rows =
-          (List<List<String>>)
-              browser.executeScript(
-                  "return Array.from(document.querySelectorAll('#completed tbody tr'))"
-                      + ".map(row => Array.from(row.cells).map(cell => cell.textContent));");
+      List<List<String>> rows = cells(browser, "#completed");
       JsonNode api = json(url, "api/batches");
       Map<String, JsonNode> byTime = new HashMap<>();
       for (JsonNode batch : api.get("completed")) {
@@ -167,68 +153,30 @@ class StatusPageBrowserTest {
     }
   }
 
-  private static final CountDownLatch RELEASE = new CountDownLatch(1);
-
-  /** Holds the groups until the test has looked at the page. */
-  private static final class HoldGroups extends DoFn<KV<Long, Iterable<Long>>, Long> {
-    @ProcessElement
-    public void process(@Element KV<Long, Iterable<Long>> group, OutputReceiver<Long> out)
-        throws InterruptedException {
-      RELEASE.await(60, TimeUnit.SECONDS);
-      out.output(group.getKey());
-    }
-  }
-
   @Test
   void aBatchJobsPageShowsItsStagesRecordsAndSpillsWithinA1280PxWindowAndNoStreamingCharts()
       throws Exception {
-    Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner",
-                    "--parallelism=2",
-                    "--shuffleMemoryMb=1",
-                    "--blockOnRun=false",
-                    "--statusPort=0")
-                .create());
-    pipeline
-        .apply("Numbers", GenerateSequence.from(0).to(NUMBERS))
-        .apply(
-            "ByLastDigits",
-            MapElements.into(TypeDescriptors.kvs(TypeDescriptors.longs(), TypeDescriptors.longs()))
-                .via(n -> KV.of(n % 20_000, n)))
-        .apply(GroupByKey.create())
-        .apply("Hold", ParDo.of(new HoldGroups()));
-    MicroBatchPipelineResult job = (MicroBatchPipelineResult) pipeline.run();
+    HeldSpillingBatchJob job = HeldSpillingBatchJob.start();
     ChromeDriver browser = null;
     try {
-      URI url = job.statusUrl().orElseThrow();
+      URI url = job.result().statusUrl().orElseThrow();
       browser = chromium();
       browser.get(url.toString());
       // the reading stage is done once its records are on the page: the job then holds still
+      String numbers = String.valueOf(HeldSpillingBatchJob.NUMBERS);
       new WebDriverWait(browser, Duration.ofSeconds(60))
           .until(
               page -> {
-                List<WebElement> rows = page.findElements(By.cssSelector("#stages tbody tr"));
-                return rows.size() == 2
-                    && rows.get(0)
-                        .findElements(By.tagName("td"))
-                        .get(5)
-                        .getText()
-                        .equals(String.valueOf(NUMBERS));
+                List<List<String>> rows = cells(page, "#stages");
+                return rows.size() == 2 && rows.get(0).get(5).equals(numbers);
               });
-      @SuppressWarnings("unchecked")
-      List<List<String>> rows =
-          (List<List<String>>)
-              browser.executeScript(
-                  "return Array.from(document.querySelectorAll('#stages tbody tr'))"
-                      + ".map(row => Array.from(row.cells).map(cell => cell.textContent));");
+      List<List<String>> rows = cells(browser, "#stages");
       JsonNode reading = json(url, "api/jobs").get("jobs").get(0).get("stages").get(0);
       List<String> read = rows.get(0);
       assertThat(read.get(2), containsString("ByLastDigits"));
       assertThat(read.get(4), equalTo("2 / 2"));
       assertThat(read.get(5), equalTo(reading.get("recordsRead").asText()));
-      assertThat(read.get(6), equalTo(String.valueOf(NUMBERS)));
+      assertThat(read.get(6), equalTo(numbers));
       assertThat(reading.get("spilledBytes").asLong(), greaterThan(0L));
       assertThat(read.get(7), not(equalTo("0 B")));
       assertThat(rows.get(1).get(2), containsString("Hold"));
@@ -249,11 +197,22 @@ class StatusPageBrowserTest {
       }
       screenshot(browser, "status-page-batch.png");
     } finally {
-      RELEASE.countDown();
+      job.release();
       if (browser != null) {
         browser.quit();
       }
     }
-    assertThat(job.waitUntilFinish(), equalTo(PipelineResult.State.DONE));
+    assertThat(job.finish(), equalTo(PipelineResult.State.DONE));
+  }
+
+  /** The text of every cell of the table's body, row by row, read in one go (it redraws). */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> cells(WebDriver page, String table) {
+    return (List<List<String>>)
+        ((JavascriptExecutor) page)
+            .executeScript(
+                "return Array.from(document.querySelectorAll('"
+                    + table
+                    + " tbody tr')).map(row => Array.from(row.cells).map(cell => cell.textContent));");
   }
 }

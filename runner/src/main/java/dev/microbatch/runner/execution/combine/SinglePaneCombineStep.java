@@ -5,11 +5,12 @@ import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
 import dev.microbatch.runner.execution.state.KeyOutputs;
 import dev.microbatch.runner.execution.windowing.HeldWatermark;
 import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
+import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,6 +45,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   private final CombineFn<InputT, AccumT, OutputT> fn;
   private final TimestampCombiner timestamps;
   private final MicroBatchClocks clocks;
+  private final DStream<WindowedValue<KV<K, OutputT>>> output;
+  private final PCollectionWatermark watermark;
   private final StateDStream<
           WindowAccumulation<K, AccumT>,
           Object,
@@ -62,7 +65,7 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
       CombineFn<InputT, AccumT, OutputT> fn,
       Coder<K> keyCoder,
       Coder<AccumT> accumulatorCoder,
-      StreamingTranslationContext context) {
+      StreamingStepEnvironment context) {
     WindowingStrategy<?, BoundedWindow> windowing =
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     this.fn = fn;
@@ -98,9 +101,18 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
             new WindowAccumulationsCoder<>(
                 keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder),
             keyCoder));
-    context.setOutput(
-        keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time))),
-        new HeldWatermark<>(clocks, keys, k -> k.value().state.earliestHold()));
+    this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
+    this.watermark = new HeldWatermark<>(clocks, keys, k -> k.value().state.earliestHold());
+  }
+
+  /** The fired panes, batch by batch. */
+  public DStream<WindowedValue<KV<K, OutputT>>> output() {
+    return output;
+  }
+
+  /** The output watermark: the input's, held back by the open windows. */
+  public PCollectionWatermark watermark() {
+    return watermark;
   }
 
   /** As LateDataUtils.dropExpiredWindows: the window's garbage collection is past. */

@@ -2,11 +2,11 @@ package dev.microbatch.runner.execution.dofn;
 
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.sideinput.BroadcastSideInputReader;
 import dev.microbatch.runner.execution.sideinput.PushedBack;
 import dev.microbatch.runner.execution.sideinput.SideInputValues;
 import dev.microbatch.runner.execution.state.KeyedStepContext;
-import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,8 +55,7 @@ public final class DoFnExecution<InputT, OutputT> {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final MetricsContainer metrics;
 
-  public DoFnExecution(
-      ParDo.MultiOutput<InputT, OutputT> transform, AppliedTransformContext context) {
+  public DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, StepEnvironment context) {
     this(
         transform.getFn(),
         transform.getMainOutputTag(),
@@ -75,7 +74,7 @@ public final class DoFnExecution<InputT, OutputT> {
       List<TupleTag<?>> additionalOutputTags,
       Map<String, PCollectionView<?>> sideInputMapping,
       DoFnSchemaInformation schemaInformation,
-      AppliedTransformContext context) {
+      StepEnvironment context) {
     PCollection<InputT> input = context.input();
     this.stepName = context.stepName();
     this.options = context.options();

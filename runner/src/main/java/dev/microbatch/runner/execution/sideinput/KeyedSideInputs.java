@@ -2,10 +2,10 @@ package dev.microbatch.runner.execution.sideinput;
 
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class KeyedSideInputs {
   public static <InputT, OutputT, K, V, StepOutputT>
       KeyedStreamStep.Bundles<K, V, StepOutputT> bundles(
           DoFnExecution<InputT, OutputT> execution,
-          StreamingTranslationContext context,
+          StreamingStepEnvironment context,
           BundleStart<InputT, OutputT, K, V, StepOutputT> start) {
     if (!execution.hasSideInputs()) {
       return (batchTime, task) -> start.start(execution, batchTime, task);

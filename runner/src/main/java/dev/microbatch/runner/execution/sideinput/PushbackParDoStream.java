@@ -2,10 +2,10 @@ package dev.microbatch.runner.execution.sideinput;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.StatelessParDo;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.util.List;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -20,7 +20,7 @@ import org.joda.time.Instant;
 @Internal
 public final class PushbackParDoStream<InputT, OutputT> {
   private final DoFnExecution<InputT, OutputT> execution;
-  private final StreamingTranslationContext context;
+  private final StreamingStepEnvironment context;
   private final int parallelism;
   private final DStream<Object> output;
   private final PCollectionWatermark watermark;
@@ -29,7 +29,7 @@ public final class PushbackParDoStream<InputT, OutputT> {
   private Instant hold = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
   public PushbackParDoStream(
-      DoFnExecution<InputT, OutputT> execution, StreamingTranslationContext context) {
+      DoFnExecution<InputT, OutputT> execution, StreamingStepEnvironment context) {
     this.execution = execution;
     this.context = context;
     this.parallelism = context.parallelism();

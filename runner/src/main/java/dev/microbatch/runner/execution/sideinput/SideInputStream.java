@@ -3,11 +3,11 @@ package dev.microbatch.runner.execution.sideinput;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.DStream;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +43,7 @@ public final class SideInputStream {
       PCollectionView<?> view,
       DStream<WindowedValue<Object>> elements,
       PCollectionWatermark watermark,
-      StreamingTranslationContext context) {
+      StreamingStepEnvironment context) {
     this.contents = SideInputValues.of(view, Map.of(), BoundedWindow.TIMESTAMP_MIN_VALUE);
     GroupAlsoByWindow<Integer, Object, Iterable<Object>, BoundedWindow> groupAlsoByWindow =
         new GroupAlsoByWindow<>(

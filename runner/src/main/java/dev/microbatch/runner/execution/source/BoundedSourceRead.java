@@ -3,8 +3,8 @@ package dev.microbatch.runner.execution.source;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.metrics.StepMetrics;
-import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
@@ -30,7 +30,7 @@ public final class BoundedSourceRead {
    * over part of what the other partitions' readers have left (see {@link RebalancedReads}).
    */
   public static <T> Dataset<WindowedValue<T>> read(
-      BoundedSource<T> source, AppliedTransformContext context, EngineContext engine) {
+      BoundedSource<T> source, StepEnvironment context, EngineContext engine) {
     PipelineOptions options = context.options();
     MetricsContainer metrics = context.stepMetrics();
     List<? extends BoundedSource<T>> bundles =
@@ -48,7 +48,7 @@ public final class BoundedSourceRead {
   }
 
   private static <T> List<? extends BoundedSource<T>> split(
-      BoundedSource<T> source, AppliedTransformContext context) {
+      BoundedSource<T> source, StepEnvironment context) {
     try {
       long size = source.getEstimatedSizeBytes(context.options());
       long bundleSize = Math.max(1, size / context.parallelism());

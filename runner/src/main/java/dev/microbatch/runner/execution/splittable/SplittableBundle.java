@@ -1,6 +1,7 @@
 package dev.microbatch.runner.execution.splittable;
 
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
 import dev.microbatch.runner.execution.sideinput.KeyedSideInputs;
@@ -8,7 +9,6 @@ import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyTimers;
 import dev.microbatch.runner.execution.state.KeyedStepContext;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
-import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -69,7 +69,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
   public static <InputT, OutputT, RestrictionT>
       DoFnExecution<KeyedWorkItem<byte[], KV<InputT, RestrictionT>>, OutputT> execution(
           ProcessKeyedElements<InputT, OutputT, RestrictionT, ?> transform,
-          AppliedTransformContext context) {
+          StepEnvironment context) {
     return new DoFnExecution<>(
         new ProcessFn<>(
             transform.getFn(),

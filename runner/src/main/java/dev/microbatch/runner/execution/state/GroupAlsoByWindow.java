@@ -1,6 +1,6 @@
 package dev.microbatch.runner.execution.state;
 
-import dev.microbatch.runner.translation.AppliedTransformContext;
+import dev.microbatch.runner.execution.StepEnvironment;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
@@ -63,14 +63,14 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   public GroupAlsoByWindow(
       WindowingStrategy<?, W> windowing,
       SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
-      AppliedTransformContext context) {
+      StepEnvironment context) {
     this(windowing, reduceFn, context, value -> value);
   }
 
   private GroupAlsoByWindow(
       WindowingStrategy<?, W> windowing,
       SystemReduceFn<K, V, ?, OutputT, W> reduceFn,
-      AppliedTransformContext context,
+      StepEnvironment context,
       ThroughShuffle<V> throughShuffle) {
     this.throughShuffle = throughShuffle;
     this.windowing = windowing;
@@ -84,7 +84,7 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   }
 
   /** The step's counter of late values dropped, named as Beam's runners name it. */
-  public static CounterCell droppedDueToLateness(AppliedTransformContext context) {
+  public static CounterCell droppedDueToLateness(StepEnvironment context) {
     return context
         .metrics()
         .getContainer(context.stepName())
@@ -102,7 +102,7 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
    */
   @SuppressWarnings("unchecked")
   public static <K, V> GroupAlsoByWindow<K, V, Iterable<V>, BoundedWindow> of(
-      PCollection<KV<K, V>> input, AppliedTransformContext context) {
+      PCollection<KV<K, V>> input, StepEnvironment context) {
     Coder<V> valueCoder = ((KvCoder<K, V>) input.getCoder()).getValueCoder();
     return new GroupAlsoByWindow<>(
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy(),

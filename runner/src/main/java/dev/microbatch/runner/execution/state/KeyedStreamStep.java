@@ -8,10 +8,10 @@ import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction;
 import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
 import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.windowing.HeldWatermark;
 import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
-import dev.microbatch.runner.translation.streaming.StreamingTranslationContext;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,7 +78,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
    */
   public static <K, V, OutputT> KeyedStreamStep<K, V, OutputT> of(
       PCollection<KV<K, V>> input,
-      StreamingTranslationContext context,
+      StreamingStepEnvironment context,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
     return of(
@@ -93,7 +93,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
       DStream<WindowedValue<KV<K, V>>> records,
       KvCoder<K, V> coder,
       PCollection<?> input,
-      StreamingTranslationContext context,
+      StreamingStepEnvironment context,
       Bundles<K, V, OutputT> bundles,
       Function<KeyState<K>, Instant> holdOf) {
     KeyedStreamStep<K, V, OutputT> step =

@@ -2,11 +2,11 @@ package dev.microbatch.runner.execution.state;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.Pair;
+import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.dofn.BundleIterator;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.dofn.OutputBuffer;
 import dev.microbatch.runner.execution.shuffle.CoderSpillCodec;
-import dev.microbatch.runner.translation.AppliedTransformContext;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
@@ -42,7 +42,7 @@ public final class StatefulParDoFunction {
   public static <InputT, OutputT> Dataset<Object> apply(
       Dataset<WindowedValue<InputT>> input,
       DoFnExecution<InputT, OutputT> execution,
-      AppliedTransformContext context) {
+      StepEnvironment context) {
     if (!(execution.inputCoder() instanceof KvCoder)) {
       throw new IllegalStateException(
           "Stateful DoFn " + context.stepName() + " needs KV input, got " + execution.inputCoder());

@@ -49,7 +49,9 @@ final class CombinePerKeyTranslatorStreaming<K, InputT, AccumT, OutputT>
     WindowingStrategy<?, BoundedWindow> windowing =
         (WindowingStrategy<?, BoundedWindow>) input.getWindowingStrategy();
     if (SinglePaneCombineStep.applies(windowing)) {
-      new SinglePaneCombineStep<>(input, fn, keyCoder, accumulatorCoder, context);
+      SinglePaneCombineStep<K, InputT, AccumT, OutputT> step =
+          new SinglePaneCombineStep<>(input, fn, keyCoder, accumulatorCoder, context);
+      context.setOutput(step.output(), step.watermark());
       return;
     }
     // ReduceFnRunner judges each partial as one value: its timestamp, that of all the values it

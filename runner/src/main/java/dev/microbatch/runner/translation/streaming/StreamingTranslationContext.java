@@ -5,6 +5,7 @@ import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.stream.DStream;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
 import dev.microbatch.runner.execution.sideinput.SideInputStream;
 import dev.microbatch.runner.execution.source.TestStreamClock;
@@ -34,7 +35,8 @@ import org.joda.time.Instant;
  * every batch, so each batch computes the whole pipeline.
  */
 @Internal
-public final class StreamingTranslationContext extends AppliedTransformContext {
+public final class StreamingTranslationContext extends AppliedTransformContext
+    implements StreamingStepEnvironment {
   private final StreamingContext streaming;
   private final Map<PValue, DStream<?>> streams = new HashMap<>();
   private final Map<PValue, PCollectionWatermark> watermarks = new LinkedHashMap<>();
@@ -56,6 +58,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
   }
 
   @SuppressWarnings("unchecked")
+  @Override
   public <T> DStream<WindowedValue<T>> stream(PValue value) {
     DStream<?> stream = streams.get(value);
     if (stream == null) {
@@ -64,6 +67,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
     return (DStream<WindowedValue<T>>) stream;
   }
 
+  @Override
   public PCollectionWatermark watermark(PValue value) {
     return watermarks.get(value);
   }
@@ -73,6 +77,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
    * pipeline with a TestStream, the TestStream's own clock (as on Beam's DirectRunner). Read when
    * batches run, so it does not matter which transform is translated first.
    */
+  @Override
   public Supplier<Instant> processingTime() {
     return () ->
         testStreamClock != null
@@ -107,12 +112,14 @@ public final class StreamingTranslationContext extends AppliedTransformContext {
    * {@code execution} reading its side inputs as they stand after {@code batchTime}. Asked on the
    * batch thread while that batch is generated.
    */
+  @Override
   public <InputT, OutputT> DoFnExecution<InputT, OutputT> afterBatch(
       DoFnExecution<InputT, OutputT> execution, long batchTime) {
     return execution.withSideInputs(view -> sideInput(view).after(batchTime));
   }
 
   /** With --checkpointDirectory: checkpoints keep {@code state} of the current transform. */
+  @Override
   public void checkpointed(CheckpointedState state) {
     if (options().getCheckpointDirectory() != null) {
       checkpointed.put(stepName(), state);

@@ -168,44 +168,61 @@ class StreamingSplittableDoFnTest {
   /** Records output so far per restriction (element), across the batches of one test. */
   private static final Map<String, Long> OUTPUT_PER_RESTRICTION = new ConcurrentHashMap<>();
 
-  @Test
-  void restrictionsThatAllHaveABacklogEachGetTheirShareOfEveryBatch() throws Exception {
+  /** What a batch read, and the records per restriction after it. */
+  private record AfterBatch(long read, Map<String, Long> perRestriction) {}
+
+  /**
+   * Runs {@code read} over the restrictions {@code names} in 50 ms batches of at most 30 records,
+   * one task, for 12 batches.
+   */
+  private static List<AfterBatch> twelveBatches(
+      DoFn<String, KV<String, Long>> read, List<String> names, String... moreArgs)
+      throws Exception {
     OUTPUT_PER_RESTRICTION.clear();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--runner=MicroBatchRunner",
+                "--streaming",
+                "--batchIntervalMillis=50",
+                "--parallelism=1",
+                "--maxRecordsPerBatch=30",
+                "--blockOnRun=false"));
+    args.addAll(List.of(moreArgs));
     Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner",
-                    "--streaming",
-                    "--batchIntervalMillis=50",
-                    "--parallelism=1",
-                    "--maxRecordsPerBatch=30",
-                    "--blockOnRun=false")
-                .create());
+        Pipeline.create(PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create());
     pipeline
-        .apply(Create.of("a", "b", "c"))
-        // each restriction holds a million positions: always more than a batch takes
-        .apply(ParDo.of(new AllPositionsAtOnce(1_000_000)))
+        .apply(Create.of(names))
+        .apply(ParDo.of(read))
         .apply(Keys.create())
         .apply(ParDo.of(new CountPerRestriction()));
     MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
-    List<Map<String, Long>> afterEachBatch = new CopyOnWriteArrayList<>();
-    CountDownLatch twelveBatches = new CountDownLatch(12);
+    List<AfterBatch> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch twelve = new CountDownLatch(12);
     result.addStreamingListener(
         new StreamingListener() {
           @Override
           public void onBatchCompleted(MicroBatchInfo batch) {
-            afterEachBatch.add(Map.copyOf(OUTPUT_PER_RESTRICTION));
-            twelveBatches.countDown();
+            batches.add(new AfterBatch(batch.numRecords(), Map.copyOf(OUTPUT_PER_RESTRICTION)));
+            twelve.countDown();
           }
         });
     try {
-      assertThat(twelveBatches.await(60, TimeUnit.SECONDS), equalTo(true));
+      assertThat(twelve.await(60, TimeUnit.SECONDS), equalTo(true));
     } finally {
       result.cancel();
     }
+    return batches.subList(0, 12);
+  }
+
+  @Test
+  void restrictionsThatAllHaveABacklogEachGetTheirShareOfEveryBatch() throws Exception {
+    // each restriction holds a million positions: always more than a batch takes
+    List<AfterBatch> batches =
+        twelveBatches(new AllPositionsAtOnce(1_000_000), List.of("a", "b", "c"));
 
     // 30 records a batch: about 10 each, where one restriction would otherwise take all 30
-    Map<String, Long> after12 = afterEachBatch.get(11);
+    Map<String, Long> after12 = batches.get(11).perRestriction();
     assertThat(after12.toString(), after12.keySet(), containsInAnyOrder("a", "b", "c"));
     for (long output : after12.values()) {
       assertThat(after12.toString(), output, greaterThan(60L));
@@ -248,45 +265,18 @@ class StreamingSplittableDoFnTest {
 
   @Test
   void aRestrictionWithABacklogTakesTheShareOthersLeaveUnused() throws Exception {
-    OUTPUT_PER_RESTRICTION.clear();
-    Pipeline pipeline =
-        Pipeline.create(
-            PipelineOptionsFactory.fromArgs(
-                    "--runner=MicroBatchRunner",
-                    "--streaming",
-                    "--batchIntervalMillis=50",
-                    "--parallelism=1",
-                    "--maxRecordsPerBatch=30",
-                    "--backpressure=false", // the budget is 30 every batch
-                    "--blockOnRun=false")
-                .create());
-    pipeline
-        .apply(Create.of("backlog", "slow1", "slow2"))
-        .apply(ParDo.of(new OneBackloggedTheOthersSlow()))
-        .apply(Keys.create())
-        .apply(ParDo.of(new CountPerRestriction()));
-    MicroBatchPipelineResult result = (MicroBatchPipelineResult) pipeline.run();
-    List<Long> readPerBatch = new CopyOnWriteArrayList<>();
-    CountDownLatch twelveBatches = new CountDownLatch(12);
-    result.addStreamingListener(
-        new StreamingListener() {
-          @Override
-          public void onBatchCompleted(MicroBatchInfo batch) {
-            readPerBatch.add(batch.numRecords());
-            twelveBatches.countDown();
-          }
-        });
-    try {
-      assertThat(twelveBatches.await(60, TimeUnit.SECONDS), equalTo(true));
-    } finally {
-      result.cancel();
-    }
+    List<AfterBatch> batches =
+        twelveBatches(
+            new OneBackloggedTheOthersSlow(),
+            List.of("backlog", "slow1", "slow2"),
+            "--backpressure=false"); // the budget is 30 every batch
 
     // each slow restriction uses 1 of its share of 10: the backlog takes the 18 left, so batches
     // read their whole budget rather than 12
-    List<Long> afterTheFirst = readPerBatch.subList(1, 12);
+    List<Long> afterTheFirst = batches.subList(1, 12).stream().map(AfterBatch::read).toList();
     assertThat(afterTheFirst.toString(), Collections.min(afterTheFirst), equalTo(30L));
-    assertThat(OUTPUT_PER_RESTRICTION.get("slow1"), greaterThanOrEqualTo(10L));
-    assertThat(OUTPUT_PER_RESTRICTION.get("slow2"), greaterThanOrEqualTo(10L));
+    Map<String, Long> after12 = batches.get(11).perRestriction();
+    assertThat(after12.get("slow1"), greaterThanOrEqualTo(10L));
+    assertThat(after12.get("slow2"), greaterThanOrEqualTo(10L));
   }
 }
