@@ -20,10 +20,12 @@ import java.util.stream.Stream;
  * program's; writes a markdown table of medians and ratios.
  *
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
- * -Dbench.args="..."}. Workloads: {@code --workload=B1} (the word count on one size, every runner),
- * {@code B2} (the group-heavy parts of {@link GroupHeavy} over {@code --elements} numbers), {@code
- * B3} (the streaming word count of {@link StreamingWordCount}, each runner climbing {@code --rates}
- * for {@code --seconds} each) and {@code B4} (the word count's scaling over {@code
+ * -Dbench.args="..."}. Workloads: {@code --workload=B0} (start-up: the word count of a 3-word
+ * file), {@code B1} (the word count on one size, every runner; {@code WordCount-example} is the
+ * examples' own main on their class path, as README's first command runs it), {@code B2} (the
+ * group-heavy parts of {@link GroupHeavy} over {@code --elements} numbers), {@code B3} (the
+ * streaming word count of {@link StreamingWordCount}, each runner climbing {@code --rates} for
+ * {@code --seconds} each) and {@code B4} (the word count's scaling over {@code
  * --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200
  * --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
  * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
@@ -32,6 +34,13 @@ import java.util.stream.Stream;
  */
 public final class Bench {
   private static final long SEED = 42;
+
+  /**
+   * The examples' WordCount main, unchanged, on the examples module's run-time class path: what
+   * README's first command runs.
+   */
+  static final String EXAMPLE = "WordCount-example";
+
   private static final Pattern STATS =
       Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+) runMillis=(\\d+)");
   private static final Pattern STREAM =
@@ -89,7 +98,8 @@ public final class Bench {
         switch (workload) {
           case "B3" -> "MicroBatchRunner,DirectRunner";
           case "B4" -> "hand-written,MicroBatchRunner";
-          default -> "hand-written,MicroBatchRunner,DirectRunner";
+          case "B0" -> "hand-written," + EXAMPLE + ",MicroBatchRunner";
+          default -> "hand-written," + EXAMPLE + ",MicroBatchRunner,DirectRunner";
         };
     List<String> runners =
         Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
@@ -112,6 +122,18 @@ public final class Bench {
                     "B1 word count, " + sizeMb + " MB Zipf text (" + Files.size(input) + " bytes)",
                     parallelism,
                     command)
+                + table(runs);
+      }
+      case "B0" -> {
+        // start-up: the word count of three words, where all but the JVM's and the runner's
+        // fixed costs is nothing
+        Path input = Path.of("target", "bench", "three-words.txt");
+        Files.createDirectories(input.getParent());
+        Files.writeString(input, "to be or\n");
+        Map<String, List<Run>> runs =
+            measure("B1", runners, input.toString(), parallelism, rounds, timeoutSeconds);
+        table =
+            header("B0 start-up: the word count of a 3-word file", parallelism, command)
                 + table(runs);
       }
       case "B2" -> {
@@ -172,7 +194,7 @@ public final class Bench {
       }
       default ->
           throw new IllegalArgumentException(
-              "Unknown --workload=" + workload + "; there are B1, B2, B3 and B4");
+              "Unknown --workload=" + workload + "; there are B0, B1, B2, B3 and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);
@@ -372,6 +394,9 @@ public final class Bench {
   private static Run runOnce(
       String workload, String runner, String input, Path out, int parallelism, long timeoutSeconds)
       throws IOException, InterruptedException {
+    if (runner.equals(EXAMPLE)) {
+      return runExample(input, out, parallelism, timeoutSeconds);
+    }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(JAVA_17_OPENS);
@@ -416,6 +441,43 @@ public final class Bench {
   }
 
   /**
+   * The examples' WordCount main as a user starts it (no flags), on the examples' class path; its
+   * CPU and peak RSS read from outside ({@link ProcessStats}), and no "from run()" time.
+   */
+  private static Run runExample(String input, Path out, int parallelism, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Files.createDirectories(out);
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            classPathOf(EXAMPLE),
+            "dev.microbatch.examples.WordCount",
+            "--runner=MicroBatchRunner",
+            "--inputFile=" + input,
+            "--output=" + out.resolve("counts"),
+            "--parallelism=" + parallelism);
+    Path log = Files.createTempFile("bench-example", ".log");
+    long start = System.nanoTime();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessStats stats = ProcessStats.watch(process);
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+      return Run.NOT_FINISHED;
+    }
+    long wallMillis = (System.nanoTime() - start) / 1_000_000;
+    stats.finish();
+    String printed = Files.readString(log);
+    Files.delete(log);
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(
+          EXAMPLE + " failed (exit " + process.exitValue() + "):\n" + printed);
+    }
+    return new Run(wallMillis, stats.cpuMillis(), stats.peakRssKb(), 0, false, -1, -1);
+  }
+
+  /**
    * What Spark (and Flink) need opened on Java 17, as Spark's own launcher passes it; every
    * measured process gets the same flags.
    */
@@ -448,6 +510,7 @@ public final class Bench {
           case "DirectRunner" -> "direct-runner";
           case "FlinkRunner" -> "flink-runner";
           case "SparkRunner" -> "spark-runner";
+          case EXAMPLE -> "examples-classpath";
           default -> null;
         };
     if (module == null) {

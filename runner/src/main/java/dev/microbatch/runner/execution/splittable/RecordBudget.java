@@ -56,10 +56,17 @@ public final class RecordBudget {
    * evenly between the {@code takers} that want more; not counted as a restriction asking.
    */
   long takeLeft(long wanted, int takers) {
+    if (records == Long.MAX_VALUE) {
+      return 0; // without a limit nothing is left over: every restriction had its call
+    }
     while (true) {
       long left = remaining.get();
-      long granted = Math.min(wanted, Math.max(0, (left + takers - 1) / Math.max(1, takers)));
-      if (granted == 0 || remaining.compareAndSet(left, left - granted)) {
+      if (left <= 0) {
+        return 0;
+      }
+      long evenShare = (left - 1) / Math.max(1, takers) + 1; // left / takers, rounded up
+      long granted = Math.min(wanted, evenShare);
+      if (remaining.compareAndSet(left, left - granted)) {
         return granted;
       }
     }
