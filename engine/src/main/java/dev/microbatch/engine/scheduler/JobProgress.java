@@ -23,7 +23,36 @@ public final class JobProgress implements JobListener {
       boolean completed,
       long recordsRead,
       long recordsWritten,
-      long spilledBytes) {}
+      long spilledBytes) {
+    StageProgress taskEnded(TaskMetrics metrics) {
+      return new StageProgress(
+          id,
+          names,
+          tasks,
+          tasksDone + 1,
+          completed,
+          recordsRead + metrics.recordsRead(),
+          recordsWritten + metrics.recordsWritten(),
+          spilledBytes);
+    }
+
+    StageProgress spilled(long bytes) {
+      return new StageProgress(
+          id,
+          names,
+          tasks,
+          tasksDone,
+          completed,
+          recordsRead,
+          recordsWritten,
+          spilledBytes + bytes);
+    }
+
+    StageProgress allTasksDone() {
+      return new StageProgress(
+          id, names, tasks, tasks, true, recordsRead, recordsWritten, spilledBytes);
+    }
+  }
 
   /** A job's progress: "running", "succeeded" or "failed". */
   public record Job(int id, String state, List<StageProgress> stages) {}
@@ -56,54 +85,18 @@ public final class JobProgress implements JobListener {
 
   @Override
   public synchronized void onTaskEnded(int jobId, int stageId, TaskMetrics metrics) {
-    update(
-        jobId,
-        stageId,
-        s ->
-            new StageProgress(
-                s.id(),
-                s.names(),
-                s.tasks(),
-                s.tasksDone() + 1,
-                false,
-                s.recordsRead() + metrics.recordsRead(),
-                s.recordsWritten() + metrics.recordsWritten(),
-                s.spilledBytes()));
+    update(jobId, stageId, stage -> stage.taskEnded(metrics));
   }
 
   @Override
   public synchronized void onSpill(int jobId, int stageId, long bytes) {
     spilledBytes += bytes;
-    update(
-        jobId,
-        stageId,
-        s ->
-            new StageProgress(
-                s.id(),
-                s.names(),
-                s.tasks(),
-                s.tasksDone(),
-                s.completed(),
-                s.recordsRead(),
-                s.recordsWritten(),
-                s.spilledBytes() + bytes));
+    update(jobId, stageId, stage -> stage.spilled(bytes));
   }
 
   @Override
   public synchronized void onStageCompleted(int jobId, int stageId) {
-    update(
-        jobId,
-        stageId,
-        s ->
-            new StageProgress(
-                s.id(),
-                s.names(),
-                s.tasks(),
-                s.tasks(),
-                true,
-                s.recordsRead(),
-                s.recordsWritten(),
-                s.spilledBytes()));
+    update(jobId, stageId, StageProgress::allTasksDone);
   }
 
   @Override
