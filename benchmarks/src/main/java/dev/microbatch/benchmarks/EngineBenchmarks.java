@@ -2,6 +2,9 @@ package dev.microbatch.benchmarks;
 
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
+import dev.microbatch.engine.shuffle.RecordSerializer;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
@@ -18,9 +21,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH micro-benchmarks of the engine's hot paths, on two task threads: a shuffle (group, and reduce
- * with map-side combining) and a fused chain of narrow transformations. Each measures one job over
- * a million generated records; the score is jobs per second.
+ * JMH micro-benchmarks of the engine's hot paths, on two task threads: the hash shuffle (group, and
+ * reduce with map-side combining), the sort shuffle (group), and a fused chain of narrow
+ * transformations. Each measures one job over a million generated records; the score is jobs per
+ * second. A shuffle's {@code ...ReduceSide} benchmark reads a shuffle whose map side was written
+ * once in the set-up: a job reads a complete shuffle without running its map stage again. Its map
+ * side costs the whole shuffle's time less the reduce side's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -36,15 +42,43 @@ public class EngineBenchmarks {
   @Param({"1000000"})
   long records;
 
-  @Param({"50000"})
+  @Param({"50000", "1000000"})
   long keys;
 
   private Dataset<Long> numbers;
+  private Dataset<?> hashShuffled;
+  private Dataset<?> sortShuffled;
+
+  /** A number's key (the number modulo {@code keys}) and the number itself, eight bytes each. */
+  private RecordSerializer<Long> keyAndNumber;
 
   @Setup
   public void setUp() {
     EngineContext engine = new EngineContext(PARTITIONS);
     numbers = engine.generate(PARTITIONS, (partition, task) -> range(partition));
+    long modulus = keys;
+    keyAndNumber =
+        new RecordSerializer<>() {
+          @Override
+          public void writeKey(Long n, OutputStream out) throws IOException {
+            writeLong(n % modulus, out);
+          }
+
+          @Override
+          public void writeValue(Long n, OutputStream out) throws IOException {
+            writeLong(n, out);
+          }
+        };
+    hashShuffled = numbers.groupByKey(n -> n % modulus, PARTITIONS);
+    hashShuffled.count();
+    sortShuffled = numbers.groupByKeyBytes(keyAndNumber, PARTITIONS);
+    sortShuffled.count();
+  }
+
+  private static void writeLong(long v, OutputStream out) throws IOException {
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out.write((int) (v >>> shift));
+    }
   }
 
   private Iterator<Long> range(int partition) {
@@ -57,6 +91,21 @@ public class EngineBenchmarks {
   @Benchmark
   public long shuffleGroupByKey() {
     return numbers.groupByKey(n -> n % keys, PARTITIONS).count();
+  }
+
+  @Benchmark
+  public long shuffleGroupByKeyReduceSide() {
+    return hashShuffled.count();
+  }
+
+  @Benchmark
+  public long sortShuffleGroupByKey() {
+    return numbers.groupByKeyBytes(keyAndNumber, PARTITIONS).count();
+  }
+
+  @Benchmark
+  public long sortShuffleGroupByKeyReduceSide() {
+    return sortShuffled.count();
   }
 
   @Benchmark

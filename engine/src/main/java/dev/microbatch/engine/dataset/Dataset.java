@@ -1,6 +1,8 @@
 package dev.microbatch.engine.dataset;
 
 import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.engine.shuffle.KeyGroup;
+import dev.microbatch.engine.shuffle.RecordSerializer;
 import dev.microbatch.engine.shuffle.ShuffleCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,6 +157,16 @@ public abstract class Dataset<T> {
   public <K> Dataset<Pair<K, List<T>>> groupByKey(
       Function<T, K> keyOf, int numPartitions, ShuffleCodec<K, T> spillCodec) {
     return combineByKey(keyOf, t -> t, Aggregator.toList(), numPartitions, false, spillCodec);
+  }
+
+  /**
+   * Every key of this dataset's records with its values, through a sort shuffle: each record
+   * serialized into {@code numPartitions} partitions by a hash of its key's bytes, grouped by those
+   * bytes, and spilled past the context's {@link ShuffleMemory}. Keys come out in no set order.
+   */
+  public Dataset<KeyGroup> groupByKeyBytes(RecordSerializer<T> serializer, int numPartitions) {
+    return new SortShuffledDataset<>(
+        context, new SortShuffleDependency<>(this, serializer, numPartitions));
   }
 
   /** The values of each key reduced with an associative function, combined on the map side. */

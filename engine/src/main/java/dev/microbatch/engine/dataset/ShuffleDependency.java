@@ -1,7 +1,10 @@
 package dev.microbatch.engine.dataset;
 
+import dev.microbatch.engine.scheduler.TaskContext;
+import dev.microbatch.engine.shuffle.MapOutputBuffer;
 import dev.microbatch.engine.shuffle.ShuffleCodec;
 import dev.microbatch.engine.shuffle.ShuffleOutput;
+import java.util.Iterator;
 import java.util.function.Function;
 
 /**
@@ -9,7 +12,7 @@ import java.util.function.Function;
  * buckets, optionally pre-combined on the map side; the child reads and merges one bucket per
  * partition. Keys are compared with {@code equals}/{@code hashCode} of what {@code keyOf} returns.
  */
-public final class ShuffleDependency<T, K, V, C> implements Dependency {
+public final class ShuffleDependency<T, K, V, C> implements Dependency.Shuffle {
   private final int id;
   private final Dataset<T> parent;
   private final Function<T, K> keyOf;
@@ -42,6 +45,7 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
     return id;
   }
 
+  @Override
   public Dataset<T> parent() {
     return parent;
   }
@@ -71,5 +75,31 @@ public final class ShuffleDependency<T, K, V, C> implements Dependency {
 
   public ShuffleOutput<K> output() {
     return output;
+  }
+
+  @Override
+  public boolean isComplete() {
+    return output.isComplete();
+  }
+
+  /** Buckets the records by key, pre-combining if asked to. */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void writeMapOutput(int partition, Iterator<?> records, TaskContext task) {
+    EngineContext context = parent.context();
+    MapOutputBuffer<K, V, C> buffer =
+        new MapOutputBuffer<>(this, context.shuffleMemory(), context.parallelism(), task);
+    try {
+      // forEachRemaining: a fused producer may push each record here as it makes it
+      ((Iterator<T>) records)
+          .forEachRemaining(
+              record -> {
+                task.checkCancelled();
+                buffer.add(keyOf.apply(record), valueOf.apply(record));
+              });
+      buffer.finish(partition);
+    } finally {
+      buffer.releaseReserved(); // none left after finish; what a failed task had
+    }
   }
 }

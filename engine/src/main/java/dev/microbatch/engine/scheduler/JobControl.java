@@ -16,7 +16,7 @@ import java.util.concurrent.Future;
 public final class JobControl {
   private final int jobId;
   private final Set<Future<?>> running = ConcurrentHashMap.newKeySet();
-  private final Queue<HeldMapOutput<?>> heldOutputs = new ConcurrentLinkedQueue<>();
+  private final Queue<HeldMapOutput> heldOutputs = new ConcurrentLinkedQueue<>();
   private volatile boolean cancelled;
 
   public JobControl(int jobId) {
@@ -45,7 +45,7 @@ public final class JobControl {
     }
   }
 
-  void hold(HeldMapOutput<?> output) {
+  void hold(HeldMapOutput output) {
     heldOutputs.add(output);
   }
 

@@ -3,7 +3,6 @@ package dev.microbatch.engine.scheduler;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.Dependency;
-import dev.microbatch.engine.dataset.ShuffleDependency;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -46,8 +45,8 @@ public final class StagePlanner {
     for (Dependency dependency : dataset.dependencies()) {
       if (dependency instanceof Dependency.Narrow narrow) {
         collectParents(narrow.parent(), parents, seen);
-      } else if (dependency instanceof ShuffleDependency<?, ?, ?, ?> shuffle) {
-        if (!shuffle.output().isComplete()) {
+      } else if (dependency instanceof Dependency.Shuffle shuffle) {
+        if (!shuffle.isComplete()) {
           parents.add(shuffleStage(shuffle));
         }
       } else if (dependency instanceof Dependency.OnBroadcast onBroadcast) {
@@ -58,10 +57,10 @@ public final class StagePlanner {
     }
   }
 
-  private Stage shuffleStage(ShuffleDependency<?, ?, ?, ?> shuffle) {
+  private Stage shuffleStage(Dependency.Shuffle shuffle) {
     Stage stage = stageByBoundary.get(shuffle);
     if (stage == null) {
-      stage = newStage(shuffle.parent(), new StageSink.ShuffleWrite<>(shuffle));
+      stage = newStage(shuffle.parent(), new StageSink.ShuffleWrite(shuffle));
       stageByBoundary.put(shuffle, stage);
     }
     return stage;

@@ -1,9 +1,7 @@
 package dev.microbatch.engine.scheduler;
 
 import dev.microbatch.engine.dataset.Broadcast;
-import dev.microbatch.engine.dataset.EngineContext;
-import dev.microbatch.engine.dataset.ShuffleDependency;
-import dev.microbatch.engine.shuffle.MapOutputBuffer;
+import dev.microbatch.engine.dataset.Dependency;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -51,32 +49,17 @@ interface StageSink {
     }
   }
 
-  /** The map side of a shuffle: buckets the records by key, pre-combining if asked to. */
-  final class ShuffleWrite<T, K, V, C> implements StageSink {
-    private final ShuffleDependency<T, K, V, C> dependency;
+  /** The map side of a shuffle: writes the partition's records as the shuffle's map output. */
+  final class ShuffleWrite implements StageSink {
+    private final Dependency.Shuffle shuffle;
 
-    ShuffleWrite(ShuffleDependency<T, K, V, C> dependency) {
-      this.dependency = dependency;
+    ShuffleWrite(Dependency.Shuffle shuffle) {
+      this.shuffle = shuffle;
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void consume(int partition, Iterator<?> records, TaskContext task) {
-      EngineContext context = dependency.parent().context();
-      MapOutputBuffer<K, V, C> buffer =
-          new MapOutputBuffer<>(dependency, context.shuffleMemory(), context.parallelism(), task);
-      try {
-        // forEachRemaining: a fused producer may push each record here as it makes it
-        ((Iterator<T>) records)
-            .forEachRemaining(
-                record -> {
-                  task.checkCancelled();
-                  buffer.add(dependency.keyOf().apply(record), dependency.valueOf().apply(record));
-                });
-        buffer.finish(partition);
-      } finally {
-        buffer.releaseReserved(); // none left after finish; what a failed task had
-      }
+      shuffle.writeMapOutput(partition, records, task);
     }
   }
 }

@@ -86,7 +86,7 @@ public final class TaskContext {
   }
 
   /** Keeps the memory of the map output this task left in memory reserved until the job ends. */
-  public void holdUntilJobEnds(HeldMapOutput<?> output) {
+  public void holdUntilJobEnds(HeldMapOutput output) {
     job.hold(output);
   }
 

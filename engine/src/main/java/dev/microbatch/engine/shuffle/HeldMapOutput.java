@@ -1,29 +1,25 @@
 package dev.microbatch.engine.shuffle;
 
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * A finished map task's output kept in memory, and the shuffle memory it holds: until its job ends,
  * or until a task that needs the memory reclaims it by spilling that output to disk.
  */
-public final class HeldMapOutput<K> {
-  private final ShuffleOutput<K> output;
-  private final int mapPartition;
-  private final ShuffleCodec<K, ?> codec;
+public final class HeldMapOutput {
+  private final LongSupplier spillToDisk;
   private final ShuffleMemory memory;
   private final LongConsumer spillListener;
   private long bytes;
 
-  public HeldMapOutput(
-      ShuffleOutput<K> output,
-      int mapPartition,
-      ShuffleCodec<K, ?> codec,
-      ShuffleMemory memory,
-      LongConsumer spillListener,
-      long bytes) {
-    this.output = output;
-    this.mapPartition = mapPartition;
-    this.codec = codec;
+  /**
+   * @param spillToDisk writes the output to disk and puts the file in its place; how many bytes it
+   *     wrote
+   */
+  HeldMapOutput(
+      LongSupplier spillToDisk, ShuffleMemory memory, LongConsumer spillListener, long bytes) {
+    this.spillToDisk = spillToDisk;
     this.memory = memory;
     this.spillListener = spillListener;
     this.bytes = bytes;
@@ -38,7 +34,7 @@ public final class HeldMapOutput<K> {
     if (bytes == 0) {
       return 0;
     }
-    long spilled = output.spillToDisk(mapPartition, codec, memory);
+    long spilled = spillToDisk.getAsLong();
     memory.addSpilled(spilled);
     spillListener.accept(spilled);
     return release();

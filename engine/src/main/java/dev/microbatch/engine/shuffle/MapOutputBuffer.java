@@ -32,24 +32,13 @@ public final class MapOutputBuffer<K, V, C> {
   private static final long OBJECT_OVERHEAD_BYTES = 96;
 
   private static final int SAMPLE_EVERY = 1024;
-  private static final long RESERVE_AT_LEAST = 1 << 20;
 
   private final ShuffleDependency<?, K, V, C> dependency;
   private final ShuffleOutput<K> output;
   private final ShuffleCodec<K, ?> codec;
   private final ShuffleMemory memory;
+  private final TaskMemory taskMemory;
   private final TaskContext task;
-
-  /**
-   * A task's share: with parallelism p, no task holds more than 1/p of the budget (as in Spark).
-   */
-  private final long maxReservedBytes;
-
-  /**
-   * Below this a task keeps its records even past the budget: spilling a few at a time would not
-   * end.
-   */
-  private final long minSpillBytes;
 
   private final ByteArrayOutputStream sample = new ByteArrayOutputStream();
   private final List<SpillFile> spills = new ArrayList<>();
@@ -59,7 +48,6 @@ public final class MapOutputBuffer<K, V, C> {
   private long folds;
   private long encodedBytesAverage = -1;
   private long bytesPerRecord = OBJECT_OVERHEAD_BYTES;
-  private long reservedBytes;
 
   public MapOutputBuffer(
       ShuffleDependency<?, K, V, C> dependency,
@@ -70,9 +58,8 @@ public final class MapOutputBuffer<K, V, C> {
     this.output = dependency.output();
     this.codec = dependency.spillCodec();
     this.memory = memory;
+    this.taskMemory = new TaskMemory(memory, parallelism);
     this.task = task;
-    this.maxReservedBytes = memory.budgetBytes() / parallelism;
-    this.minSpillBytes = Math.min(4 << 20, Math.max(1, maxReservedBytes / 4));
     clear();
   }
 
@@ -105,19 +92,8 @@ public final class MapOutputBuffer<K, V, C> {
    */
   public void finish(int mapPartition) {
     output.write(mapPartition, new ShuffleOutput.MapOutput<>(inBuckets(), List.copyOf(spills)));
-    long kept = records * bytesPerRecord;
-    if (reservedBytes > kept) { // reserved ahead of need: hold only what the records take
-      memory.release(reservedBytes - kept);
-      reservedBytes = kept;
-    }
-    if (reservedBytes > 0) {
-      HeldMapOutput<K> held =
-          new HeldMapOutput<>(
-              output, mapPartition, codec, memory, task::reportSpill, reservedBytes);
-      memory.hold(held);
-      task.holdUntilJobEnds(held);
-      reservedBytes = 0;
-    }
+    taskMemory.trimTo(records * bytesPerRecord);
+    taskMemory.holdUntilJobEnds(() -> output.spillToDisk(mapPartition, codec, memory), task);
     if (!spills.isEmpty()) {
       LOG.info(
           "Task {} spilled its shuffle output to disk {} times: {} KB",
@@ -129,8 +105,7 @@ public final class MapOutputBuffer<K, V, C> {
 
   /** Frees the memory still reserved: all of it if the task failed before {@link #finish}. */
   public void releaseReserved() {
-    memory.release(reservedBytes);
-    reservedBytes = 0;
+    taskMemory.releaseAll();
   }
 
   private void counted(K key, Object value) {
@@ -143,8 +118,8 @@ public final class MapOutputBuffer<K, V, C> {
 
   /** Reserves room for what the records are estimated to take now, or spills. */
   private void ensureRoom() {
-    if (records * bytesPerRecord > reservedBytes) {
-      reserveOrSpill();
+    if (!taskMemory.makeRoom(records * bytesPerRecord)) {
+      spill();
     }
   }
 
@@ -160,26 +135,6 @@ public final class MapOutputBuffer<K, V, C> {
     encodedBytesAverage =
         encodedBytesAverage < 0 ? size : encodedBytesAverage + (size - encodedBytesAverage) / 8;
     bytesPerRecord = encodedBytesAverage + OBJECT_OVERHEAD_BYTES;
-  }
-
-  private void reserveOrSpill() {
-    long estimate = records * bytesPerRecord;
-    if (estimate <= maxReservedBytes) {
-      long wanted =
-          Math.min(estimate + Math.max(RESERVE_AT_LEAST, estimate / 8), maxReservedBytes)
-              - reservedBytes;
-      if (memory.tryReserve(wanted) || (memory.reclaim(wanted) && memory.tryReserve(wanted))) {
-        reservedBytes += wanted;
-        return;
-      }
-      if (memory.tryReserve(estimate - reservedBytes)) {
-        reservedBytes = estimate;
-        return;
-      }
-    }
-    if (estimate >= minSpillBytes) {
-      spill();
-    }
   }
 
   private void spill() {

@@ -24,7 +24,7 @@ public final class ShuffleMemory {
   private final long budgetBytes;
   private final AtomicLong reserved = new AtomicLong();
   private final AtomicLong spilledBytes = new AtomicLong();
-  private final Set<HeldMapOutput<?>> held = ConcurrentHashMap.newKeySet();
+  private final Set<HeldMapOutput> held = ConcurrentHashMap.newKeySet();
   private Path spillDirectory;
 
   /**
@@ -69,11 +69,11 @@ public final class ShuffleMemory {
     reserved.addAndGet(-bytes);
   }
 
-  void hold(HeldMapOutput<?> output) {
+  void hold(HeldMapOutput output) {
     held.add(output);
   }
 
-  void forget(HeldMapOutput<?> output) {
+  void forget(HeldMapOutput output) {
     held.remove(output);
   }
 
@@ -82,11 +82,11 @@ public final class ShuffleMemory {
    * whether any was.
    */
   boolean reclaim(long bytes) {
-    List<HeldMapOutput<?>> largestFirst = new ArrayList<>(held);
+    List<HeldMapOutput> largestFirst = new ArrayList<>(held);
     largestFirst.sort(
-        Comparator.comparingLong((HeldMapOutput<?> output) -> output.bytes()).reversed());
+        Comparator.comparingLong((HeldMapOutput output) -> output.bytes()).reversed());
     long freed = 0;
-    for (HeldMapOutput<?> output : largestFirst) {
+    for (HeldMapOutput output : largestFirst) {
       if (freed >= bytes) {
         break;
       }
