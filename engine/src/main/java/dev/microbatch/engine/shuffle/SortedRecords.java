@@ -59,9 +59,9 @@ final class SortedRecords {
     if (page == null || page.length - pagePosition < length) {
       newPage(length);
     }
-    if (size == sortKeys.length) {
-      sortKeys = Arrays.copyOf(sortKeys, size * 2);
-      addresses = Arrays.copyOf(addresses, size * 2);
+    if (size == sortKeys.length) { // by half again, not double: the index is most of the memory
+      sortKeys = Arrays.copyOf(sortKeys, size + (size >> 1));
+      addresses = Arrays.copyOf(addresses, size + (size >> 1));
     }
     sortKeys[size] =
         ((long) partitionOf(hash, numPartitions) << Integer.SIZE) | (hash & 0xFFFFFFFFL);

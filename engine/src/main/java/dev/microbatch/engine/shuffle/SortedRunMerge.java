@@ -18,7 +18,11 @@ final class SortedRunMerge extends Iterators.LookaheadIterator<KeyGroup> {
   private final PriorityQueue<RecordCursor> runs =
       new PriorityQueue<>((a, b) -> Integer.compareUnsigned(a.hash(), b.hash()));
   private final ArrayDeque<KeyGroup> ready = new ArrayDeque<>();
+
+  /** The keys of the hash being merged: the first {@code keys} of these buffers, reused. */
   private final List<Gathering> sameHash = new ArrayList<>();
+
+  private int keys;
 
   SortedRunMerge(List<RecordCursor> sortedRuns, TaskContext task) {
     this.task = task;
@@ -48,10 +52,10 @@ final class SortedRunMerge extends Iterators.LookaheadIterator<KeyGroup> {
           runs.add(run);
         }
       }
-      for (Gathering gathering : sameHash) {
-        ready.add(gathering.group());
+      for (int k = 0; k < keys; k++) {
+        ready.add(sameHash.get(k).group());
       }
-      sameHash.clear();
+      keys = 0;
     }
     set(ready.poll());
     return true;
@@ -61,33 +65,42 @@ final class SortedRunMerge extends Iterators.LookaheadIterator<KeyGroup> {
    * Adds the run's current record to its key's values; keys of one hash are told apart by bytes.
    */
   private void gather(RecordCursor run) {
-    for (Gathering gathering : sameHash) {
+    for (int k = 0; k < keys; k++) {
+      Gathering gathering = sameHash.get(k);
       if (gathering.hasKey(run)) {
         gathering.add(run);
         return;
       }
     }
-    Gathering gathering =
-        new Gathering(
-            Arrays.copyOfRange(run.keyBytes(), run.keyOffset(), run.keyOffset() + run.keyLength()));
+    if (keys == sameHash.size()) {
+      sameHash.add(new Gathering());
+    }
+    Gathering gathering = sameHash.get(keys++);
+    gathering.start(run);
     gathering.add(run);
-    sameHash.add(gathering);
   }
 
-  /** One key's values so far. */
+  /** One key's values so far, in buffers reused from key to key. */
   private static final class Gathering {
-    private final byte[] key;
-    private byte[] values = new byte[32];
+    private byte[] key = new byte[16];
+    private int keyLength;
+    private byte[] values = new byte[64];
     private int size;
     private int count;
 
-    Gathering(byte[] key) {
-      this.key = key;
+    void start(RecordCursor run) {
+      keyLength = run.keyLength();
+      if (keyLength > key.length) {
+        key = new byte[Math.max(keyLength, key.length * 2)];
+      }
+      System.arraycopy(run.keyBytes(), run.keyOffset(), key, 0, keyLength);
+      size = 0;
+      count = 0;
     }
 
     boolean hasKey(RecordCursor run) {
       return Arrays.equals(
-          key, 0, key.length, run.keyBytes(), run.keyOffset(), run.keyOffset() + run.keyLength());
+          key, 0, keyLength, run.keyBytes(), run.keyOffset(), run.keyOffset() + run.keyLength());
     }
 
     void add(RecordCursor run) {
@@ -101,7 +114,7 @@ final class SortedRunMerge extends Iterators.LookaheadIterator<KeyGroup> {
     }
 
     KeyGroup group() {
-      return new KeyGroup(key, size == values.length ? values : Arrays.copyOf(values, size), count);
+      return new KeyGroup(Arrays.copyOf(key, keyLength), Arrays.copyOf(values, size), count);
     }
   }
 }

@@ -118,26 +118,28 @@ class SortShuffleTest {
 
   @Test
   void aMapStageShortOfMemorySpillsTheSortedOutputAnEarlierStageHeld() {
-    ShuffleMemory memory = new ShuffleMemory(8 << 20);
+    ShuffleMemory memory = new ShuffleMemory(16 << 20);
     EngineContext engine = new EngineContext(1, memory);
     JobProgress progress = new JobProgress(5);
     engine.addJobListener(progress);
-    // records of about 22 bytes, in pages that double, and 16 bytes of index each (32 unsorted)
-    List<Pair<String, Long>> small = records(80_000); // holds about 3.3 MB once sorted
-    List<Pair<String, Long>> large = records(70_000); // needs about 6.2 MB: more than is left
+    // Records of about 22 bytes, in pages that double, with 16 bytes of index each (32 unsorted,
+    // the index growing by half): each stage needs about 11 MB while it writes and holds 6.4 MB
+    // once sorted, so the second finds about 10 MB left, less than it reserves ahead.
+    List<Pair<String, Long>> first = records(150_000);
+    List<Pair<String, Long>> second = records(150_000);
 
     List<KeyGroup> both =
         engine
-            .parallelize(small, 1)
+            .parallelize(first, 1)
             .groupByKeyBytes(SERIALIZER, 1)
-            .union(engine.parallelize(large, 1).groupByKeyBytes(SERIALIZER, 1))
+            .union(engine.parallelize(second, 1).groupByKeyBytes(SERIALIZER, 1))
             .collect();
 
     List<JobProgress.StageProgress> stages = progress.jobs().get(0).stages();
     assertThat(
         "the first map stage's output went to disk", stages.get(0).spilledBytes(), greaterThan(0L));
     assertEquals(0, stages.get(1).spilledBytes(), "the second map stage got the memory it freed");
-    assertEquals(small.size() + large.size(), both.stream().mapToInt(KeyGroup::count).sum());
+    assertEquals(first.size() + second.size(), both.stream().mapToInt(KeyGroup::count).sum());
     assertEquals(0, memory.reservedBytes());
   }
 
