@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
  * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
  * --heapMb=768}: every measured process's maximum heap (-Xmx), to see what a runner does when its
- * data does not fit (the JVM's default otherwise).
+ * data does not fit (the JVM's default otherwise), and {@code --batchIntervalMillis=1000}:
+ * MicroBatchRunner's batch interval in B3.
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -176,6 +177,7 @@ public final class Bench {
       }
       case "B3" -> {
         long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
+        long batchMillis = Long.parseLong(options.getOrDefault("batchIntervalMillis", "1000"));
         List<Long> rates =
             Arrays.stream(
                     options
@@ -185,12 +187,14 @@ public final class Bench {
                 .toList();
         table =
             header(
-                    "B3 streaming word count, 1 s windows (MicroBatchRunner: 1 s batches), "
+                    "B3 streaming word count, 1 s windows (MicroBatchRunner: "
+                        + batchMillis
+                        + " ms batches), "
                         + seconds
                         + " s a rate",
                     parallelism,
                     command)
-                + streamingTable(runners, rates, seconds, parallelism, timeoutSeconds);
+                + streamingTable(runners, rates, seconds, batchMillis, parallelism, timeoutSeconds);
       }
       default ->
           throw new IllegalArgumentException(
@@ -281,7 +285,12 @@ public final class Bench {
    * tried, then the highest rate each runner held.
    */
   private static String streamingTable(
-      List<String> runners, List<Long> rates, long seconds, int parallelism, long timeoutSeconds)
+      List<String> runners,
+      List<Long> rates,
+      long seconds,
+      long batchMillis,
+      int parallelism,
+      long timeoutSeconds)
       throws Exception {
     StringBuilder t = new StringBuilder();
     t.append(
@@ -293,7 +302,13 @@ public final class Bench {
       for (long rate : rates) {
         Path out = Path.of("target", "bench", "out-" + runner);
         Run run =
-            runOnce("B3", runner, rate + ":" + seconds, out, parallelism, seconds + timeoutSeconds);
+            runOnce(
+                "B3",
+                runner,
+                rate + ":" + seconds + ":" + batchMillis,
+                out,
+                parallelism,
+                seconds + timeoutSeconds);
         System.out.printf("B3 %s %d words/s: %s%n", runner, rate, run);
         t.append(
             run.finished()
@@ -609,7 +624,8 @@ public final class Bench {
           "parallelism",
           "timeoutSeconds",
           "results",
-          "heapMb");
+          "heapMb",
+          "batchIntervalMillis");
 
   private static Map<String, String> parse(String[] args) {
     Map<String, String> options = new LinkedHashMap<>();

@@ -120,14 +120,15 @@ public final class RunWorkload {
     return options;
   }
 
-  /** B3 at {@code rate = wordsPerSecond:seconds}. */
+  /** B3 at {@code rate = wordsPerSecond:seconds:batchIntervalMillis}. */
   private static void streaming(String runner, String rate, int parallelism) {
     long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
     long seconds = Long.parseLong(rate.split(":")[1]);
+    long batchMillis = Long.parseLong(rate.split(":")[2]);
     List<String> options = runnerOptions(runner, parallelism);
     options.add("--streaming");
     if (runner.equals("MicroBatchRunner")) {
-      options.add("--batchIntervalMillis=1000");
+      options.add("--batchIntervalMillis=" + batchMillis);
     }
     if (runner.equals("FlinkRunner")) {
       // Tuned for latency, as a Flink user would: with its defaults (bundles of up to 1 s, a

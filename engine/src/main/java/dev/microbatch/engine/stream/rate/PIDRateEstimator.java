@@ -7,6 +7,13 @@ import java.util.OptionalDouble;
  * time and scheduling delay) the rate, in records per second, that the job can take. The error is
  * the gap between the last rate and the processing rate; the integral term works off the backlog
  * the scheduling delay stands for; the rate never drops below {@code minRate}.
+ *
+ * <p>One change from Spark's: the rate never drops below half the processing rate just measured. At
+ * short batch intervals a scheduling delay of a few intervals (a slow first batch, while the JIT
+ * compiles) made the integral term larger than the processing rate, and Spark's estimator then
+ * plans the minimum rate; batches of a few records measure little but their fixed cost, so the rate
+ * climbed back over seconds while the sources' backlog grew. Half the processing rate still works
+ * the backlog off, with the other half.
  */
 public final class PIDRateEstimator {
   private final long batchIntervalMillis;
@@ -14,6 +21,10 @@ public final class PIDRateEstimator {
   private final double integral;
   private final double derivative;
   private final double minRate;
+
+  /** The least the rate may drop to, as a share of the processing rate just measured. */
+  private static final double LEAST_SHARE_OF_PROCESSING_RATE = 0.5;
+
   private boolean firstRun = true;
   private long latestTime = -1;
   private double latestRate = -1;
@@ -62,7 +73,12 @@ public final class PIDRateEstimator {
     double dError = (error - latestError) / sinceUpdate;
     double newRate =
         Math.max(
-            latestRate - proportional * error - integral * historicalError - derivative * dError,
+            Math.max(
+                latestRate
+                    - proportional * error
+                    - integral * historicalError
+                    - derivative * dError,
+                LEAST_SHARE_OF_PROCESSING_RATE * processingRate),
             minRate);
     latestTime = time;
     if (firstRun) {

@@ -45,6 +45,20 @@ class PIDRateEstimatorTest {
   }
 
   @Test
+  void aDelayOfManyBatchIntervalsPlansHalfTheProcessingRateNotTheMinimum() {
+    // 100 ms batches; the first with records took 645 ms (a cold JIT), the next 754 ms for 33,375
+    // records after waiting 550 ms: the integral term alone, 0.2 * 5.5 intervals of backlog, is
+    // more than the processing rate, and Spark's estimator would plan its minimum, 100/s
+    PIDRateEstimator pid = new PIDRateEstimator(100, 100);
+    pid.compute(1000, 425, 645, 0);
+    double processingRate = 33_375 * 1000.0 / 754;
+
+    double rate = pid.compute(1100, 33_375, 754, 550).getAsDouble();
+
+    assertThat(rate, closeTo(processingRate / 2, 1e-9));
+  }
+
+  @Test
   void nonsensicalSettingsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> new PIDRateEstimator(0, 100));
     assertThrows(IllegalArgumentException.class, () -> new PIDRateEstimator(INTERVAL, 0));
