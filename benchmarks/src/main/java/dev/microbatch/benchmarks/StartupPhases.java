@@ -24,10 +24,11 @@ public final class StartupPhases {
   private StartupPhases() {}
 
   public static void main(String[] args) throws Exception {
-    long jvmStart = ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli();
-    long mainEntered = System.currentTimeMillis();
+    // the JVM's uptime, from its own clock: the process's start instant is rounded to the
+    // second's fraction the kernel's boot time has, up to a second off
+    long sinceJvmStart = ManagementFactory.getRuntimeMXBean().getUptime();
     StartupPhases timer = new StartupPhases();
-    timer.phases.add(new Phase("JVM start to main", mainEntered - jvmStart, timer.lastClasses));
+    timer.phases.add(new Phase("JVM start to main", sinceJvmStart, timer.lastClasses));
 
     ExampleLogging.apply();
     PipelineOptionsFactory.register(WordCount.Options.class);
