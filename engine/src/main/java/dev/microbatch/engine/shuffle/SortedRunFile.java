@@ -1,19 +1,13 @@
 package dev.microbatch.engine.shuffle;
 
 import dev.microbatch.engine.scheduler.TaskContext;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -23,7 +17,6 @@ import java.util.PriorityQueue;
  * is deleted once nothing refers to it any more.
  */
 final class SortedRunFile {
-  private static final Cleaner CLEANER = Cleaner.create();
 
   private final Path path;
   private final long[] offsets;
@@ -31,7 +24,7 @@ final class SortedRunFile {
   private SortedRunFile(Path path, long[] offsets) {
     this.path = path;
     this.offsets = offsets;
-    CLEANER.register(this, () -> path.toFile().delete());
+    SpillSegments.deleteWhenUnreachable(this, path);
   }
 
   /** Writes {@code records}, sorted already, to {@code path}. */
@@ -117,29 +110,9 @@ final class SortedRunFile {
    * The records of one reduce partition; the file is open until they are read or {@code task} ends.
    */
   RecordCursor cursor(int partition, TaskContext task) {
-    DataInputStream in = open(partition);
-    task.onCompletion(() -> closeQuietly(in));
+    DataInputStream in = SpillSegments.open(path, offsets[partition]);
+    task.onCompletion(() -> SpillSegments.closeQuietly(in));
     return new FileCursor(in, offsets[partition + 1] - offsets[partition]);
-  }
-
-  private DataInputStream open(int partition) {
-    try {
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-      channel.position(offsets[partition]);
-      InputStream segment = Channels.newInputStream(channel);
-      return new DataInputStream(new BufferedInputStream(segment, 1 << 16));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      // only read from; nothing is lost
-    }
   }
 
   /** Reads a segment into one buffer a record, reused. */

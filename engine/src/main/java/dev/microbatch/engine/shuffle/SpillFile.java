@@ -2,21 +2,15 @@ package dev.microbatch.engine.shuffle;
 
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.scheduler.TaskContext;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -30,7 +24,6 @@ import java.util.Objects;
  * refers to its spill any more.
  */
 final class SpillFile {
-  private static final Cleaner CLEANER = Cleaner.create();
   static final Comparator<Pair<?, ?>> BY_KEY_HASH =
       Comparator.comparingInt(p -> Objects.hashCode(p.key()));
 
@@ -42,7 +35,7 @@ final class SpillFile {
     this.path = path;
     this.offsets = offsets;
     this.counts = counts;
-    CLEANER.register(this, () -> path.toFile().delete());
+    SpillSegments.deleteWhenUnreachable(this, path);
   }
 
   /**
@@ -94,8 +87,8 @@ final class SpillFile {
    * open until they are all read or {@code task} ends.
    */
   <K> Iterator<Pair<K, ?>> read(int reducePartition, ShuffleCodec<K, ?> codec, TaskContext task) {
-    DataInputStream in = open(reducePartition);
-    task.onCompletion(() -> closeQuietly(in));
+    DataInputStream in = SpillSegments.open(path, offsets[reducePartition]);
+    task.onCompletion(() -> SpillSegments.closeQuietly(in));
     return new Iterator<>() {
       private int left = counts[reducePartition];
 
@@ -119,25 +112,5 @@ final class SpillFile {
         }
       }
     };
-  }
-
-  private DataInputStream open(int reducePartition) {
-    try {
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-      channel.position(offsets[reducePartition]);
-      InputStream segment = Channels.newInputStream(channel);
-      return new DataInputStream(new BufferedInputStream(segment, 1 << 16));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot read shuffle records spilled to " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      // only read from; nothing is lost
-    }
   }
 }

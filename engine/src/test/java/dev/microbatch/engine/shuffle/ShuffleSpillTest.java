@@ -1,5 +1,6 @@
 package dev.microbatch.engine.shuffle;
 
+import static dev.microbatch.engine.shuffle.SkewedRecords.records;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -22,28 +23,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class ShuffleSpillTest {
   private static final long TINY_BUDGET = 32 << 10;
-
-  /** Skewed keys, and "Aa" and "BB", whose String hash codes are equal: spills sort by hash. */
-  private static List<Pair<String, Long>> records(int n) {
-    Random random = new Random(42);
-    List<Pair<String, Long>> records = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String key =
-          switch (i % 10) {
-            case 0 -> "Aa";
-            case 1 -> "BB";
-            default -> "k" + (random.nextBoolean() ? random.nextInt(5) : random.nextInt(20_000));
-          };
-      records.add(new Pair<>(key, (long) random.nextInt(1_000)));
-    }
-    return records;
-  }
 
   /** Writes a key and a long: a record of the group-by test, or a key and its sum. */
   private static final class KeyAndLong implements ShuffleCodec<String, Object> {

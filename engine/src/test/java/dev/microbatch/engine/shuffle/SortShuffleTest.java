@@ -1,5 +1,6 @@
 package dev.microbatch.engine.shuffle;
 
+import static dev.microbatch.engine.shuffle.SkewedRecords.records;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -37,25 +37,6 @@ class SortShuffleTest {
           new DataOutputStream(out).writeLong(record.value());
         }
       };
-
-  /**
-   * Skewed keys, and "Aa" and "BB", whose bytes hash alike (as their String hash codes are equal),
-   * so the shuffle must tell keys of one hash apart by their bytes.
-   */
-  private static List<Pair<String, Long>> records(int n) {
-    Random random = new Random(42);
-    List<Pair<String, Long>> records = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      String key =
-          switch (i % 10) {
-            case 0 -> "Aa";
-            case 1 -> "BB";
-            default -> "k" + (random.nextBoolean() ? random.nextInt(5) : random.nextInt(20_000));
-          };
-      records.add(new Pair<>(key, (long) random.nextInt(1_000)));
-    }
-    return records;
-  }
 
   /** Each key's values, sorted, as a map would gather them. */
   private static Map<String, List<Long>> expected(List<Pair<String, Long>> records) {
