@@ -9,10 +9,10 @@ import org.apache.beam.sdk.PipelineResult;
  * How the streaming examples start: with MicroBatchRunner's status server on (a free port, unless
  * --statusPort says otherwise) and its page's address printed, without waiting for the end.
  */
-final class WithStatus {
+public final class WithStatus {
   private WithStatus() {}
 
-  static PipelineResult run(Pipeline pipeline) {
+  public static PipelineResult run(Pipeline pipeline) {
     MicroBatchPipelineOptions options = pipeline.getOptions().as(MicroBatchPipelineOptions.class);
     if (options.getStatusPort() == -1) {
       options.setStatusPort(0);

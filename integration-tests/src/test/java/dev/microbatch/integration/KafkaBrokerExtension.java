@@ -1,6 +1,6 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.kafka.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;

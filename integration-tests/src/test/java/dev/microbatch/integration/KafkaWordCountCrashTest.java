@@ -3,8 +3,8 @@ package dev.microbatch.integration;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
-import dev.microbatch.examples.KafkaWordCount;
+import dev.microbatch.examples.kafka.EmbeddedKafkaBroker;
+import dev.microbatch.examples.kafka.KafkaWordCount;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.microbatch.integration;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.kafka.EmbeddedKafkaBroker;
 import java.util.Map;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.transforms.PTransform;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.lessThan;
 
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingListener;
-import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.kafka.EmbeddedKafkaBroker;
 import dev.microbatch.runner.MicroBatchPipelineResult;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.microbatch.integration;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.microbatch.examples.EmbeddedKafkaBroker;
+import dev.microbatch.examples.kafka.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.microbatch.examples;
+package dev.microbatch.examples.kafka;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,5 +1,9 @@
-package dev.microbatch.examples;
+package dev.microbatch.examples.kafka;
 
+import dev.microbatch.examples.CountWords;
+import dev.microbatch.examples.ExampleLogging;
+import dev.microbatch.examples.WithStatus;
+import dev.microbatch.examples.WordCount;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

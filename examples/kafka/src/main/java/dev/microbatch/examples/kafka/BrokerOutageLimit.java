@@ -1,4 +1,4 @@
-package dev.microbatch.examples;
+package dev.microbatch.examples.kafka;
 
 import java.time.Duration;
 import java.util.HashMap;
