@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The map side of a sort shuffle, for one task: serializes each record into {@link SortedRecords},
  * counting exactly the bytes they take against the task's {@link TaskMemory}; when no more is
- * granted, sorts them and spills them to a {@link SortedRunFile}. Finishing sorts what is left in
- * memory and hands it, with the spills, to the shuffle's output.
+ * granted, or the buffer is full, sorts them and spills them to a {@link SortedRunFile}. Finishing
+ * sorts what is left in memory and hands it, with the spills, to the shuffle's output.
  */
 public final class SortShuffleWriter<T> {
   private static final Logger LOG = LoggerFactory.getLogger(SortShuffleWriter.class);
@@ -54,6 +54,9 @@ public final class SortShuffleWriter<T> {
       serializer.writeValue(record, value);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot serialize a record for a shuffle", e);
+    }
+    if (!records.hasRoomFor(key.size(), value.size())) {
+      spill();
     }
     records.add(key.hash(), key.bytes(), key.size(), value.bytes(), value.size());
     if (!taskMemory.makeRoom(records.bytes())) {

@@ -1,40 +1,48 @@
 package dev.microbatch.engine.shuffle;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A map task's serialized records in memory, as Spark's sort shuffle holds them: each record's key
- * and value bytes appended to large pages, and beside them an index of two longs a record, its sort
+ * and value bytes appended to large pages, and beside them an index of 12 bytes a record, its sort
  * key (reduce partition, then key hash) and its address in the pages. Sorting moves only the index,
- * and leaves each reduce partition's records a run ordered by key hash. There is no object per
- * record, so the garbage collector has nothing to trace or copy.
+ * in place, and leaves each reduce partition's records a run ordered by key hash (records of one
+ * hash in the order they came). There is no object per record, so the garbage collector has nothing
+ * to trace or copy.
  *
- * <p>A record in a page is its key's length, its key, its value's length and its value.
+ * <p>A record in a page is its key's length, its key, its value's length and its value, the lengths
+ * as unsigned varints. An address is the page's number in its high 10 bits and the record's offset
+ * in the low 22: pages hold at most 4 MiB, except that a larger record gets a page of its own, and
+ * a buffer holds at most 1,024 pages ({@link #hasRoomFor}).
  */
 final class SortedRecords {
-  private static final VarHandle INT =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final int OFFSET_BITS = 22;
   private static final int FIRST_PAGE_BYTES = 4 << 10;
-  private static final int MAX_PAGE_BYTES = 4 << 20;
-  private static final int INDEX_BYTES_PER_SLOT = 2 * Long.BYTES;
+  private static final int MAX_PAGE_BYTES = 1 << OFFSET_BITS;
+  private static final int MAX_PAGES = 1 << (Integer.SIZE - OFFSET_BITS);
+  private static final int INDEX_BYTES_PER_SLOT = Long.BYTES + Integer.BYTES;
 
   private final int numPartitions;
+  private final int maxPages;
   private final List<byte[]> pages = new ArrayList<>();
   private byte[] page;
   private int pagePosition;
   private long pageBytes;
   private long[] sortKeys = new long[64];
-  private long[] addresses = new long[64];
+  private int[] addresses = new int[64];
   private int size;
   private int[] partitionStarts;
 
   SortedRecords(int numPartitions) {
+    this(numPartitions, MAX_PAGES);
+  }
+
+  /** With fewer pages than the addresses allow, to see a buffer fill up in a test. */
+  SortedRecords(int numPartitions, int maxPages) {
     this.numPartitions = numPartitions;
+    this.maxPages = maxPages;
   }
 
   static int partitionOf(int hash, int numPartitions) {
@@ -45,41 +53,52 @@ final class SortedRecords {
     return size;
   }
 
-  /**
-   * The bytes this buffer takes: its pages and its index, counted twice while unsorted (a sort
-   * needs a scratch index as large).
-   */
+  /** The bytes this buffer takes: its pages and its index. */
   long bytes() {
-    long indexBytes = (long) sortKeys.length * INDEX_BYTES_PER_SLOT;
-    return pageBytes + (partitionStarts == null ? 2 * indexBytes : indexBytes);
+    return pageBytes + (long) sortKeys.length * INDEX_BYTES_PER_SLOT;
+  }
+
+  /**
+   * Whether a record of these lengths fits: false once the pages an address can name are used up,
+   * and the writer must spill first.
+   */
+  boolean hasRoomFor(int keyLength, int valueLength) {
+    return pages.size() < maxPages
+        || page.length - pagePosition >= recordLength(keyLength, valueLength);
   }
 
   void add(int hash, byte[] key, int keyLength, byte[] value, int valueLength) {
-    int length = 2 * Integer.BYTES + keyLength + valueLength;
+    int length = recordLength(keyLength, valueLength);
     if (page == null || page.length - pagePosition < length) {
       newPage(length);
     }
-    if (size == sortKeys.length) { // by half again, not double: the index is most of the memory
+    if (size == sortKeys.length) { // by half again, not double: the index is much of the memory
       sortKeys = Arrays.copyOf(sortKeys, size + (size >> 1));
       addresses = Arrays.copyOf(addresses, size + (size >> 1));
     }
     sortKeys[size] =
         ((long) partitionOf(hash, numPartitions) << Integer.SIZE) | (hash & 0xFFFFFFFFL);
-    addresses[size] = ((long) (pages.size() - 1) << Integer.SIZE) | pagePosition;
+    addresses[size] = ((pages.size() - 1) << OFFSET_BITS) | pagePosition;
     size++;
-    INT.set(page, pagePosition, keyLength);
-    System.arraycopy(key, 0, page, pagePosition + Integer.BYTES, keyLength);
-    int valueAt = pagePosition + Integer.BYTES + keyLength;
-    INT.set(page, valueAt, valueLength);
-    System.arraycopy(value, 0, page, valueAt + Integer.BYTES, valueLength);
-    pagePosition += length;
+    int at = writeVarint(page, pagePosition, keyLength);
+    System.arraycopy(key, 0, page, at, keyLength);
+    at = writeVarint(page, at + keyLength, valueLength);
+    System.arraycopy(value, 0, page, at, valueLength);
+    pagePosition = at + valueLength;
+  }
+
+  private static int recordLength(int keyLength, int valueLength) {
+    return varintLength(keyLength) + keyLength + varintLength(valueLength) + valueLength;
   }
 
   /**
-   * Pages double from 32 KiB to 4 MiB, so that a small task holds little; a large record gets a
-   * page of its own.
+   * Pages double from 4 KiB to 4 MiB, so that a small task holds little; a larger record gets a
+   * page of exactly its length, which nothing else shares, so that every offset fits its 22 bits.
    */
   private void newPage(int atLeast) {
+    if (pages.size() == maxPages) {
+      throw new IllegalStateException("A sort shuffle buffer is full: " + maxPages + " pages");
+    }
     int bytes = page == null ? FIRST_PAGE_BYTES : Math.min(page.length * 2, MAX_PAGE_BYTES);
     page = new byte[Math.max(bytes, atLeast)];
     pages.add(page);
@@ -87,17 +106,23 @@ final class SortedRecords {
     pagePosition = 0;
   }
 
+  private static int varintLength(int value) {
+    return (Integer.SIZE - Integer.numberOfLeadingZeros(value | 1) + 6) / 7;
+  }
+
+  /** Writes a non-negative int 7 bits a byte, low bits first; returns the offset after it. */
+  private static int writeVarint(byte[] bytes, int at, int value) {
+    while ((value & ~0x7F) != 0) {
+      bytes[at++] = (byte) ((value & 0x7F) | 0x80);
+      value >>>= 7;
+    }
+    bytes[at++] = (byte) value;
+    return at;
+  }
+
   /** Sorts the index by reduce partition, then key hash; the records are read only after this. */
   void sort() {
-    long[] keysScratch = new long[size];
-    long[] addressesScratch = new long[size];
-    if (LongPairRadixSort.sort(sortKeys, addresses, keysScratch, addressesScratch, size)) {
-      sortKeys = keysScratch;
-      addresses = addressesScratch;
-    } else {
-      sortKeys = Arrays.copyOf(sortKeys, size);
-      addresses = Arrays.copyOf(addresses, size);
-    }
+    InPlaceRadixSort.sort(sortKeys, addresses, size);
     partitionStarts = new int[numPartitions + 1];
     for (int i = 0; i < size; i++) {
       partitionStarts[(int) (sortKeys[i] >>> Integer.SIZE) + 1]++;
@@ -123,6 +148,10 @@ final class SortedRecords {
     private int keyLength;
     private int keyOffset;
     private int valueLength;
+    private int valueOffset;
+
+    /** Where the varint just read ended. */
+    private int position;
 
     Cursor(int start, int end) {
       this.next = start;
@@ -134,13 +163,25 @@ final class SortedRecords {
       if (next == end) {
         return false;
       }
-      long address = addresses[next++];
-      recordPage = pages.get((int) (address >>> Integer.SIZE));
-      int at = (int) address;
-      keyLength = (int) INT.get(recordPage, at);
-      keyOffset = at + Integer.BYTES;
-      valueLength = (int) INT.get(recordPage, keyOffset + keyLength);
+      int address = addresses[next++];
+      recordPage = pages.get(address >>> OFFSET_BITS);
+      keyLength = readVarint(address & (MAX_PAGE_BYTES - 1));
+      keyOffset = position;
+      valueLength = readVarint(keyOffset + keyLength);
+      valueOffset = position;
       return true;
+    }
+
+    private int readVarint(int at) {
+      int value = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte b = recordPage[at++];
+        value |= (b & 0x7F) << shift;
+        if (b >= 0) {
+          position = at;
+          return value;
+        }
+      }
     }
 
     @Override
@@ -170,7 +211,7 @@ final class SortedRecords {
 
     @Override
     public int valueOffset() {
-      return keyOffset + keyLength + Integer.BYTES;
+      return valueOffset;
     }
 
     @Override

@@ -99,13 +99,13 @@ class SortShuffleTest {
 
   @Test
   void aMapStageShortOfMemorySpillsTheSortedOutputAnEarlierStageHeld() {
-    ShuffleMemory memory = new ShuffleMemory(16 << 20);
+    ShuffleMemory memory = new ShuffleMemory(8 << 20);
     EngineContext engine = new EngineContext(1, memory);
     JobProgress progress = new JobProgress(5);
     engine.addJobListener(progress);
-    // Records of about 22 bytes, in pages that double, with 16 bytes of index each (32 unsorted,
-    // the index growing by half): each stage needs about 11 MB while it writes and holds 6.4 MB
-    // once sorted, so the second finds about 10 MB left, less than it reserves ahead.
+    // Records of about 15 bytes, in pages that double (4 MB of them for 2.3 MB of records), with
+    // 12 bytes of index each (the index growing by half, to 213,000 slots): each stage holds about
+    // 6 MB, so the second does not fit beside the first (in 10 MB it would) and must reclaim.
     List<Pair<String, Long>> first = records(150_000);
     List<Pair<String, Long>> second = records(150_000);
 
