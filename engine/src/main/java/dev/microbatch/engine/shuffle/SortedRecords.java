@@ -13,15 +13,23 @@ import java.util.List;
  * to trace or copy.
  *
  * <p>A record in a page is its key's length, its key, its value's length and its value, the lengths
- * as unsigned varints. An address is the page's number in its high 10 bits and the record's offset
- * in the low 22: pages hold at most 4 MiB, except that a larger record gets a page of its own, and
- * a buffer holds at most 1,024 pages ({@link #hasRoomFor}).
+ * as unsigned varints. An address is a non-negative int, the page's number in its 9 bits above the
+ * record's offset in the low 22: pages hold at most 4 MiB, except that a larger record gets a page
+ * of its own, and a buffer holds at most 512 pages ({@link #hasRoomFor}).
  */
 final class SortedRecords {
   private static final int OFFSET_BITS = 22;
   private static final int FIRST_PAGE_BYTES = 4 << 10;
-  private static final int MAX_PAGE_BYTES = 1 << OFFSET_BITS;
-  private static final int MAX_PAGES = 1 << (Integer.SIZE - OFFSET_BITS);
+  private static final int OFFSET_MASK = (1 << OFFSET_BITS) - 1;
+
+  /**
+   * Just under 4 MiB: with its header, a page fills whole G1 regions of 1, 2 or 4 MB. A page of
+   * exactly 4 MiB took a second region for its header's 16 bytes, and G1 counts those regions as
+   * used.
+   */
+  private static final int MAX_PAGE_BYTES = (1 << OFFSET_BITS) - 64;
+
+  private static final int MAX_PAGES = 1 << (Integer.SIZE - 1 - OFFSET_BITS);
   private static final int INDEX_BYTES_PER_SLOT = Long.BYTES + Integer.BYTES;
 
   private final int numPartitions;
@@ -165,7 +173,7 @@ final class SortedRecords {
       }
       int address = addresses[next++];
       recordPage = pages.get(address >>> OFFSET_BITS);
-      keyLength = readVarint(address & (MAX_PAGE_BYTES - 1));
+      keyLength = readVarint(address & OFFSET_MASK);
       keyOffset = position;
       valueLength = readVarint(keyOffset + keyLength);
       valueOffset = position;

