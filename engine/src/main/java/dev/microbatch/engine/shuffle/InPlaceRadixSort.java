@@ -124,10 +124,10 @@ final class InPlaceRadixSort {
     long keyMask = (1L << keyBits) - 1;
     long sharedKeyBits = keys[from] & ~keyMask;
     int[][] counts = packedCounts;
-    for (int[] byteCounts : counts) {
-      Arrays.fill(byteCounts, 0);
-    }
     int bytes = Integer.BYTES + keyBits / Byte.SIZE;
+    for (int b = 0; b < bytes; b++) {
+      Arrays.fill(counts[b], 0);
+    }
     for (int i = 0; i < n; i++) {
       long pair = ((keys[from + i] & keyMask) << Integer.SIZE) | values[from + i];
       packed[i] = pair;

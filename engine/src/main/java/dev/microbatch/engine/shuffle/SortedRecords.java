@@ -128,6 +128,18 @@ final class SortedRecords {
     return at;
   }
 
+  /** Reads what {@link #writeVarint} wrote at {@code at}. */
+  private static int readVarint(byte[] bytes, int at) {
+    int value = 0;
+    for (int shift = 0; ; shift += 7) {
+      byte b = bytes[at++];
+      value |= (b & 0x7F) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+  }
+
   /** Sorts the index by reduce partition, then key hash; the records are read only after this. */
   void sort() {
     InPlaceRadixSort.sort(sortKeys, addresses, size);
@@ -158,9 +170,6 @@ final class SortedRecords {
     private int valueLength;
     private int valueOffset;
 
-    /** Where the varint just read ended. */
-    private int position;
-
     Cursor(int start, int end) {
       this.next = start;
       this.end = end;
@@ -173,23 +182,12 @@ final class SortedRecords {
       }
       int address = addresses[next++];
       recordPage = pages.get(address >>> OFFSET_BITS);
-      keyLength = readVarint(address & OFFSET_MASK);
-      keyOffset = position;
-      valueLength = readVarint(keyOffset + keyLength);
-      valueOffset = position;
+      int at = address & OFFSET_MASK;
+      keyLength = readVarint(recordPage, at);
+      keyOffset = at + varintLength(keyLength);
+      valueLength = readVarint(recordPage, keyOffset + keyLength);
+      valueOffset = keyOffset + keyLength + varintLength(valueLength);
       return true;
-    }
-
-    private int readVarint(int at) {
-      int value = 0;
-      for (int shift = 0; ; shift += 7) {
-        byte b = recordPage[at++];
-        value |= (b & 0x7F) << shift;
-        if (b >= 0) {
-          position = at;
-          return value;
-        }
-      }
     }
 
     @Override
