@@ -86,6 +86,14 @@ public abstract class Dataset<T> {
     return new MapPartitionsDataset<>(this, fn, broadcasts);
   }
 
+  /**
+   * Partition i of this dataset and partition i of {@code other}, which must have as many, read
+   * together by {@code fn} in one task.
+   */
+  public <B, U> Dataset<U> zipPartitions(Dataset<B> other, ZipFunction<T, B, U> fn) {
+    return new ZippedPartitionsDataset<>(this, other, fn);
+  }
+
   public <U> Dataset<U> map(Function<T, U> fn) {
     return mapPartitions((input, task) -> Iterators.map(input, fn));
   }

@@ -180,6 +180,17 @@ public abstract class DStream<T> {
     return new StateDStream<>(this, keyOf, valueOf, update);
   }
 
+  /**
+   * Keyed state kept in place, partition by partition (as Spark's mapWithState): every batch, each
+   * partition's {@code function} updates the partition's state with the keys that have new values
+   * and outputs what it chooses. Unlike {@link #updateStateByKey}, a batch does not touch the keys
+   * that have no new values unless the function does.
+   */
+  public <K, V, P, O> PartitionStateDStream<T, K, V, P, O> updatePartitionState(
+      Function<T, K> keyOf, Function<T, V> valueOf, PartitionStateFunction<K, V, P, O> function) {
+    return new PartitionStateDStream<>(this, keyOf, valueOf, function);
+  }
+
   // ---- output operations ----
 
   /** Runs {@code action} on every batch's dataset (Spark's foreachRDD). */
