@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.joda.time.Instant;
 
@@ -17,18 +16,21 @@ import org.joda.time.Instant;
 final class OpenWindows<K, AccumT> {
   private final List<WindowAccumulation<K, AccumT>> windows = new ArrayList<>(2);
 
-  /** Merges {@code partial} into the accumulator of its window, or opens the window with it. */
-  void add(
+  /**
+   * Merges {@code partial} into the accumulator of its window, or opens the window with it; returns
+   * the window's accumulation.
+   */
+  WindowAccumulation<K, AccumT> add(
       WindowAccumulation<K, AccumT> partial,
       CombineFn<?, AccumT, ?> fn,
       TimestampCombiner timestamps) {
     for (WindowAccumulation<K, AccumT> open : windows) {
       if (open.window.equals(partial.window)) {
-        open.merge(fn, timestamps, partial);
-        return;
+        return open.merge(fn, timestamps, partial);
       }
     }
     windows.add(partial);
+    return partial;
   }
 
   /**
@@ -51,18 +53,6 @@ final class OpenWindows<K, AccumT> {
       closed.sort(Comparator.comparing(a -> a.window.maxTimestamp()));
     }
     return closed;
-  }
-
-  /** What holds the output watermark back: the earliest output timestamp of an open window. */
-  Instant earliestHold() {
-    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    for (WindowAccumulation<K, AccumT> open : windows) {
-      Instant hold = open.outputTimestamp();
-      if (hold.isBefore(earliest)) {
-        earliest = hold;
-      }
-    }
-    return earliest;
   }
 
   boolean isEmpty() {

@@ -2,21 +2,19 @@ package dev.microbatch.runner.execution.combine;
 
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.dataset.Pair;
+import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.engine.stream.DStream;
-import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
-import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.engine.stream.PartitionStateDStream;
+import dev.microbatch.engine.stream.PartitionStateFunction;
 import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
-import dev.microbatch.runner.execution.state.KeyOutputs;
 import dev.microbatch.runner.execution.windowing.HeldWatermark;
 import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.beam.runners.core.LateDataUtils;
 import org.apache.beam.runners.core.metrics.CounterCell;
 import org.apache.beam.sdk.annotations.Internal;
@@ -47,11 +45,12 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   private final MicroBatchClocks clocks;
   private final DStream<WindowedValue<KV<K, OutputT>>> output;
   private final PCollectionWatermark watermark;
-  private final StateDStream<
+  private final PartitionStateDStream<
           WindowAccumulation<K, AccumT>,
           Object,
           WindowAccumulation<K, AccumT>,
-          Key<K, AccumT, OutputT>>
+          PartitionWindows<K, AccumT>,
+          WindowedValue<KV<K, OutputT>>>
       keys;
 
   /** Whether a liftable Combine's windows fire one pane each: no allowed lateness. */
@@ -92,17 +91,34 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
                               .iterator());
                 });
     this.keys =
-        partial.updateStateByKey(
+        partial.updatePartitionState(
             accumulation -> keyCoder.structuralValue(accumulation.key),
             accumulation -> accumulation,
-            (batchTime, updates, task) -> update(batchTime, updates));
+            new PartitionStateFunction<>() {
+              @Override
+              public PartitionWindows<K, AccumT> newState() {
+                return new PartitionWindows<>(fn, timestamps);
+              }
+
+              @Override
+              public List<WindowedValue<KV<K, OutputT>>> update(
+                  long batchTime,
+                  PartitionWindows<K, AccumT> windows,
+                  Iterator<Pair<Object, List<WindowAccumulation<K, AccumT>>>> values,
+                  TaskContext task) {
+                return fire(windows, values);
+              }
+            });
     context.checkpointed(
         checkpointed(
             new WindowAccumulationsCoder<>(
-                keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder),
-            keyCoder));
-    this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
-    this.watermark = new HeldWatermark<>(clocks, keys, k -> k.value().state.earliestHold());
+                keyCoder, windowing.getWindowFn().windowCoder(), accumulatorCoder)));
+    this.output = keys.outputs();
+    this.watermark =
+        new HeldWatermark(
+            clocks,
+            batchTime ->
+                keys.statesAfter(batchTime).stream().map(PartitionWindows::earliestHold).toList());
   }
 
   /** The fired panes, batch by batch. */
@@ -131,39 +147,31 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
   /**
    * Merges each key's new accumulators into its open windows, then fires the windows now closed.
    */
-  private Iterator<Pair<Object, Key<K, AccumT, OutputT>>> update(
-      long batchTime,
-      Iterator<KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>>> updates) {
+  private List<WindowedValue<KV<K, OutputT>>> fire(
+      PartitionWindows<K, AccumT> windows,
+      Iterator<Pair<Object, List<WindowAccumulation<K, AccumT>>>> values) {
     Instant watermark = clocks.inputWatermark();
-    List<Pair<Object, Key<K, AccumT, OutputT>>> updated = new ArrayList<>();
-    while (updates.hasNext()) {
-      KeyUpdate<Object, WindowAccumulation<K, AccumT>, Key<K, AccumT, OutputT>> update =
-          updates.next();
-      Key<K, AccumT, OutputT> key = update.state().orElseGet(Key::new);
-      for (WindowAccumulation<K, AccumT> partial : update.values()) {
-        key.state.add(partial, fn, timestamps);
-      }
-      List<WindowAccumulation<K, AccumT>> closed = key.state.closeBefore(watermark);
-      List<WindowedValue<KV<K, OutputT>>> panes = new ArrayList<>(closed.size());
-      for (WindowAccumulation<K, AccumT> window : closed) {
-        panes.add(window.onlyPane(fn));
-      }
-      key.emitted(batchTime, panes);
-      if (!key.isDone(key.state.isEmpty())) {
-        updated.add(new Pair<>(update.key(), key));
+    while (values.hasNext()) {
+      Pair<Object, List<WindowAccumulation<K, AccumT>>> key = values.next();
+      for (WindowAccumulation<K, AccumT> partial : key.value()) {
+        windows.add(key.key(), partial);
       }
     }
-    return updated.iterator();
+    List<WindowAccumulation<K, AccumT>> closed = windows.closeBefore(watermark);
+    List<WindowedValue<KV<K, OutputT>>> panes = new ArrayList<>(closed.size());
+    for (WindowAccumulation<K, AccumT> window : closed) {
+      panes.add(window.onlyPane(fn));
+    }
+    return panes;
   }
 
   /** The state checkpoints keep: every open window, and the input watermark after the batch. */
-  private CheckpointedState checkpointed(
-      WindowAccumulationsCoder<K, AccumT> coder, Coder<K> keyCoder) {
+  private CheckpointedState checkpointed(WindowAccumulationsCoder<K, AccumT> coder) {
     return new CheckpointedState() {
       @Override
       public byte[] snapshot(long batchTime) throws IOException {
         List<WindowAccumulation<K, AccumT>> open = new ArrayList<>();
-        keys.stateAfter(batchTime).forEach(key -> open.addAll(key.value().state.windows()));
+        keys.statesAfter(batchTime).forEach(windows -> open.addAll(windows.windows()));
         return coder.encode(new WindowAccumulationsCoder.Snapshot<>(clocks.inputWatermark(), open));
       }
 
@@ -171,25 +179,9 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
       public void restore(byte[] snapshot) throws IOException {
         WindowAccumulationsCoder.Snapshot<K, AccumT> restored = coder.decode(snapshot);
         clocks.resumeAt(restored.inputWatermark());
-        Map<Object, Key<K, AccumT, OutputT>> byKey = new LinkedHashMap<>();
-        for (WindowAccumulation<K, AccumT> window : restored.windows()) {
-          byKey
-              .computeIfAbsent(keyCoder.structuralValue(window.key), k -> new Key<>())
-              .state
-              .add(window, fn, timestamps);
-        }
-        List<Pair<Object, Key<K, AccumT, OutputT>>> states = new ArrayList<>();
-        byKey.forEach((k, v) -> states.add(new Pair<>(k, v)));
-        keys.startFrom(states);
+        // the open windows come back as the first batch's partial accumulations
+        keys.startWith(restored.windows());
       }
     };
-  }
-
-  /** A key's open windows, and the panes it fired in the last batch it was updated in. */
-  private static final class Key<K, AccumT, OutputT>
-      extends KeyOutputs<OpenWindows<K, AccumT>, WindowedValue<KV<K, OutputT>>> {
-    Key() {
-      super(new OpenWindows<>());
-    }
   }
 }

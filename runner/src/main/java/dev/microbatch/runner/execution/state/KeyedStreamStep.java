@@ -149,7 +149,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
                   }
                 });
     this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
-    this.watermark = new HeldWatermark<>(clocks, keys, k -> holdOf.apply(k.value().state));
+    this.watermark = HeldWatermark.overKeys(clocks, keys, k -> holdOf.apply(k.value().state));
   }
 
   /** The state checkpoints keep: every key's, and the input watermark after the batch. */

@@ -4,36 +4,45 @@ import dev.microbatch.engine.stream.DStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
  * The output watermark of a keyed transform: its input watermark, held back by the earliest
- * watermark hold of any key after the batch. Computed once per batch, each partition of the keys'
- * state finding its own earliest hold.
+ * watermark hold of any key after the batch. Computed once per batch from the earliest hold of each
+ * partition of the keys' state.
  */
 @Internal
-public final class HeldWatermark<T> implements PCollectionWatermark {
+public final class HeldWatermark implements PCollectionWatermark {
   private final MicroBatchClocks clocks;
-  private final DStream<T> keys;
-  private final Function<T, Instant> holdOf;
+  private final LongFunction<List<Instant>> holdsAfter;
   private long computedFor = Long.MIN_VALUE;
   private Instant value;
 
-  /** Over the state stream {@code keys}, each record's hold found by {@code holdOf}. */
-  public HeldWatermark(MicroBatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
+  /** Held back by {@code holdsAfter(batchTime)}, the earliest holds of the partitions. */
+  public HeldWatermark(MicroBatchClocks clocks, LongFunction<List<Instant>> holdsAfter) {
     this.clocks = clocks;
-    this.keys = keys;
-    this.holdOf = holdOf;
+    this.holdsAfter = holdsAfter;
+  }
+
+  /** Over the state stream {@code keys}, each record's hold found by {@code holdOf}. */
+  public static <T> HeldWatermark overKeys(
+      MicroBatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
+    return new HeldWatermark(
+        clocks,
+        batchTime ->
+            keys.getOrCompute(batchTime)
+                .mapPartitions((it, task) -> List.of(earliest(it, holdOf)).iterator())
+                .collect());
   }
 
   @Override
   public Instant after(long batchTime) {
     if (computedFor != batchTime) {
       Instant min = clocks.inputWatermark(batchTime);
-      for (Instant hold :
-          keys.getOrCompute(batchTime).mapPartitions((it, task) -> earliest(it)).collect()) {
+      for (Instant hold : holdsAfter.apply(batchTime)) {
         if (hold.isBefore(min)) {
           min = hold;
         }
@@ -45,7 +54,7 @@ public final class HeldWatermark<T> implements PCollectionWatermark {
     return value;
   }
 
-  private Iterator<Instant> earliest(Iterator<T> keys) {
+  private static <T> Instant earliest(Iterator<T> keys, Function<T, Instant> holdOf) {
     Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
     while (keys.hasNext()) {
       Instant hold = holdOf.apply(keys.next());
@@ -53,6 +62,6 @@ public final class HeldWatermark<T> implements PCollectionWatermark {
         earliest = hold;
       }
     }
-    return List.of(earliest).iterator();
+    return earliest;
   }
 }

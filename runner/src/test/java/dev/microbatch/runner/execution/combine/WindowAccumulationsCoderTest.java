@@ -64,9 +64,9 @@ class WindowAccumulationsCoderTest {
     WindowAccumulationsCoder.Snapshot<String, long[]> decoded =
         roundTrip(new WindowAccumulationsCoder.Snapshot<>(new Instant(50_000), open));
 
-    OpenWindows<String, long[]> restored = new OpenWindows<>();
-    decoded.windows().forEach(window -> restored.add(window, SUM, EARLIEST));
-    restored.add(accumulation("a", FIRST, 10, 20_000, new Instant(0)), SUM, EARLIEST);
+    PartitionWindows<String, long[]> restored = new PartitionWindows<>(SUM, EARLIEST);
+    decoded.windows().forEach(window -> restored.add(window.key, window));
+    restored.add("a", accumulation("a", FIRST, 10, 20_000, new Instant(0)));
 
     assertEquals(new Instant(20_000), restored.earliestHold());
     assertEquals(
