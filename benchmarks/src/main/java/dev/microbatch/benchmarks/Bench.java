@@ -187,7 +187,7 @@ public final class Bench {
                 .toList();
         table =
             header(
-                    "B3 streaming word count, 1 s windows (MicroBatchRunner: "
+                    "B3 streaming word count, 1 s windows (MicroBatchRunner and SparkRunner: "
                         + batchMillis
                         + " ms batches), "
                         + seconds

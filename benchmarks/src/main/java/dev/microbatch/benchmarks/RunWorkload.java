@@ -127,8 +127,14 @@ public final class RunWorkload {
     long batchMillis = Long.parseLong(rate.split(":")[2]);
     List<String> options = runnerOptions(runner, parallelism);
     options.add("--streaming");
-    if (runner.equals("MicroBatchRunner")) {
+    if (runner.equals("MicroBatchRunner") || runner.equals("SparkRunner")) {
+      // SparkRunner's own option of the same name: its streaming mode's batch interval
       options.add("--batchIntervalMillis=" + batchMillis);
+    }
+    if (runner.equals("SparkRunner")) {
+      // its sources read for at least this long a batch (200 ms of its default 500 ms batches),
+      // which it requires to be shorter than the batch: Spark's default share of the batch
+      options.add("--minReadTimeMillis=" + batchMillis * 2 / 5);
     }
     if (runner.equals("FlinkRunner")) {
       // Tuned for latency, as a Flink user would: with its defaults (bundles of up to 1 s, a
