@@ -35,8 +35,10 @@ import org.joda.time.Instant;
  * once, on time and final, when the input watermark passes the window's end, with every value that
  * came before; a value that comes after is late and dropped. That needs no trigger, timers or state
  * cells, so here each key keeps just an accumulator per open window ({@link OpenWindows}), and late
- * values are dropped (and counted) before the map side folds them. The panes, their timestamps and
- * the output watermark are ReduceFnRunner's.
+ * values are dropped (and counted) before the map side folds them. The keys' open windows stay in
+ * place, partition by partition ({@link PartitionWindows}), so a batch touches the keys it has
+ * values for and the others only when a window closes. The panes, their timestamps and the output
+ * watermark are ReduceFnRunner's.
  */
 @Internal
 public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
