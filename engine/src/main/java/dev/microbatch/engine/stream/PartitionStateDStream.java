@@ -53,9 +53,7 @@ public final class PartitionStateDStream<T, K, V, P, O>
     int partitions = context().parallelism();
     Dataset<StatePartition<P, O>> previous = getOrCompute(batchTime - slideMillis());
     Dataset<P> states =
-        previous != null
-            ? previous.map(StatePartition::state)
-            : context().engine().parallelize(List.of(), partitions);
+        previous != null ? previous.map(StatePartition::state) : this.<P>emptyPartitions();
     List<Dataset<T>> sides = new ArrayList<>();
     Dataset<T> input = parent.getOrCompute(batchTime);
     if (input != null) {
@@ -67,7 +65,7 @@ public final class PartitionStateDStream<T, K, V, P, O>
     }
     Dataset<Pair<K, List<V>>> values =
         sides.isEmpty()
-            ? context().engine().parallelize(List.of(), partitions)
+            ? this.<Pair<K, List<V>>>emptyPartitions()
             : context()
                 .engine()
                 .union(sides)
@@ -81,6 +79,11 @@ public final class PartitionStateDStream<T, K, V, P, O>
               return List.of(new StatePartition<>(partition, out)).iterator();
             })
         .materialize();
+  }
+
+  /** As many empty partitions as the state has. */
+  private <X> Dataset<X> emptyPartitions() {
+    return context().engine().parallelize(List.of(), context().parallelism());
   }
 
   /** The outputs of each batch. */

@@ -31,16 +31,18 @@ final class PartitionWindows<K, AccumT> {
 
   /** Merges {@code partial} into the window it is in of the key {@code key} (structural). */
   void add(Object key, WindowAccumulation<K, AccumT> partial) {
-    Instant hold =
-        keys.computeIfAbsent(key, k -> new OpenWindows<>())
-            .add(partial, fn, timestamps)
-            .outputTimestamp();
-    Instant end = partial.window.maxTimestamp();
+    // EARLIEST and END_OF_WINDOW only move a window's output timestamp earlier; LATEST may move
+    // it later, so under LATEST closeBefore looks at every key every batch
+    include(keys.computeIfAbsent(key, k -> new OpenWindows<>()).add(partial, fn, timestamps));
+  }
+
+  /** Counts {@code window}'s end and output timestamp into the partition's earliest ones. */
+  private void include(WindowAccumulation<K, AccumT> window) {
+    Instant end = window.window.maxTimestamp();
     if (end.isBefore(earliestEnd)) {
       earliestEnd = end;
     }
-    // EARLIEST and END_OF_WINDOW only move a window's output timestamp earlier; LATEST may move
-    // it later, so under LATEST closeBefore looks at every key every batch
+    Instant hold = window.outputTimestamp();
     if (hold.isBefore(earliestHold)) {
       earliestHold = hold;
     }
@@ -64,16 +66,7 @@ final class PartitionWindows<K, AccumT> {
         it.remove();
         continue;
       }
-      for (WindowAccumulation<K, AccumT> window : open.windows()) {
-        Instant end = window.window.maxTimestamp();
-        if (end.isBefore(earliestEnd)) {
-          earliestEnd = end;
-        }
-        Instant hold = window.outputTimestamp();
-        if (hold.isBefore(earliestHold)) {
-          earliestHold = hold;
-        }
-      }
+      open.windows().forEach(this::include);
     }
     return closed;
   }
