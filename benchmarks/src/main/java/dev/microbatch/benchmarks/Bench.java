@@ -25,13 +25,13 @@ import java.util.stream.Stream;
  * examples' own main on their class path, as README's first command runs it), {@code B2} (the
  * group-heavy parts of {@link GroupHeavy} over {@code --elements} numbers), {@code B3} (the
  * streaming word count of {@link StreamingWordCount}, each runner climbing {@code --rates} for
- * {@code --seconds} each) and {@code B4} (the word count's scaling over {@code
- * --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code --sizeMb=200
- * --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
- * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
- * --heapMb=768}: every measured process's maximum heap (-Xmx), to see what a runner does when its
- * data does not fit (the JVM's default otherwise), and {@code --batchIntervalMillis=1000}:
- * MicroBatchRunner's batch interval in B3.
+ * {@code --seconds} each; {@code B3-group} counts through a GroupByKey) and {@code B4} (the word
+ * count's scaling over {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB).
+ * Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
+ * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
+ * --results=benchmarks/results-B1.md}, and {@code --heapMb=768}: every measured process's maximum
+ * heap (-Xmx), to see what a runner does when its data does not fit (the JVM's default otherwise),
+ * and {@code --batchIntervalMillis=1000}: MicroBatchRunner's batch interval in B3.
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -97,7 +97,7 @@ public final class Bench {
     }
     String defaultRunners =
         switch (workload) {
-          case "B3" -> "MicroBatchRunner,DirectRunner";
+          case "B3", "B3-group" -> "MicroBatchRunner,DirectRunner";
           case "B4" -> "hand-written,MicroBatchRunner";
           case "B0" -> "hand-written," + EXAMPLE + ",MicroBatchRunner";
           default -> "hand-written," + EXAMPLE + ",MicroBatchRunner,DirectRunner";
@@ -105,7 +105,7 @@ public final class Bench {
     List<String> runners =
         Arrays.asList(options.getOrDefault("runners", defaultRunners).split(","));
     Path results = Path.of(options.getOrDefault("results", "results-" + workload + ".md"));
-    if (!workload.equals("B3") && !runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
+    if (!workload.startsWith("B3") && !runners.get(0).equals(RunWorkload.HAND_WRITTEN)) {
       throw new IllegalArgumentException(
           "--runners must start with hand-written: every output is checked against it");
     }
@@ -175,7 +175,7 @@ public final class Bench {
         }
         table = t.append(speedups).toString();
       }
-      case "B3" -> {
+      case "B3", "B3-group" -> {
         long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
         long batchMillis = Long.parseLong(options.getOrDefault("batchIntervalMillis", "1000"));
         List<Long> rates =
@@ -187,18 +187,22 @@ public final class Bench {
                 .toList();
         table =
             header(
-                    "B3 streaming word count, 1 s windows (MicroBatchRunner and SparkRunner: "
+                    workload
+                        + " streaming word count"
+                        + (workload.equals("B3-group") ? " by a GroupByKey" : "")
+                        + ", 1 s windows (MicroBatchRunner and SparkRunner: "
                         + batchMillis
                         + " ms batches), "
                         + seconds
                         + " s a rate",
                     parallelism,
                     command)
-                + streamingTable(runners, rates, seconds, batchMillis, parallelism, timeoutSeconds);
+                + streamingTable(
+                    workload, runners, rates, seconds, batchMillis, parallelism, timeoutSeconds);
       }
       default ->
           throw new IllegalArgumentException(
-              "Unknown --workload=" + workload + "; there are B0, B1, B2, B3 and B4");
+              "Unknown --workload=" + workload + "; there are B0, B1, B2, B3, B3-group and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);
@@ -285,6 +289,7 @@ public final class Bench {
    * tried, then the highest rate each runner held.
    */
   private static String streamingTable(
+      String workload,
       List<String> runners,
       List<Long> rates,
       long seconds,
@@ -303,13 +308,13 @@ public final class Bench {
         Path out = Path.of("target", "bench", "out-" + runner);
         Run run =
             runOnce(
-                "B3",
+                workload,
                 runner,
                 rate + ":" + seconds + ":" + batchMillis,
                 out,
                 parallelism,
                 seconds + timeoutSeconds);
-        System.out.printf("B3 %s %d words/s: %s%n", runner, rate, run);
+        System.out.printf("%s %s %d words/s: %s%n", workload, runner, rate, run);
         t.append(
             run.finished()
                 ? String.format(

@@ -19,8 +19,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Pipeline.run()} to the end last (B3: its panes' latencies and checksum before them), for {@link
  * Bench}.
  *
- * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3> <runner | hand-written>
- * <input> <outputDir> <parallelism>}.
+ * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3 | B3-group> <runner |
+ * hand-written> <input> <outputDir> <parallelism>}.
  */
 public final class RunWorkload {
   static final String HAND_WRITTEN = "hand-written";
@@ -44,8 +44,8 @@ public final class RunWorkload {
     Files.createDirectories(outputDir);
     String output = outputDir.resolve("counts").toString();
     GroupHeavy.Part part = workload.startsWith("B2") ? part(workload) : null;
-    if (workload.equals("B3")) {
-      streaming(runner, input, parallelism);
+    if (workload.startsWith("B3")) {
+      streaming(runner, input, parallelism, workload.equals("B3-group"));
     } else if (runner.equals(HAND_WRITTEN)) {
       Path file = Path.of(output + ".txt");
       runStartNanos = System.nanoTime();
@@ -72,7 +72,7 @@ public final class RunWorkload {
       }
     }
     String stats = stats();
-    if (workload.equals("B3")) {
+    if (workload.startsWith("B3")) {
       checkPanes(
           input); // after the measures: computing the expected checksum is no part of the run
     }
@@ -121,7 +121,7 @@ public final class RunWorkload {
   }
 
   /** B3 at {@code rate = wordsPerSecond:seconds:batchIntervalMillis}. */
-  private static void streaming(String runner, String rate, int parallelism) {
+  private static void streaming(String runner, String rate, int parallelism, boolean grouped) {
     long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
     long seconds = Long.parseLong(rate.split(":")[1]);
     long batchMillis = Long.parseLong(rate.split(":")[2]);
@@ -145,6 +145,7 @@ public final class RunWorkload {
         StreamingWordCount.build(
             wordsPerSecond,
             seconds,
+            grouped,
             PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create()));
   }
 

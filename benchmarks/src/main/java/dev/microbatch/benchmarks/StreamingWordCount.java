@@ -10,19 +10,26 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 import org.joda.time.Duration;
 
 /**
  * Workload B3: the windowed word count (the examples' CountWords in fixed windows of 1 s) of {@link
- * GeneratedLines} at a fixed rate. Each pane, as it comes out, records its latency (the time from
- * its window's end to its output) and adds itself to a checksum of all panes, which a run compares
- * with {@link #expectedChecksum}. The records live in this JVM: the runners measured here run the
- * pipeline in the process that built it.
+ * GeneratedLines} at a fixed rate; B3-group counts through a GroupByKey instead. Each pane, as it
+ * comes out, records its latency (the time from its window's end to its output) and adds itself to
+ * a checksum of all panes, which a run compares with {@link #expectedChecksum}. The records live in
+ * this JVM: the runners measured here run the pipeline in the process that built it.
  */
 final class StreamingWordCount {
   static final int WORDS_PER_LINE = 10;
@@ -33,14 +40,45 @@ final class StreamingWordCount {
 
   private StreamingWordCount() {}
 
-  static Pipeline build(long wordsPerSecond, long seconds, PipelineOptions options) {
+  /**
+   * The pipeline; with {@code grouped} (workload B3-group) the words are counted by a GroupByKey of
+   * (word, 1) and the size of each group, where CountWords combines: the same panes, through the
+   * runner's streaming GroupByKey.
+   */
+  static Pipeline build(
+      long wordsPerSecond, long seconds, boolean grouped, PipelineOptions options) {
     Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply("Lines", Read.from(new GeneratedLines(wordsPerSecond / WORDS_PER_LINE, seconds)))
-        .apply("OneSecondWindows", Window.into(FixedWindows.of(Duration.standardSeconds(1))))
-        .apply(new CountWords())
+    PCollection<String> lines =
+        pipeline
+            .apply("Lines", Read.from(new GeneratedLines(wordsPerSecond / WORDS_PER_LINE, seconds)))
+            .apply("OneSecondWindows", Window.into(FixedWindows.of(Duration.standardSeconds(1))));
+    (grouped ? lines.apply(new GroupWords()) : lines.apply(new CountWords()))
         .apply("RecordPanes", ParDo.of(new RecordPane()));
     return pipeline;
+  }
+
+  /** The word count by a GroupByKey: (word, 1) for each word, then each group's size. */
+  private static final class GroupWords
+      extends PTransform<PCollection<String>, PCollection<KV<String, Long>>> {
+    @Override
+    public PCollection<KV<String, Long>> expand(PCollection<String> lines) {
+      return lines
+          .apply(
+              "WordOnes",
+              FlatMapElements.into(
+                      TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                  .via(
+                      (String line) ->
+                          CountWords.wordsOf(line).stream().map(word -> KV.of(word, 1L)).toList()))
+          .apply("GroupPerWord", GroupByKey.create())
+          .apply(
+              "GroupSizes",
+              MapElements.into(
+                      TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                  .via(
+                      (KV<String, Iterable<Long>> group) ->
+                          KV.of(group.getKey(), (long) Iterables.size(group.getValue()))));
+    }
   }
 
   /** A pane's part of the checksum: its window (counted from the origin), word and count. */
@@ -73,13 +111,14 @@ final class StreamingWordCount {
     return checksum;
   }
 
-  /** Forgets the panes recorded so far (tests run several pipelines in one JVM). */
+  /** Forgets the panes recorded so far, and the lines' clock (tests run several in one JVM). */
   static void reset() {
     for (int millis = 0; millis <= MAX_LATENCY_MILLIS; millis++) {
       LATENCIES.set(millis, 0);
     }
     PANES.set(0);
     CHECKSUM.set(0);
+    GeneratedLines.resetClock();
   }
 
   /** The panes output so far in this JVM. */

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Each workload, small, on this runner: its output equals the hand-written program's (the check
@@ -63,8 +64,9 @@ class WorkloadsSmokeTest {
     assertThat(expected.size(), greaterThanOrEqualTo(atLeast));
   }
 
-  @Test
-  void b3StreamingWordCountOutputsEveryPaneOnceAtTheRate() throws Exception {
+  @ParameterizedTest(name = "grouped by a GroupByKey: {0}")
+  @ValueSource(booleans = {false, true})
+  void b3StreamingWordCountOutputsEveryPaneOnceAtTheRate(boolean grouped) throws Exception {
     StreamingWordCount.reset();
     long wordsPerSecond = 20_000;
     long seconds = 3;
@@ -74,6 +76,7 @@ class WorkloadsSmokeTest {
     StreamingWordCount.build(
             wordsPerSecond,
             seconds,
+            grouped,
             PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).create())
         .run()
         .waitUntilFinish();

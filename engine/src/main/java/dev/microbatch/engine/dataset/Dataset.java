@@ -91,7 +91,13 @@ public abstract class Dataset<T> {
    * together by {@code fn} in one task.
    */
   public <B, U> Dataset<U> zipPartitions(Dataset<B> other, ZipFunction<T, B, U> fn) {
-    return new ZippedPartitionsDataset<>(this, other, fn);
+    return new ZippedPartitionsDataset<>(this, other, fn, List.of());
+  }
+
+  /** Like {@link #zipPartitions}, for a function that reads broadcasts inside its tasks. */
+  public <B, U> Dataset<U> zipPartitions(
+      Dataset<B> other, ZipFunction<T, B, U> fn, List<Broadcast<?>> broadcasts) {
+    return new ZippedPartitionsDataset<>(this, other, fn, broadcasts);
   }
 
   public <U> Dataset<U> map(Function<T, U> fn) {

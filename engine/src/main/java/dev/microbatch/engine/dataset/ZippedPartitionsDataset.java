@@ -1,6 +1,7 @@
 package dev.microbatch.engine.dataset;
 
 import dev.microbatch.engine.scheduler.TaskContext;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -12,8 +13,10 @@ final class ZippedPartitionsDataset<A, B, U> extends Dataset<U> {
   private final Dataset<A> left;
   private final Dataset<B> right;
   private final ZipFunction<A, B, U> fn;
+  private final List<Dependency> dependencies;
 
-  ZippedPartitionsDataset(Dataset<A> left, Dataset<B> right, ZipFunction<A, B, U> fn) {
+  ZippedPartitionsDataset(
+      Dataset<A> left, Dataset<B> right, ZipFunction<A, B, U> fn, List<Broadcast<?>> reads) {
     super(left.context());
     if (left.numPartitions() != right.numPartitions()) {
       throw new IllegalArgumentException(
@@ -25,6 +28,11 @@ final class ZippedPartitionsDataset<A, B, U> extends Dataset<U> {
     this.left = left;
     this.right = right;
     this.fn = fn;
+    List<Dependency> deps = new ArrayList<>();
+    deps.add(new Dependency.Narrow(left));
+    deps.add(new Dependency.Narrow(right));
+    reads.forEach(b -> deps.add(new Dependency.OnBroadcast(b)));
+    this.dependencies = List.copyOf(deps);
   }
 
   @Override
@@ -34,7 +42,7 @@ final class ZippedPartitionsDataset<A, B, U> extends Dataset<U> {
 
   @Override
   public List<Dependency> dependencies() {
-    return List.of(new Dependency.Narrow(left), new Dependency.Narrow(right));
+    return dependencies;
   }
 
   @Override

@@ -77,7 +77,8 @@ public final class PartitionStateDStream<T, K, V, P, O>
               P partition = state.hasNext() ? state.next() : function.newState();
               List<O> out = function.update(batchTime, partition, newValues, task);
               return List.of(new StatePartition<>(partition, out)).iterator();
-            })
+            },
+            function.broadcasts(batchTime))
         .materialize();
   }
 

@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream;
 
+import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.scheduler.TaskContext;
 import java.util.Iterator;
@@ -25,4 +26,12 @@ public interface PartitionStateFunction<K, V, P, O> {
    * finds those it must look at itself.
    */
   List<O> update(long batchTime, P state, Iterator<Pair<K, List<V>>> values, TaskContext task);
+
+  /**
+   * The broadcasts the batch's updates read, asked on the batch thread as the batch is generated;
+   * they are built before its tasks run.
+   */
+  default List<Broadcast<?>> broadcasts(long batchTime) {
+    return List.of();
+  }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.scheduler.TaskContext;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,49 @@ class PartitionStateDStreamTest {
   }
 
   @Test
+  void anUpdateReadsTheBroadcastsBuiltForItsBatch() throws Exception {
+    Map<Long, Broadcast<Long>> built = new ConcurrentHashMap<>();
+    var lastBatchOfKey =
+        ssc.queueStream(lines, true)
+            .updatePartitionState(
+                w -> w,
+                w -> 1,
+                new PartitionStateFunction<
+                    String, Integer, Map<String, Long>, Pair<String, Long>>() {
+                  @Override
+                  public Map<String, Long> newState() {
+                    return new HashMap<>();
+                  }
+
+                  @Override
+                  public List<Pair<String, Long>> update(
+                      long batchTime,
+                      Map<String, Long> lastBatch,
+                      Iterator<Pair<String, List<Integer>>> values,
+                      TaskContext task) {
+                    long thisBatch = built.get(batchTime).value();
+                    values.forEachRemaining(v -> lastBatch.put(v.key(), thisBatch));
+                    return List.of();
+                  }
+
+                  @Override
+                  public List<Broadcast<?>> broadcasts(long batchTime) {
+                    Broadcast<Long> time =
+                        ssc.engine().parallelize(List.of(batchTime), 1).broadcast(l -> l.get(0));
+                    built.put(batchTime, time);
+                    return List.of(time);
+                  }
+                });
+    MicroBatchRecorder<?> out = MicroBatchRecorder.of(lastBatchOfKey.outputs());
+    lines.addAll(List.of(List.of("a"), List.of("b")));
+    ssc.start();
+
+    runBatches(out, 2);
+
+    assertThat(merged(lastBatchOfKey.statesAfter(2000L)), equalTo(Map.of("a", 1000L, "b", 2000L)));
+  }
+
+  @Test
   void stateMovesThroughManyBatchesWithoutGrowingLineage() throws Exception {
     var totals = runningTotals();
     MicroBatchRecorder<Pair<String, Integer>> out = MicroBatchRecorder.of(totals.outputs());
@@ -114,8 +159,8 @@ class PartitionStateDStreamTest {
     assertThat(out.outputs.get(50_000L), equalTo(List.of(p("x", 50))));
   }
 
-  private static Map<String, Integer> merged(List<Map<String, Integer>> partitions) {
-    Map<String, Integer> all = new HashMap<>();
+  private static <V> Map<String, V> merged(List<Map<String, V>> partitions) {
+    Map<String, V> all = new HashMap<>();
     partitions.forEach(all::putAll);
     return all;
   }

@@ -100,6 +100,11 @@ public final class KeyState<K> {
     }
   }
 
+  /** Whether timers fired in this batch hold the output watermark until the next. */
+  boolean holdsFiredTimers() {
+    return firedHold.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
   /** A new batch: the timers fired in the batch before hold no more. */
   void releaseFiredTimers() {
     firedHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
@@ -131,7 +136,7 @@ public final class KeyState<K> {
     return !timers.hasPendingTimers()
         && state.isEmpty()
         && waiting.isEmpty()
-        && firedHold.equals(BoundedWindow.TIMESTAMP_MAX_VALUE);
+        && !holdsFiredTimers();
   }
 
   private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {

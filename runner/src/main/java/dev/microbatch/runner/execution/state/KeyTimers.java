@@ -142,7 +142,11 @@ public final class KeyTimers {
     return due;
   }
 
-  private static void advanceClocks(
+  /**
+   * Advances the input watermark and the processing-time clocks (never backwards) without firing
+   * anything: for a key whose clocks stood still while it did not run, where nothing came due.
+   */
+  static void advanceClocks(
       InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime)
       throws Exception {
     if (inputWatermark.isAfter(timers.currentInputWatermarkTime())) {

@@ -5,18 +5,17 @@ import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Pair;
 import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.engine.stream.DStream;
-import dev.microbatch.engine.stream.PartitionStateUpdateFunction;
-import dev.microbatch.engine.stream.PartitionStateUpdateFunction.KeyUpdate;
-import dev.microbatch.engine.stream.StateDStream;
+import dev.microbatch.engine.stream.PartitionStateDStream;
+import dev.microbatch.engine.stream.PartitionStateFunction;
 import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.windowing.HeldWatermark;
 import dev.microbatch.runner.execution.windowing.MicroBatchClocks;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.beam.sdk.annotations.Internal;
@@ -28,10 +27,12 @@ import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
 
 /**
- * A keyed transform in streaming mode (GroupByKey, stateful ParDo): every key keeps a {@link
- * KeyState} from batch to batch in the engine's keyed state stream, and every batch each
- * partition's keys run as one bundle, with this batch's input watermark and processing time. The
- * output watermark is the input's, held back by the earliest hold of any key.
+ * A keyed transform in streaming mode (GroupByKey, stateful ParDo, splittable DoFn): every key
+ * keeps a {@link KeyState} from batch to batch, in place in its partition (the engine's partition
+ * state stream, as Spark's mapWithState), and every batch the partition's keys that have new values
+ * or timers due (see {@link PartitionKeys}) run as one bundle, with this batch's input watermark
+ * and processing time. The output watermark is the input's, held back by the earliest hold of any
+ * key.
  */
 @Internal
 public final class KeyedStreamStep<K, V, OutputT> {
@@ -62,12 +63,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
   }
 
   private final MicroBatchClocks clocks;
-  private final StateDStream<
-          WindowedValue<KV<K, V>>,
-          Object,
-          WindowedValue<KV<K, V>>,
-          KeyOutputs<KeyState<K>, OutputT>>
-      keys;
+  private final PartitionStateDStream<Object, Object, Object, PartitionKeys<K>, OutputT> keys;
   private final Function<K, Object> structuralKey;
   private final DStream<OutputT> output;
   private final PCollectionWatermark watermark;
@@ -114,6 +110,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
   }
 
   /** Over a stream of key-value records; {@code structuralKey} gives Beam's key equality. */
+  @SuppressWarnings("unchecked")
   public KeyedStreamStep(
       DStream<WindowedValue<KV<K, V>>> input,
       Function<K, Object> structuralKey,
@@ -123,33 +120,48 @@ public final class KeyedStreamStep<K, V, OutputT> {
       Function<KeyState<K>, Instant> holdOf) {
     this.clocks = new MicroBatchClocks(inputWatermark, processingTime);
     this.structuralKey = structuralKey;
+    // records are the input's values and, in the first batch after a restore, the keys' states
+    DStream<Object> records =
+        (DStream<Object>) (DStream<?>) input.transform(clocks::onInputGenerated);
     this.keys =
-        input
-            .transform(clocks::onInputGenerated)
-            .updateStateByKey(
-                wv -> structuralKey.apply(wv.getValue().getKey()),
-                wv -> wv,
-                new PartitionStateUpdateFunction<>() {
-                  @Override
-                  public Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> update(
-                      long batchTime,
-                      Iterator<
-                              KeyUpdate<
-                                  Object,
-                                  WindowedValue<KV<K, V>>,
-                                  KeyOutputs<KeyState<K>, OutputT>>>
-                          keys,
-                      TaskContext task) {
-                    return runBundle(batchTime, keys, () -> bundles.start(batchTime, task), clocks);
-                  }
+        records.updatePartitionState(
+            this::structuralKeyOf,
+            record -> record,
+            new PartitionStateFunction<>() {
+              @Override
+              public PartitionKeys<K> newState() {
+                return new PartitionKeys<>(holdOf);
+              }
 
-                  @Override
-                  public List<Broadcast<?>> broadcasts(long batchTime) {
-                    return bundles.broadcasts(batchTime);
-                  }
-                });
-    this.output = keys.transform((d, time) -> d.flatMap(k -> k.value().outputsOf(time)));
-    this.watermark = HeldWatermark.overKeys(clocks, keys, k -> holdOf.apply(k.value().state));
+              @Override
+              public List<OutputT> update(
+                  long batchTime,
+                  PartitionKeys<K> partition,
+                  Iterator<Pair<Object, List<Object>>> values,
+                  TaskContext task) {
+                return runBatch(partition, values, () -> bundles.start(batchTime, task));
+              }
+
+              @Override
+              public List<Broadcast<?>> broadcasts(long batchTime) {
+                return bundles.broadcasts(batchTime);
+              }
+            });
+    this.output = keys.outputs();
+    this.watermark =
+        new HeldWatermark(
+            clocks,
+            batchTime ->
+                keys.statesAfter(batchTime).stream().map(PartitionKeys::earliestHold).toList());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Object structuralKeyOf(Object record) {
+    K key =
+        record instanceof KeyState<?> restored
+            ? (K) restored.key()
+            : ((WindowedValue<KV<K, V>>) record).getValue().getKey();
+    return structuralKey.apply(key);
   }
 
   /** The state checkpoints keep: every key's, and the input watermark after the batch. */
@@ -158,7 +170,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
       @Override
       public byte[] snapshot(long batchTime) throws IOException {
         List<KeyState<K>> states = new ArrayList<>();
-        keys.stateAfter(batchTime).forEach(key -> states.add(key.value().state));
+        keys.statesAfter(batchTime).forEach(partition -> states.addAll(partition.states()));
         return coder.encode(new KeyStateCoder.Snapshot<>(clocks.inputWatermark(), states));
       }
 
@@ -166,11 +178,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
       public void restore(byte[] snapshot) throws IOException {
         KeyStateCoder.Snapshot<K> restored = coder.decode(snapshot);
         clocks.resumeAt(restored.inputWatermark());
-        List<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> states = new ArrayList<>();
-        for (KeyState<K> key : restored.keys()) {
-          states.add(new Pair<>(structuralKey.apply(key.key()), new KeyOutputs<>(key)));
-        }
-        keys.startFrom(states);
+        keys.startWith(new ArrayList<>(restored.keys()));
       }
     };
   }
@@ -183,49 +191,82 @@ public final class KeyedStreamStep<K, V, OutputT> {
     return watermark;
   }
 
-  private static <K, V, OutputT> Iterator<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> runBundle(
-      long batchTime,
-      Iterator<KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>>>
-          partition,
-      Supplier<Bundle<K, V, OutputT>> bundles,
-      MicroBatchClocks clocks) {
-    if (!partition.hasNext()) {
-      return Collections.emptyIterator();
+  /**
+   * Runs the partition's keys that the batch must run (see {@link PartitionKeys}) as one bundle,
+   * each with its new values, and returns what they output.
+   */
+  @SuppressWarnings("unchecked")
+  private List<OutputT> runBatch(
+      PartitionKeys<K> partition,
+      Iterator<Pair<Object, List<Object>>> records,
+      Supplier<Bundle<K, V, OutputT>> bundles) {
+    Instant watermark = clocks.inputWatermark();
+    Instant now = clocks.processingTime();
+    Map<Object, List<Object>> toRun =
+        partition.toRun(restoring(partition, records), watermark, now);
+    if (toRun.isEmpty()) {
+      return List.of();
     }
-    List<Pair<Object, KeyOutputs<KeyState<K>, OutputT>>> keys = new ArrayList<>();
+    List<OutputT> outputs = new ArrayList<>();
+    List<Pair<Object, KeyState<K>>> ran = new ArrayList<>(toRun.size());
     try {
       Bundle<K, V, OutputT> bundle = bundles.get();
-      while (partition.hasNext()) {
-        KeyUpdate<Object, WindowedValue<KV<K, V>>, KeyOutputs<KeyState<K>, OutputT>> update =
-            partition.next();
-        KeyOutputs<KeyState<K>, OutputT> key =
-            update
-                .state()
-                .orElseGet(
-                    () ->
-                        new KeyOutputs<>(
-                            new KeyState<>(
-                                update.values().get(0).getValue().getKey(),
-                                clocks.previousInputWatermark(),
-                                clocks.processingTime())));
+      for (Map.Entry<Object, List<Object>> key : toRun.entrySet()) {
+        List<WindowedValue<KV<K, V>>> values =
+            (List<WindowedValue<KV<K, V>>>) (List<?>) key.getValue();
+        KeyState<K> state = partition.stateOf(key.getKey());
+        if (state == null) {
+          state =
+              new KeyState<>(
+                  values.get(0).getValue().getKey(), clocks.previousInputWatermark(), now);
+        } else if (state.waiting().isEmpty()) {
+          // A key that did not run in the batches before catches up with them (nothing of it came
+          // due meanwhile): its new values meet the watermark of the batch before, as a key that
+          // ran in every batch does. A key with waiting values runs every batch, its event-time
+          // clock held back by them.
+          KeyTimers.advanceClocks(state.timers(), clocks.previousInputWatermark(), now);
+        }
         // Timers set while the new values are processed count from this batch's processing time.
-        KeyTimers.advanceProcessingTime(key.state.timers(), clocks.processingTime());
-        KeyTimers.advanceOutputWatermark(key.state.timers(), clocks.previousOutputWatermark());
-        key.emitted(
-            batchTime,
-            bundle.process(
-                key.state, update.values(), clocks.inputWatermark(), clocks.processingTime()));
-        keys.add(new Pair<>(update.key(), key));
+        KeyTimers.advanceProcessingTime(state.timers(), now);
+        KeyTimers.advanceOutputWatermark(state.timers(), clocks.previousOutputWatermark());
+        outputs.addAll(bundle.process(state, values, watermark, now));
+        ran.add(new Pair<>(key.getKey(), state));
       }
-      // What ending the bundle outputs goes out with the bundle's last key.
-      keys.get(keys.size() - 1).value().alsoEmitted(bundle.finish());
-      for (Pair<Object, KeyOutputs<KeyState<K>, OutputT>> key : keys) {
-        key.value().state.forgetClearedState();
-      }
+      outputs.addAll(bundle.finish());
     } catch (Exception e) {
       throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
     }
-    keys.removeIf(k -> k.value().isDone(k.value().state.isEmpty()));
-    return keys.iterator();
+    for (Pair<Object, KeyState<K>> key : ran) {
+      key.value().forgetClearedState();
+      partition.ran(key.key(), key.value());
+    }
+    return outputs;
+  }
+
+  /**
+   * The keys' new values, without the keys' states restored from a checkpoint (in the first batch
+   * after a restore), which go back into {@code partition}.
+   */
+  @SuppressWarnings("unchecked")
+  private static <K> Iterator<Pair<Object, List<Object>>> restoring(
+      PartitionKeys<K> partition, Iterator<Pair<Object, List<Object>>> records) {
+    List<Pair<Object, List<Object>>> values = new ArrayList<>();
+    records.forEachRemaining(
+        key -> {
+          if (key.value().stream().noneMatch(KeyState.class::isInstance)) {
+            values.add(key);
+            return;
+          }
+          List<Object> windowedValues = new ArrayList<>();
+          for (Object record : key.value()) {
+            if (record instanceof KeyState<?> restored) {
+              partition.restore(key.key(), (KeyState<K>) restored);
+            } else {
+              windowedValues.add(record);
+            }
+          }
+          values.add(new Pair<>(key.key(), windowedValues));
+        });
+    return values.iterator();
   }
 }

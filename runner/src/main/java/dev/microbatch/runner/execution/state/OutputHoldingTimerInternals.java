@@ -16,7 +16,13 @@ import org.joda.time.Instant;
  * deleted, as on Beam's DirectRunner.
  */
 final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
-  private final Map<String, TimerData> pending = new HashMap<>();
+  private final Map<TimerId, TimerData> pending = new HashMap<>();
+
+  /**
+   * A timer's identity, as the superclass keys it. The namespace itself, not its string key: that
+   * encodes the window with its coder, once for every value ReduceFnRunner sets its timers for.
+   */
+  private record TimerId(StateNamespace namespace, String timerId, String timerFamilyId) {}
 
   /**
    * The earliest output timestamp of a pending timer, or the end of time if none is pending. Once
@@ -90,7 +96,7 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
     return timer;
   }
 
-  private static String id(StateNamespace namespace, String timerId, String timerFamilyId) {
-    return namespace.stringKey() + '/' + timerId + '+' + timerFamilyId;
+  private static TimerId id(StateNamespace namespace, String timerId, String timerFamilyId) {
+    return new TimerId(namespace, timerId, timerFamilyId);
   }
 }

@@ -1,12 +1,8 @@
 package dev.microbatch.runner.execution.windowing;
 
-import dev.microbatch.engine.stream.DStream;
-import java.util.Iterator;
 import java.util.List;
-import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.apache.beam.sdk.annotations.Internal;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
 
 /**
@@ -27,17 +23,6 @@ public final class HeldWatermark implements PCollectionWatermark {
     this.holdsAfter = holdsAfter;
   }
 
-  /** Over the state stream {@code keys}, each record's hold found by {@code holdOf}. */
-  public static <T> HeldWatermark overKeys(
-      MicroBatchClocks clocks, DStream<T> keys, Function<T, Instant> holdOf) {
-    return new HeldWatermark(
-        clocks,
-        batchTime ->
-            keys.getOrCompute(batchTime)
-                .mapPartitions((it, task) -> List.of(earliest(it, holdOf)).iterator())
-                .collect());
-  }
-
   @Override
   public Instant after(long batchTime) {
     if (computedFor != batchTime) {
@@ -52,16 +37,5 @@ public final class HeldWatermark implements PCollectionWatermark {
       clocks.outputWatermarkComputed(min);
     }
     return value;
-  }
-
-  private static <T> Instant earliest(Iterator<T> keys, Function<T, Instant> holdOf) {
-    Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
-    while (keys.hasNext()) {
-      Instant hold = holdOf.apply(keys.next());
-      if (hold.isBefore(earliest)) {
-        earliest = hold;
-      }
-    }
-    return earliest;
   }
 }

@@ -1,18 +1,23 @@
 package dev.microbatch.runner.execution.windowing;
 
+import static dev.microbatch.runner.SameAsDirectRunner.assertSameOutput;
 import static dev.microbatch.runner.StreamingScript.SCRIPT;
 import static dev.microbatch.runner.StreamingScript.assertCountsPerWindowOfTheScript;
 import static dev.microbatch.runner.StreamingScript.at;
 import static dev.microbatch.runner.StreamingScript.streamingPipeline;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.runner.LateValues;
 import dev.microbatch.runner.PAsserts;
+import dev.microbatch.runner.SameAsDirectRunner.Mode;
 import dev.microbatch.runner.ScriptedUnboundedSource;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -26,8 +31,10 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
@@ -101,6 +108,43 @@ class StreamingWindowingTest {
     assertThat(result.getState(), equalTo(PipelineResult.State.DONE));
     assertThat(
         LateValues.droppedPerStep(result), equalTo(Map.of("CountLate/Combine.perKey(Count)", 5L)));
+  }
+
+  @Test
+  void aKeysValueIsLateByTheWatermarkOfTheBatchBeforeThoughTheKeySatOutThatBatch() {
+    // a@25 opens [20 s, 30 s) of a; the watermark moves to 21 s in a batch where a has nothing to
+    // do; then a@15 comes, in [10 s, 20 s), which expired at 20 s: late, as on Beam's runners
+    List<String> panes =
+        assertSameOutput(
+            Mode.STREAMING,
+            p ->
+                p.apply(
+                        TestStream.create(StringUtf8Coder.of())
+                            .advanceWatermarkTo(new Instant(12_000))
+                            .addElements(at("a", 25))
+                            .advanceWatermarkTo(new Instant(21_000))
+                            .addElements(at("a", 15))
+                            .advanceWatermarkToInfinity())
+                    .apply(
+                        Window.<String>into(FixedWindows.of(Duration.standardSeconds(10)))
+                            .triggering(Repeatedly.forever(AfterPane.elementCountAtLeast(1)))
+                            .withAllowedLateness(Duration.ZERO)
+                            .discardingFiredPanes())
+                    .apply(WithKeys.of((String w) -> w).withKeyType(TypeDescriptors.strings()))
+                    .apply(GroupByKey.create())
+                    .apply(Reify.windows())
+                    .apply(
+                        MapElements.into(TypeDescriptors.strings())
+                            .via(
+                                pane ->
+                                    pane.getValue().getKey()
+                                        + " "
+                                        + Iterables.size(pane.getValue().getValue())
+                                        + " in "
+                                        + pane.getWindow()
+                                        + " "
+                                        + pane.getPaneInfo().getTiming())));
+    assertThat(panes, everyItem(containsString("in [1970-01-01T00:00:20.000Z")));
   }
 
   /**
