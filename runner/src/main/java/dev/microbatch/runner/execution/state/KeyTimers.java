@@ -144,7 +144,7 @@ public final class KeyTimers {
 
   /**
    * Advances the input watermark and the processing-time clocks (never backwards) without firing
-   * anything: for a key whose clocks stood still while it did not run, where nothing came due.
+   * anything; a key that sat out batches, where nothing of it came due, catches up with them so.
    */
   static void advanceClocks(
       InMemoryTimerInternals timers, Instant inputWatermark, Instant processingTime)

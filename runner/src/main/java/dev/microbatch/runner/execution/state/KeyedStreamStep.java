@@ -253,7 +253,7 @@ public final class KeyedStreamStep<K, V, OutputT> {
     List<Pair<Object, List<Object>>> values = new ArrayList<>();
     records.forEachRemaining(
         key -> {
-          if (key.value().stream().noneMatch(KeyState.class::isInstance)) {
+          if (!restoresState(key.value())) {
             values.add(key);
             return;
           }
@@ -268,5 +268,14 @@ public final class KeyedStreamStep<K, V, OutputT> {
           values.add(new Pair<>(key.key(), windowedValues));
         });
     return values.iterator();
+  }
+
+  private static boolean restoresState(List<Object> records) {
+    for (Object record : records) {
+      if (record instanceof KeyState<?>) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -55,7 +55,7 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
     super.setTimer(timer);
     // As the superclass does: a timer set again at the same timestamp keeps its first version.
     pending.merge(
-        id(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()),
+        new TimerId(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()),
         timer,
         (existing, set) -> existing.getTimestamp().equals(set.getTimestamp()) ? existing : set);
   }
@@ -64,14 +64,14 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
   public void deleteTimer(
       StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
     super.deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-    pending.remove(id(namespace, timerId, timerFamilyId));
+    pending.remove(new TimerId(namespace, timerId, timerFamilyId));
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
     super.deleteTimer(namespace, timerId, timerFamilyId);
-    pending.remove(id(namespace, timerId, timerFamilyId));
+    pending.remove(new TimerId(namespace, timerId, timerFamilyId));
   }
 
   @Override
@@ -91,12 +91,9 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
 
   private @Nullable TimerData fired(@Nullable TimerData timer) {
     if (timer != null) {
-      pending.remove(id(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()));
+      pending.remove(
+          new TimerId(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()));
     }
     return timer;
-  }
-
-  private static TimerId id(StateNamespace namespace, String timerId, String timerFamilyId) {
-    return new TimerId(namespace, timerId, timerFamilyId);
   }
 }
