@@ -32,7 +32,7 @@ final class PartitionKeys<K> {
   private final Function<KeyState<K>, Instant> holdOf;
   private final Map<Object, Key<K>> keys = new HashMap<>();
   private final TreeMap<Instant, Integer> holds = new TreeMap<>();
-  private Set<Object> mustRun = new HashSet<>();
+  private final Set<Object> mustRun = new HashSet<>();
   private Instant earliestEventTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
   private Instant earliestProcessingTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
 
@@ -71,7 +71,7 @@ final class PartitionKeys<K> {
     Map<Object, List<V>> run = new LinkedHashMap<>();
     newValues.forEachRemaining(key -> run.put(key.key(), key.value()));
     mustRun.forEach(key -> run.putIfAbsent(key, List.of()));
-    mustRun = new HashSet<>();
+    mustRun.clear();
     if (watermark.isAfter(earliestEventTimer)
         || now.isAfter(earliestProcessingTimer)
         || !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {

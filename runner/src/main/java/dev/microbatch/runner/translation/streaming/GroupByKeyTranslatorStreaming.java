@@ -7,7 +7,6 @@ import dev.microbatch.runner.execution.state.GroupAlsoByWindow;
 import dev.microbatch.runner.execution.state.KeyState;
 import dev.microbatch.runner.execution.state.KeyedStreamStep;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
@@ -33,13 +32,10 @@ final class GroupByKeyTranslatorStreaming<K, V>
     WindowingStrategy<?, ?> windowing = input.getWindowingStrategy();
     if (LiftedCombine.firesOncePerWindow(windowing) && SinglePaneCombineStep.applies(windowing)) {
       KvCoder<K, V> coder = (KvCoder<K, V>) input.getCoder();
+      GroupedValues<V> fn = new GroupedValues<>(coder.getValueCoder());
       SinglePaneCombineStep<K, V, ?, Iterable<V>> step =
           new SinglePaneCombineStep<>(
-              input,
-              new GroupedValues<>(coder.getValueCoder()),
-              coder.getKeyCoder(),
-              ListCoder.of(coder.getValueCoder()),
-              context);
+              input, fn, coder.getKeyCoder(), LiftedCombine.accumulatorCoder(fn, input), context);
       context.setOutput(step.output(), step.watermark());
       return;
     }
