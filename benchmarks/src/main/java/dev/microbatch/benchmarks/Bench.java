@@ -22,16 +22,17 @@ import java.util.stream.Stream;
  * <p>Run with {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl benchmarks exec:exec
  * -Dbench.args="..."}. Workloads: {@code --workload=B0} (start-up: the word count of a 3-word
  * file), {@code B1} (the word count on one size, every runner; {@code WordCount-example} is the
- * examples' own main on their class path, as README's first command runs it), {@code B2} (the
- * group-heavy parts of {@link GroupHeavy} over {@code --elements} numbers), {@code B3} (the
- * streaming word count of {@link StreamingWordCount}, each runner climbing {@code --rates} for
- * {@code --seconds} each; {@code B3-group} counts through a GroupByKey) and {@code B4} (the word
- * count's scaling over {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB).
- * Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
- * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
- * --results=benchmarks/results-B1.md}, and {@code --heapMb=768}: every measured process's maximum
- * heap (-Xmx), to see what a runner does when its data does not fit (the JVM's default otherwise),
- * and {@code --batchIntervalMillis=1000}: MicroBatchRunner's batch interval in B3.
+ * examples' own main on their class path, as README's first command runs it, and {@code
+ * WordCount-example-CDS} the same with a class-data sharing archive), {@code B2} (the group-heavy
+ * parts of {@link GroupHeavy} over {@code --elements} numbers), {@code B3} (the streaming word
+ * count of {@link StreamingWordCount}, each runner climbing {@code --rates} for {@code --seconds}
+ * each; {@code B3-group} counts through a GroupByKey) and {@code B4} (the word count's scaling over
+ * {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code
+ * --sizeMb=200 --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
+ * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
+ * --heapMb=768}: every measured process's maximum heap (-Xmx), to see what a runner does when its
+ * data does not fit (the JVM's default otherwise), and {@code --batchIntervalMillis=1000}:
+ * MicroBatchRunner's batch interval in B3.
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -41,6 +42,13 @@ public final class Bench {
    * README's first command runs.
    */
   static final String EXAMPLE = "WordCount-example";
+
+  /**
+   * The same, started with a class-data sharing archive of its classes: what the JDK's AppCDS gives
+   * the example's start-up. Java 17 needs a flag for it ({@code -XX:SharedArchiveFile}), so it is
+   * measured as a row of its own, never folded into the example's.
+   */
+  static final String EXAMPLE_CDS = "WordCount-example-CDS";
 
   private static final Pattern STATS =
       Pattern.compile(RunWorkload.STATS + " cpuMillis=(\\d+) peakRssKb=(-?\\d+) runMillis=(\\d+)");
@@ -55,6 +63,9 @@ public final class Bench {
 
   /** The -Xmx of every measured process, from --heapMb; none (the JVM's default) without it. */
   private static List<String> heapFlags = List.of();
+
+  /** Whether this harness run has made the example's class-data sharing archive yet. */
+  private static boolean exampleArchiveMade;
 
   private Bench() {}
 
@@ -99,7 +110,7 @@ public final class Bench {
         switch (workload) {
           case "B3", "B3-group" -> "MicroBatchRunner,DirectRunner";
           case "B4" -> "hand-written,MicroBatchRunner";
-          case "B0" -> "hand-written," + EXAMPLE + ",MicroBatchRunner";
+          case "B0" -> "hand-written," + EXAMPLE + "," + EXAMPLE_CDS + ",MicroBatchRunner";
           default -> "hand-written," + EXAMPLE + ",MicroBatchRunner,DirectRunner";
         };
     List<String> runners =
@@ -415,7 +426,15 @@ public final class Bench {
       String workload, String runner, String input, Path out, int parallelism, long timeoutSeconds)
       throws IOException, InterruptedException {
     if (runner.equals(EXAMPLE)) {
-      return runExample(input, out, parallelism, timeoutSeconds);
+      return runExample(List.of(), input, out, parallelism, timeoutSeconds);
+    }
+    if (runner.equals(EXAMPLE_CDS)) {
+      return runExample(
+          List.of("-XX:SharedArchiveFile=" + exampleArchive(parallelism, timeoutSeconds)),
+          input,
+          out,
+          parallelism,
+          timeoutSeconds);
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -461,22 +480,56 @@ public final class Bench {
   }
 
   /**
-   * The examples' WordCount main as a user starts it (no flags), on the examples' class path; its
-   * CPU and peak RSS read from outside ({@link ProcessStats}), and no "from run()" time.
+   * The class-data sharing archive of the example's classes, made once per harness run, untimed, by
+   * a run of the example on a 3-word file that writes its loaded classes at exit (the JDK's dynamic
+   * archive, which holds only for this class path with these jars).
    */
-  private static Run runExample(String input, Path out, int parallelism, long timeoutSeconds)
+  private static Path exampleArchive(int parallelism, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Path archive = Path.of("target", "bench", "wordcount-example.jsa").toAbsolutePath();
+    if (exampleArchiveMade) {
+      return archive;
+    }
+    Files.deleteIfExists(archive);
+    Path input = Path.of("target", "bench", "archive-words.txt");
+    Files.writeString(input, "to be or\n");
+    Path out = Path.of("target", "bench", "out-archive");
+    deleteTree(out);
+    Run run =
+        runExample(
+            List.of("-XX:ArchiveClassesAtExit=" + archive),
+            input.toString(),
+            out,
+            parallelism,
+            timeoutSeconds);
+    if (!run.finished() || !Files.exists(archive)) {
+      throw new IllegalStateException(EXAMPLE_CDS + ": no archive was written at " + archive);
+    }
+    exampleArchiveMade = true;
+    return archive;
+  }
+
+  /**
+   * The examples' WordCount main as a user starts it (no flags but {@code jvmFlags}), on the
+   * examples' class path; its CPU and peak RSS read from outside ({@link ProcessStats}), and no
+   * "from run()" time.
+   */
+  private static Run runExample(
+      List<String> jvmFlags, String input, Path out, int parallelism, long timeoutSeconds)
       throws IOException, InterruptedException {
     Files.createDirectories(out);
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp",
             classPathOf(EXAMPLE),
             "dev.microbatch.examples.WordCount",
             "--runner=MicroBatchRunner",
             "--inputFile=" + input,
             "--output=" + out.resolve("counts"),
-            "--parallelism=" + parallelism);
+            "--parallelism=" + parallelism));
     Path log = Files.createTempFile("bench-example", ".log");
     long start = System.nanoTime();
     Process process =
