@@ -131,6 +131,11 @@ public final class KeyState<K> {
     state.forgetCleared();
   }
 
+  /** How many namespaces (windows) hold cells, cleared or not. */
+  int namespacesHeld() {
+    return state.namespacesHeld();
+  }
+
   /** True once the key holds no state and waits for no timer or value: it can be forgotten. */
   boolean isEmpty() {
     return !timers.hasPendingTimers()
@@ -160,9 +165,18 @@ public final class KeyState<K> {
     /**
      * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new one
      * would, and Beam's StateTable keeps every cell it ever bound, so a key would keep its cleared
-     * cells of every window it ever saw and each batch would walk them all.
+     * cells of every window it ever saw and each batch would walk them all. Cheap where it can be:
+     * a key whose every cell is cleared forgets them all at once, and a key with one namespace, not
+     * all cleared, has nothing to forget.
      */
     void forgetCleared() {
+      if (isEmpty()) {
+        inMemoryState.clear();
+        return;
+      }
+      if (inMemoryState.getNamespacesInUse().size() == 1) {
+        return;
+      }
       List<StateNamespace> cleared = new ArrayList<>();
       for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
         if (inMemoryState.getTagsInUse(namespace).values().stream()
@@ -171,6 +185,10 @@ public final class KeyState<K> {
         }
       }
       cleared.forEach(inMemoryState::clearNamespace);
+    }
+
+    int namespacesHeld() {
+      return inMemoryState.getNamespacesInUse().size();
     }
 
     Map<StateNamespace, Map<StateTag, State>> inUse() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.beam.runners.core.InMemoryTimerInternals;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -18,28 +19,33 @@ import org.joda.time.Instant;
 
 /**
  * The keys of one partition of a {@link KeyedStreamStep}, kept in place from batch to batch, and
- * what a batch needs to know without looking at every key: the earliest event-time and
- * processing-time timer of any key (until a clock passes one, no key has a timer due), the keys
- * that must run in the next batch whatever comes (a timer fired, whose output holds the watermark
- * until then; values waiting for side inputs or record budget), and the partition's watermark hold,
- * exact, as a count of the keys' holds.
+ * what a batch needs to know without looking at every key: which keys have a timer due (each key
+ * indexed by its earliest event-time and processing-time timer), the keys that must run in the next
+ * batch whatever comes (a timer fired, whose output holds the watermark until then; values waiting
+ * for side inputs or record budget), and the partition's watermark hold, exact, as a count of the
+ * keys' holds.
  *
- * <p>A batch runs the keys with new values and those that must run; every key only when a timer is
- * due in the partition, or once the input watermark is at the end of time (when processing-time
- * timers stop holding anything back).
+ * <p>A batch runs the keys with new values, those that must run and those with a timer due (the
+ * watermark or the clock passed it); every key only once the input watermark is at the end of time
+ * (when processing-time timers stop holding anything back).
  */
 final class PartitionKeys<K> {
   private final Function<KeyState<K>, Instant> holdOf;
   private final Map<Object, Key<K>> keys = new HashMap<>();
   private final TreeMap<Instant, Integer> holds = new TreeMap<>();
   private final Set<Object> mustRun = new HashSet<>();
-  private Instant earliestEventTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
-  private Instant earliestProcessingTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
+  private final TimerIndex eventTimers = new TimerIndex();
+  private final TimerIndex processingTimers = new TimerIndex();
 
-  /** A key's state and the hold it is counted with in {@link #holds} (none until it has run). */
+  /**
+   * A key's state, the hold it is counted with in {@link #holds} and the earliest timers it is
+   * indexed by (none until it has run).
+   */
   private static final class Key<K> {
     final KeyState<K> state;
     Instant countedHold;
+    Instant indexedEventTimer;
+    Instant indexedProcessingTimer;
 
     Key(KeyState<K> state) {
       this.state = state;
@@ -63,8 +69,8 @@ final class PartitionKeys<K> {
 
   /**
    * The keys (structural) a batch at {@code watermark} and {@code now} runs, in order, each with
-   * its new values: those with new values, then those that must run, then, if a timer is due or the
-   * watermark is at the end of time, every other key.
+   * its new values: those with new values, then those that must run, then those with a timer due
+   * (every other key once the watermark is at the end of time).
    */
   <V> Map<Object, List<V>> toRun(
       Iterator<Pair<Object, List<V>>> newValues, Instant watermark, Instant now) {
@@ -72,13 +78,11 @@ final class PartitionKeys<K> {
     newValues.forEachRemaining(key -> run.put(key.key(), key.value()));
     mustRun.forEach(key -> run.putIfAbsent(key, List.of()));
     mustRun.clear();
-    if (watermark.isAfter(earliestEventTimer)
-        || now.isAfter(earliestProcessingTimer)
-        || !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+    if (!watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       keys.keySet().forEach(key -> run.putIfAbsent(key, List.of()));
-      // every key runs, so the earliest timers are counted again from scratch
-      earliestEventTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
-      earliestProcessingTimer = BoundedWindow.TIMESTAMP_MAX_VALUE;
+    } else {
+      eventTimers.dueBefore(watermark, key -> run.putIfAbsent(key, List.of()));
+      processingTimers.dueBefore(now, key -> run.putIfAbsent(key, List.of()));
     }
     return run;
   }
@@ -95,8 +99,10 @@ final class PartitionKeys<K> {
    */
   void ran(Object key, KeyState<K> state) {
     Key<K> known = keys.get(key);
-    if (known != null && known.countedHold != null) {
+    if (known != null) {
       uncount(known.countedHold);
+      eventTimers.remove(known.indexedEventTimer, key);
+      processingTimers.remove(known.indexedProcessingTimer, key);
     }
     if (state.isEmpty()) {
       keys.remove(key);
@@ -108,7 +114,14 @@ final class PartitionKeys<K> {
     }
     known.countedHold = holdOf.apply(state);
     count(known.countedHold);
-    includeTimers(state.timers());
+    InMemoryTimerInternals timers = state.timers();
+    known.indexedEventTimer = timers.getNextTimer(TimeDomain.EVENT_TIME);
+    known.indexedProcessingTimer =
+        earlier(
+            timers.getNextTimer(TimeDomain.PROCESSING_TIME),
+            timers.getNextTimer(TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
+    eventTimers.add(known.indexedEventTimer, key);
+    processingTimers.add(known.indexedProcessingTimer, key);
     if (state.holdsFiredTimers() || !state.waiting().isEmpty()) {
       mustRun.add(key);
     }
@@ -126,28 +139,43 @@ final class PartitionKeys<K> {
     return states;
   }
 
-  private void includeTimers(InMemoryTimerInternals timers) {
-    earliestEventTimer = earlier(earliestEventTimer, timers.getNextTimer(TimeDomain.EVENT_TIME));
-    earliestProcessingTimer =
-        earlier(earliestProcessingTimer, timers.getNextTimer(TimeDomain.PROCESSING_TIME));
-    earliestProcessingTimer =
-        earlier(
-            earliestProcessingTimer, timers.getNextTimer(TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
-  }
-
-  private static Instant earlier(Instant earliest, Instant timer) {
-    return timer != null && timer.isBefore(earliest) ? timer : earliest;
+  /** The earlier of two timers, either of which may be null (none). */
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
   }
 
   private void count(Instant hold) {
-    if (hold.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+    if (hold != null && hold.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       holds.merge(hold, 1, Integer::sum);
     }
   }
 
   private void uncount(Instant hold) {
-    if (hold.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
+    if (hold != null && hold.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE)) {
       holds.computeIfPresent(hold, (h, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** Keys by the time of their earliest timer in one time domain. */
+  private static final class TimerIndex {
+    private final TreeMap<Instant, Set<Object>> keysByTimer = new TreeMap<>();
+
+    void add(Instant timer, Object key) {
+      if (timer != null) {
+        keysByTimer.computeIfAbsent(timer, t -> new HashSet<>()).add(key);
+      }
+    }
+
+    void remove(Instant timer, Object key) {
+      if (timer != null) {
+        keysByTimer.computeIfPresent(
+            timer, (t, keys) -> keys.remove(key) && keys.isEmpty() ? null : keys);
+      }
+    }
+
+    /** Hands {@code due} every key whose earliest timer is before {@code clock}. */
+    void dueBefore(Instant clock, Consumer<Object> due) {
+      keysByTimer.headMap(clock, false).values().forEach(keys -> keys.forEach(due));
     }
   }
 }

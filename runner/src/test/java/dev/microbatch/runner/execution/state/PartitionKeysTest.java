@@ -13,9 +13,9 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch runs the keys with new values, the keys that must run again, and every key only once a
- * timer of the partition is due; the partition's hold is the earliest of its keys', exact as keys
- * come and go.
+ * A batch runs the keys with new values, the keys that must run again and the keys with a timer
+ * due, not the others; the partition's hold is the earliest of its keys', exact as keys come and
+ * go.
  */
 class PartitionKeysTest {
   private static final Instant START = new Instant(0);
@@ -24,28 +24,43 @@ class PartitionKeysTest {
       new PartitionKeys<>(KeyState::earliestHoldOrTimerOutput);
 
   @Test
-  void aBatchRunsTheKeysWithNewValuesAndEveryKeyOnlyOnceATimerIsDue() throws Exception {
+  void aBatchRunsTheKeysWithNewValuesAndThoseWithATimerDue() throws Exception {
     ran("a", eventTimer("a", 60_000, 10_000));
     ran("b", eventTimer("b", 120_000, 70_000));
+    ran("c", eventTimer("c", 90_000, 80_000));
 
     assertEquals(List.of("b"), keysRun(List.of("b"), new Instant(50_000), START));
     assertEquals(List.of("b"), keysRun(List.of("b"), new Instant(60_000), START));
-    // past a's timer: every key runs, the one with new values first
+    // past a's timer: a runs after the key with new values; c's timer is not due
     assertEquals(List.of("b", "a"), keysRun(List.of("b"), new Instant(60_001), START));
-    // a's timer fired meanwhile; the earliest timer is b's from then on
+    // a's timer fired meanwhile; c's is the next due
     ran("a", empty("a"));
     ran("b", partition.stateOf("b"));
-    assertEquals(List.of(), keysRun(List.of(), new Instant(100_000), START));
+    assertEquals(List.of(), keysRun(List.of(), new Instant(90_000), START));
+    assertEquals(List.of("c"), keysRun(List.of(), new Instant(100_000), START));
+    ran("c", empty("c"));
     assertEquals(List.of("b"), keysRun(List.of(), new Instant(120_001), START));
   }
 
   @Test
-  void aProcessingTimeTimerDueMakesEveryKeyRun() throws Exception {
+  void aProcessingTimeTimerDueRunsItsKeyOnly() throws Exception {
+    ran("a", timer("a", 5_000, 5_000, TimeDomain.PROCESSING_TIME));
+    ran("b", eventTimer("b", 60_000, 60_000));
+    ran("c", timer("c", 9_000, 9_000, TimeDomain.SYNCHRONIZED_PROCESSING_TIME));
+
+    assertEquals(List.of(), keysRun(List.of(), START, new Instant(5_000)));
+    assertEquals(List.of("a"), keysRun(List.of(), START, new Instant(5_001)));
+    ran("a", empty("a"));
+    assertEquals(List.of("c"), keysRun(List.of(), START, new Instant(9_001)));
+  }
+
+  @Test
+  void aKeyWhoseProcessingTimeTimerIsNotDueRunsOnceTheWatermarkIsAtTheEndOfTime() throws Exception {
     ran("a", timer("a", 5_000, 5_000, TimeDomain.PROCESSING_TIME));
     ran("b", eventTimer("b", 60_000, 60_000));
 
-    assertEquals(List.of(), keysRun(List.of(), START, new Instant(5_000)));
-    assertEquals(List.of("a", "b"), sorted(keysRun(List.of(), START, new Instant(5_001))));
+    assertEquals(
+        List.of("a", "b"), sorted(keysRun(List.of(), BoundedWindow.TIMESTAMP_MAX_VALUE, START)));
   }
 
   @Test
