@@ -26,13 +26,13 @@ import java.util.stream.Stream;
  * WordCount-example-CDS} the same with a class-data sharing archive), {@code B2} (the group-heavy
  * parts of {@link GroupHeavy} over {@code --elements} numbers), {@code B3} (the streaming word
  * count of {@link StreamingWordCount}, each runner climbing {@code --rates} for {@code --seconds}
- * each; {@code B3-group} counts through a GroupByKey) and {@code B4} (the word count's scaling over
- * {@code --sizesMb=50,100,200,400}, and parallelism 1 against 2 at 200 MB). Options: {@code
- * --sizeMb=200 --elements=10000000 --rounds=3 --runners=hand-written,MicroBatchRunner,DirectRunner
- * --parallelism=2 --timeoutSeconds=300 --results=benchmarks/results-B1.md}, and {@code
- * --heapMb=768}: every measured process's maximum heap (-Xmx), to see what a runner does when its
- * data does not fit (the JVM's default otherwise), and {@code --batchIntervalMillis=1000}:
- * MicroBatchRunner's batch interval in B3.
+ * each; {@code B3-group} counts through a GroupByKey, {@code B3-session} each word's sessions) and
+ * {@code B4} (the word count's scaling over {@code --sizesMb=50,100,200,400}, and parallelism 1
+ * against 2 at 200 MB). Options: {@code --sizeMb=200 --elements=10000000 --rounds=3
+ * --runners=hand-written,MicroBatchRunner,DirectRunner --parallelism=2 --timeoutSeconds=300
+ * --results=benchmarks/results-B1.md}, and {@code --heapMb=768}: every measured process's maximum
+ * heap (-Xmx), to see what a runner does when its data does not fit (the JVM's default otherwise),
+ * and {@code --batchIntervalMillis=1000}: MicroBatchRunner's batch interval in B3.
  */
 public final class Bench {
   private static final long SEED = 42;
@@ -108,7 +108,7 @@ public final class Bench {
     }
     String defaultRunners =
         switch (workload) {
-          case "B3", "B3-group" -> "MicroBatchRunner,DirectRunner";
+          case "B3", "B3-group", "B3-session" -> "MicroBatchRunner,DirectRunner";
           case "B4" -> "hand-written,MicroBatchRunner";
           case "B0" -> "hand-written," + EXAMPLE + "," + EXAMPLE_CDS + ",MicroBatchRunner";
           default -> "hand-written," + EXAMPLE + ",MicroBatchRunner,DirectRunner";
@@ -186,7 +186,7 @@ public final class Bench {
         }
         table = t.append(speedups).toString();
       }
-      case "B3", "B3-group" -> {
+      case "B3", "B3-group", "B3-session" -> {
         long seconds = Long.parseLong(options.getOrDefault("seconds", "60"));
         long batchMillis = Long.parseLong(options.getOrDefault("batchIntervalMillis", "1000"));
         List<Long> rates =
@@ -200,8 +200,12 @@ public final class Bench {
             header(
                     workload
                         + " streaming word count"
-                        + (workload.equals("B3-group") ? " by a GroupByKey" : "")
-                        + ", 1 s windows (MicroBatchRunner and SparkRunner: "
+                        + switch (StreamingWordCount.Variant.of(workload)) {
+                          case COMBINE -> ", 1 s windows";
+                          case GROUP -> " by a GroupByKey, 1 s windows";
+                          case SESSION -> " by a GroupByKey, sessions of 1 s gap";
+                        }
+                        + " (MicroBatchRunner and SparkRunner: "
                         + batchMillis
                         + " ms batches), "
                         + seconds
@@ -213,7 +217,9 @@ public final class Bench {
       }
       default ->
           throw new IllegalArgumentException(
-              "Unknown --workload=" + workload + "; there are B0, B1, B2, B3, B3-group and B4");
+              "Unknown --workload="
+                  + workload
+                  + "; there are B0, B1, B2, B3, B3-group, B3-session and B4");
     }
     Files.writeString(results, table);
     System.out.println(table);

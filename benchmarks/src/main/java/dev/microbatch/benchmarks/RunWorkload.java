@@ -19,8 +19,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Pipeline.run()} to the end last (B3: its panes' latencies and checksum before them), for {@link
  * Bench}.
  *
- * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3 | B3-group> <runner |
- * hand-written> <input> <outputDir> <parallelism>}.
+ * <p>Arguments: {@code <B1 | B2-many-keys | B2-hot-keys | B2-join | B3 | B3-group | B3-session>
+ * <runner | hand-written> <input> <outputDir> <parallelism>}.
  */
 public final class RunWorkload {
   static final String HAND_WRITTEN = "hand-written";
@@ -45,7 +45,7 @@ public final class RunWorkload {
     String output = outputDir.resolve("counts").toString();
     GroupHeavy.Part part = workload.startsWith("B2") ? part(workload) : null;
     if (workload.startsWith("B3")) {
-      streaming(runner, input, parallelism, workload.equals("B3-group"));
+      streaming(runner, input, parallelism, StreamingWordCount.Variant.of(workload));
     } else if (runner.equals(HAND_WRITTEN)) {
       Path file = Path.of(output + ".txt");
       runStartNanos = System.nanoTime();
@@ -73,8 +73,8 @@ public final class RunWorkload {
     }
     String stats = stats();
     if (workload.startsWith("B3")) {
-      checkPanes(
-          input); // after the measures: computing the expected checksum is no part of the run
+      // after the measures: computing the expected checksum is no part of the run
+      checkPanes(input, StreamingWordCount.Variant.of(workload));
     }
     System.out.println(stats);
     System.exit(0); // a runner's lingering non-daemon threads must not keep the process alive
@@ -121,7 +121,8 @@ public final class RunWorkload {
   }
 
   /** B3 at {@code rate = wordsPerSecond:seconds:batchIntervalMillis}. */
-  private static void streaming(String runner, String rate, int parallelism, boolean grouped) {
+  private static void streaming(
+      String runner, String rate, int parallelism, StreamingWordCount.Variant variant) {
     long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
     long seconds = Long.parseLong(rate.split(":")[1]);
     long batchMillis = Long.parseLong(rate.split(":")[2]);
@@ -145,17 +146,17 @@ public final class RunWorkload {
         StreamingWordCount.build(
             wordsPerSecond,
             seconds,
-            grouped,
+            variant,
             PipelineOptionsFactory.fromArgs(options.toArray(String[]::new)).create()));
   }
 
   /** Prints what the panes of B3 at {@code rate = wordsPerSecond:seconds} recorded. */
-  private static void checkPanes(String rate) {
+  private static void checkPanes(String rate, StreamingWordCount.Variant variant) {
     long wordsPerSecond = Long.parseLong(rate.split(":")[0]);
     long seconds = Long.parseLong(rate.split(":")[1]);
     boolean exact =
         StreamingWordCount.checksum()
-            == StreamingWordCount.expectedChecksum(wordsPerSecond, seconds);
+            == StreamingWordCount.expectedChecksum(wordsPerSecond, seconds, variant);
     System.out.println(
         STREAM
             + " panes="
