@@ -32,6 +32,14 @@ final class SortedRecords {
   private static final int MAX_PAGES = 1 << (Integer.SIZE - 1 - OFFSET_BITS);
   private static final int INDEX_BYTES_PER_SLOT = Long.BYTES + Integer.BYTES;
 
+  /**
+   * How many records a cursor touches at once before reading them (see {@code Cursor.touchAhead}),
+   * and how far into each it touches: 32 bytes, the two cache lines a small record may straddle.
+   */
+  private static final int READ_AHEAD = 16;
+
+  private static final int TOUCH_SPAN = 31;
+
   private final int numPartitions;
   private final int maxPages;
   private final List<byte[]> pages = new ArrayList<>();
@@ -169,16 +177,24 @@ final class SortedRecords {
     private int keyOffset;
     private int valueLength;
     private int valueOffset;
+    private int touchedUpTo;
+
+    /** What the touched bytes add up to: kept, so that the reads that make it are not dropped. */
+    private int touched;
 
     Cursor(int start, int end) {
       this.next = start;
       this.end = end;
+      this.touchedUpTo = start;
     }
 
     @Override
     public boolean next() {
       if (next == end) {
         return false;
+      }
+      if (next == touchedUpTo) {
+        touchAhead();
       }
       int address = addresses[next++];
       recordPage = pages.get(address >>> OFFSET_BITS);
@@ -188,6 +204,22 @@ final class SortedRecords {
       valueLength = readVarint(recordPage, keyOffset + keyLength);
       valueOffset = keyOffset + keyLength + varintLength(valueLength);
       return true;
+    }
+
+    /**
+     * Reads a byte at the start and at the 32nd byte of each of the next records, in a loop that
+     * does nothing else: records sorted by key hash lie at random in the pages, so each is a cache
+     * miss, and misses issued together are waited for together. Waiting for each at the record's
+     * own read took 68% of B2-many-keys' merge; touched ahead, the merge takes about half the CPU.
+     */
+    private void touchAhead() {
+      touchedUpTo = Math.min(end, next + READ_AHEAD);
+      for (int i = next; i < touchedUpTo; i++) {
+        int address = addresses[i];
+        byte[] in = pages.get(address >>> OFFSET_BITS);
+        int at = address & OFFSET_MASK;
+        touched += in[at] + in[Math.min(at + TOUCH_SPAN, in.length - 1)];
+      }
     }
 
     @Override
