@@ -2,6 +2,7 @@ package dev.microbatch.runner;
 
 import dev.microbatch.engine.scheduler.JobCancelledException;
 import dev.microbatch.engine.stream.StreamingListener;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.ExecutablePipeline;
 import dev.microbatch.runner.translation.streaming.StreamingPipeline;
@@ -22,13 +23,13 @@ import org.joda.time.Duration;
 /** The handle of a running pipeline: its state, its metrics, and the way to wait or cancel. */
 public final class MicroBatchPipelineResult implements PipelineResult {
   private final ExecutablePipeline pipeline;
-  private final MetricsContainerStepMap metrics;
+  private final PipelineMetrics metrics;
   private final @Nullable StatusServer status;
   private final CompletableFuture<Void> execution = new CompletableFuture<>();
   private volatile State state = State.RUNNING;
 
   private MicroBatchPipelineResult(
-      ExecutablePipeline pipeline, MetricsContainerStepMap metrics, @Nullable StatusServer status) {
+      ExecutablePipeline pipeline, PipelineMetrics metrics, @Nullable StatusServer status) {
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.status = status;
@@ -39,7 +40,7 @@ public final class MicroBatchPipelineResult implements PipelineResult {
    * closed when it ends.
    */
   static MicroBatchPipelineResult start(
-      ExecutablePipeline pipeline, MetricsContainerStepMap metrics, @Nullable StatusServer status) {
+      ExecutablePipeline pipeline, PipelineMetrics metrics, @Nullable StatusServer status) {
     MicroBatchPipelineResult result = new MicroBatchPipelineResult(pipeline, metrics, status);
     Thread driver =
         new Thread(
@@ -132,9 +133,10 @@ public final class MicroBatchPipelineResult implements PipelineResult {
 
   @Override
   public MetricResults metrics() {
+    MetricsContainerStepMap attempted = metrics.now();
     MetricsContainerStepMap committed =
-        state == State.DONE ? metrics : new MetricsContainerStepMap();
-    return MetricsContainerStepMap.asMetricResults(metrics, committed);
+        state == State.DONE ? attempted : new MetricsContainerStepMap();
+    return MetricsContainerStepMap.asMetricResults(attempted, committed);
   }
 
   /** The user's exception, as Beam's runners report it: wrapped once, never twice. */

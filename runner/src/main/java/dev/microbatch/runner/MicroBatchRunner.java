@@ -9,6 +9,7 @@ import dev.microbatch.engine.stream.PacedMicroBatchClock;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.rate.PIDRateEstimator;
 import dev.microbatch.engine.stream.rate.RateController;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.status.ConsoleProgress;
 import dev.microbatch.runner.status.StatusServer;
 import dev.microbatch.runner.translation.ExecutablePipeline;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineRunner;
 import org.apache.beam.sdk.io.FileSystems;
@@ -120,7 +120,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
     switchToStreamingIfUnbounded(pipeline);
     FileSystems.setDefaultPipelineOptions(options);
     MetricsEnvironment.setMetricsSupported(true);
-    MetricsContainerStepMap metrics = new MetricsContainerStepMap();
+    PipelineMetrics metrics = new PipelineMetrics();
     ExecutablePipeline executable = translate(pipeline, metrics);
     if (!options.isStreaming() && options.isConsoleProgress()) {
       executable.addJobListener(ConsoleProgress.forStandardOutput(options.getParallelism()));
@@ -154,7 +154,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
 
   /** With --statusPort, the status server of the translated pipeline; null without. */
   private @Nullable StatusServer status(
-      Pipeline pipeline, ExecutablePipeline executable, MetricsContainerStepMap metrics) {
+      Pipeline pipeline, ExecutablePipeline executable, PipelineMetrics metrics) {
     if (options.getStatusPort() < 0) {
       return null;
     }
@@ -184,7 +184,7 @@ public class MicroBatchRunner extends PipelineRunner<MicroBatchPipelineResult> {
   }
 
   /** Batch mode by default; every PCollection a stream of micro-batches with --streaming. */
-  private ExecutablePipeline translate(Pipeline pipeline, MetricsContainerStepMap metrics) {
+  private ExecutablePipeline translate(Pipeline pipeline, PipelineMetrics metrics) {
     if (options.isStreaming()) {
       Duration interval = Duration.ofMillis(options.getBatchIntervalMillis());
       StreamingContext streaming;

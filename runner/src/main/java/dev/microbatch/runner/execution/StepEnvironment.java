@@ -1,8 +1,9 @@
 package dev.microbatch.runner.execution;
 
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.metrics.PerTaskMetrics;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import java.util.Map;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.values.PCollection;
@@ -17,10 +18,13 @@ import org.apache.beam.sdk.values.TupleTag;
 public interface StepEnvironment {
   MicroBatchPipelineOptions options();
 
-  MetricsContainerStepMap metrics();
+  PipelineMetrics metrics();
 
-  /** The metrics container of the step, for its user code to find current. */
+  /** The metrics container of the step, for its user code to find current outside tasks. */
   MetricsContainer stepMetrics();
+
+  /** The step's metrics as each task updates them, in a container of its own. */
+  PerTaskMetrics taskMetrics();
 
   /** Partitions of every shuffle, and bundles a source is split into. */
   int parallelism();

@@ -3,6 +3,7 @@ package dev.microbatch.runner.status;
 import dev.microbatch.engine.scheduler.JobProgress;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.MicroBatchStatistics;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class PrometheusMetrics {
       Map<String, Instant> watermarks,
       long nowMillis,
       JobProgress jobs,
-      MetricsContainerStepMap metrics) {
+      PipelineMetrics metrics) {
     PrometheusText text = new PrometheusText();
     if (batches != null) {
       batchStatistics(text, batches);
@@ -132,9 +133,9 @@ final class PrometheusMetrics {
         });
   }
 
-  private static void beamMetrics(PrometheusText text, MetricsContainerStepMap metrics) {
+  private static void beamMetrics(PrometheusText text, PipelineMetrics metrics) {
     MetricQueryResults results =
-        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics)
+        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics.now())
             .queryMetrics(MetricsFilter.builder().build());
     for (MetricResult<Long> counter : results.getCounters()) {
       beamFamily(text, counter, "_total", "counter", "A Beam counter.")

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.microbatch.engine.scheduler.JobProgress;
 import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.MicroBatchStatistics;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ public final class StatusServer implements AutoCloseable {
       @Nullable MicroBatchStatistics batches,
       Supplier<Map<String, Instant>> watermarks,
       JobProgress jobs,
-      MetricsContainerStepMap metrics) {
+      PipelineMetrics metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
@@ -220,9 +221,9 @@ public final class StatusServer implements AutoCloseable {
     return json;
   }
 
-  private static Map<String, Object> metricsJson(MetricsContainerStepMap metrics) {
+  private static Map<String, Object> metricsJson(PipelineMetrics metrics) {
     MetricQueryResults results =
-        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics)
+        MetricsContainerStepMap.asAttemptedOnlyMetricResults(metrics.now())
             .queryMetrics(MetricsFilter.builder().build());
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("counters", rows(results.getCounters(), v -> Map.of("value", v)));

@@ -4,10 +4,11 @@ import dev.microbatch.engine.scheduler.CleanUps;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.execution.StepEnvironment;
 import dev.microbatch.runner.execution.metrics.CachingMetricsContainer;
+import dev.microbatch.runner.execution.metrics.PerTaskMetrics;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.runners.AppliedPTransform;
@@ -25,15 +26,13 @@ import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterab
 @Internal
 public abstract class AppliedTransformContext implements StepEnvironment {
   private final MicroBatchPipelineOptions options;
-  private final MetricsContainerStepMap metrics;
+  private final PipelineMetrics metrics;
   private final Map<PValue, Integer> consumers;
   private final List<Runnable> atPipelineEnd = new ArrayList<>();
   private AppliedPTransform<?, ?, ?> current;
 
   public AppliedTransformContext(
-      MicroBatchPipelineOptions options,
-      MetricsContainerStepMap metrics,
-      Map<PValue, Integer> consumers) {
+      MicroBatchPipelineOptions options, PipelineMetrics metrics, Map<PValue, Integer> consumers) {
     this.options = options;
     this.metrics = metrics;
     this.consumers = consumers;
@@ -45,14 +44,19 @@ public abstract class AppliedTransformContext implements StepEnvironment {
   }
 
   @Override
-  public MetricsContainerStepMap metrics() {
+  public PipelineMetrics metrics() {
     return metrics;
   }
 
   /** The metrics container of the transform being translated, for its user code to find current. */
   @Override
   public MetricsContainer stepMetrics() {
-    return new CachingMetricsContainer(metrics.getContainer(stepName()));
+    return new CachingMetricsContainer(metrics.step(stepName()));
+  }
+
+  @Override
+  public PerTaskMetrics taskMetrics() {
+    return new PerTaskMetrics(metrics, stepName());
   }
 
   /** Partitions of every shuffle, and bundles a source is split into. */

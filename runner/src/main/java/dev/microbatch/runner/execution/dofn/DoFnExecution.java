@@ -3,6 +3,7 @@ package dev.microbatch.runner.execution.dofn;
 import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.StepEnvironment;
+import dev.microbatch.runner.execution.metrics.PerTaskMetrics;
 import dev.microbatch.runner.execution.sideinput.BroadcastSideInputReader;
 import dev.microbatch.runner.execution.sideinput.PushedBack;
 import dev.microbatch.runner.execution.sideinput.SideInputValues;
@@ -20,7 +21,6 @@ import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
@@ -54,7 +54,7 @@ public final class DoFnExecution<InputT, OutputT> {
   private final DoFnSchemaInformation schemaInformation;
   private final Map<String, PCollectionView<?>> sideInputMapping;
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
-  private final MetricsContainer metrics;
+  private final PerTaskMetrics metrics;
 
   public DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, StepEnvironment context) {
     this(
@@ -94,7 +94,7 @@ public final class DoFnExecution<InputT, OutputT> {
     this.windowingStrategy = input.getWindowingStrategy();
     this.schemaInformation = schemaInformation;
     this.sideInputMapping = sideInputMapping;
-    this.metrics = context.stepMetrics();
+    this.metrics = context.taskMetrics();
   }
 
   private DoFnExecution(
@@ -151,9 +151,9 @@ public final class DoFnExecution<InputT, OutputT> {
     return instances.take(task);
   }
 
-  /** Beam's own DoFnRunner for {@code fn}, reporting metrics under this step. */
+  /** Beam's own DoFnRunner for {@code fn} in {@code task}, reporting metrics under this step. */
   public MeteredDoFnRunner<InputT, OutputT> runner(
-      DoFn<InputT, OutputT> fn, StepContext stepContext, OutputBuffer output) {
+      DoFn<InputT, OutputT> fn, StepContext stepContext, OutputBuffer output, TaskContext task) {
     DoFnRunner<InputT, OutputT> runner =
         DoFnRunners.simpleRunner(
             options,
@@ -174,7 +174,7 @@ public final class DoFnExecution<InputT, OutputT> {
           new ElementDoFnRunner<>(
               runner, fn, signature, options, output, mainOutputTag, outputCoders);
     }
-    return new MeteredDoFnRunner<>(runner, metrics);
+    return new MeteredDoFnRunner<>(runner, metrics.forTask(task));
   }
 
   /**

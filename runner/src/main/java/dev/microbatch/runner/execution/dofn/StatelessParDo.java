@@ -37,7 +37,7 @@ public final class StatelessParDo {
       DoFn<InputT, OutputT> fn = execution.instantiate(task);
       KeyedStepContext step = new KeyedStepContext();
       OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
-      var runner = execution.runner(fn, step, output);
+      var runner = execution.runner(fn, step, output, task);
       BundleIterator.Step<WindowedValue<InputT>> process = execution.startBundle(runner, output);
       BundleIterator.Finish finish =
           () -> {

@@ -4,6 +4,7 @@ import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.engine.scheduler.TaskContext;
 import dev.microbatch.runner.execution.StepEnvironment;
+import dev.microbatch.runner.execution.metrics.PerTaskMetrics;
 import dev.microbatch.runner.execution.metrics.StepMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,7 @@ public final class BoundedSourceRead {
     MetricsContainer metrics = context.stepMetrics();
     List<? extends BoundedSource<T>> bundles =
         StepMetrics.inScope(metrics, () -> split(source, context));
+    PerTaskMetrics taskMetrics = context.taskMetrics();
     Object readersKey = new Object(); // what this read's tasks share in one run of a stage
     return engine.generate(
         bundles.size(),
@@ -42,7 +44,7 @@ public final class BoundedSourceRead {
             new Reading<>(
                 bundles.get(partition),
                 options,
-                metrics,
+                taskMetrics.forTask(task),
                 task,
                 task.sharedInStage(readersKey, RebalancedReads::new)));
   }

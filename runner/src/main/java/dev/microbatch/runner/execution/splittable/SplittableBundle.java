@@ -119,7 +119,7 @@ public final class SplittableBundle<InputT, OutputT, RestrictionT>
             r ->
                 new Thread(r, "microbatch-sdf-checkpoint-" + CHECKPOINT_THREADS.incrementAndGet()));
     task.onCompletion(checkpoints::shutdownNow);
-    this.runner = execution.runner(processFn, step, output);
+    this.runner = execution.runner(processFn, step, output, task);
     runner.startBundle();
   }
 

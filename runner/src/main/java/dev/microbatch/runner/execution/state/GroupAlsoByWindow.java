@@ -87,7 +87,7 @@ public final class GroupAlsoByWindow<K, V, OutputT, W extends BoundedWindow> {
   public static CounterCell droppedDueToLateness(StepEnvironment context) {
     return context
         .metrics()
-        .getContainer(context.stepName())
+        .step(context.stepName())
         .getCounter(
             MetricName.named(
                 LateDataDroppingDoFnRunner.class,

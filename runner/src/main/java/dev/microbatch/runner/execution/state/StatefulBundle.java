@@ -32,7 +32,7 @@ public final class StatefulBundle<K, V, OutputT> implements KeyedStreamStep.Bund
     this.execution = execution;
     this.fn = execution.instantiate(task);
     this.output = new OutputBuffer(execution.isMultiOutput());
-    this.bundleRunner = execution.runner(fn, step, output);
+    this.bundleRunner = execution.runner(fn, step, output, task);
     bundleRunner.startBundle();
   }
 

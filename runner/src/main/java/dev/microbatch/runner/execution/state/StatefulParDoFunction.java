@@ -61,7 +61,7 @@ public final class StatefulParDoFunction {
           DoFn<InputT, OutputT> fn = execution.instantiate(task);
           KeyedStepContext step = new KeyedStepContext();
           OutputBuffer output = new OutputBuffer(execution.isMultiOutput());
-          DoFnRunner<InputT, OutputT> runner = execution.runner(fn, step, output);
+          DoFnRunner<InputT, OutputT> runner = execution.runner(fn, step, output, task);
           runner.startBundle();
           return new BundleIterator<>(
               keyGroups,

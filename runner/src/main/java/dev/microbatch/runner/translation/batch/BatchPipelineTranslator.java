@@ -2,8 +2,8 @@ package dev.microbatch.runner.translation.batch;
 
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.translation.PipelinePreparation;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -18,10 +18,10 @@ import org.apache.beam.sdk.transforms.PTransform;
 public final class BatchPipelineTranslator {
   private final EngineContext engine;
   private final MicroBatchPipelineOptions options;
-  private final MetricsContainerStepMap metrics;
+  private final PipelineMetrics metrics;
 
   public BatchPipelineTranslator(
-      EngineContext engine, MicroBatchPipelineOptions options, MetricsContainerStepMap metrics) {
+      EngineContext engine, MicroBatchPipelineOptions options, PipelineMetrics metrics) {
     this.engine = engine;
     this.options = options;
     this.metrics = metrics;

@@ -4,6 +4,7 @@ import dev.microbatch.engine.dataset.Broadcast;
 import dev.microbatch.engine.dataset.Dataset;
 import dev.microbatch.engine.dataset.EngineContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.execution.sideinput.SideInputValues;
 import dev.microbatch.runner.translation.AppliedTransformContext;
 import dev.microbatch.runner.translation.RowConformance;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -33,7 +33,7 @@ public final class BatchTranslationContext extends AppliedTransformContext {
   BatchTranslationContext(
       EngineContext engine,
       MicroBatchPipelineOptions options,
-      MetricsContainerStepMap metrics,
+      PipelineMetrics metrics,
       Map<PValue, Integer> consumers) {
     super(options, metrics, consumers);
     this.engine = engine;

@@ -6,13 +6,13 @@ import dev.microbatch.engine.stream.MicroBatchInfo;
 import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.engine.stream.StreamingListener;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.translation.PipelinePreparation;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.runners.TransformHierarchy;
@@ -28,12 +28,10 @@ import org.apache.beam.sdk.transforms.PTransform;
 public final class StreamingPipelineTranslator {
   private final StreamingContext streaming;
   private final MicroBatchPipelineOptions options;
-  private final MetricsContainerStepMap metrics;
+  private final PipelineMetrics metrics;
 
   public StreamingPipelineTranslator(
-      StreamingContext streaming,
-      MicroBatchPipelineOptions options,
-      MetricsContainerStepMap metrics) {
+      StreamingContext streaming, MicroBatchPipelineOptions options, PipelineMetrics metrics) {
     this.streaming = streaming;
     this.options = options;
     this.metrics = metrics;

@@ -7,6 +7,7 @@ import dev.microbatch.engine.stream.StreamingContext;
 import dev.microbatch.runner.MicroBatchPipelineOptions;
 import dev.microbatch.runner.execution.StreamingStepEnvironment;
 import dev.microbatch.runner.execution.dofn.DoFnExecution;
+import dev.microbatch.runner.execution.metrics.PipelineMetrics;
 import dev.microbatch.runner.execution.sideinput.SideInputStream;
 import dev.microbatch.runner.execution.source.TestStreamClock;
 import dev.microbatch.runner.execution.windowing.PCollectionWatermark;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
@@ -47,7 +47,7 @@ public final class StreamingTranslationContext extends AppliedTransformContext
   StreamingTranslationContext(
       StreamingContext streaming,
       MicroBatchPipelineOptions options,
-      MetricsContainerStepMap metrics,
+      PipelineMetrics metrics,
       Map<PValue, Integer> consumers) {
     super(options, metrics, consumers);
     this.streaming = streaming;
