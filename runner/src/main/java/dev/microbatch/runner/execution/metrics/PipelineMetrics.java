@@ -34,18 +34,21 @@ public final class PipelineMetrics {
 
   /** The container {@code task} updates for {@code stepName}; it joins the step's at task end. */
   MetricsContainerImpl forTask(String stepName, TaskContext task) {
-    MetricsContainerImpl own = new MetricsContainerImpl(stepName);
-    synchronized (this) {
-      running.put(own, stepName);
-    }
-    task.onCompletion(
-        () -> {
-          synchronized (this) {
-            running.remove(own);
-            step(stepName).update(own);
-          }
-        });
+    MetricsContainerImpl own = running(stepName);
+    task.onCompletion(() -> ended(own));
     return own;
+  }
+
+  /** A container of its own for work of {@code stepName} that has begun, until {@link #ended}. */
+  synchronized MetricsContainerImpl running(String stepName) {
+    MetricsContainerImpl own = new MetricsContainerImpl(stepName);
+    running.put(own, stepName);
+    return own;
+  }
+
+  /** Adds what {@code own} holds into its step's container. */
+  synchronized void ended(MetricsContainerImpl own) {
+    step(running.remove(own)).update(own);
   }
 
   /** Every step's metrics as they stand now, the running tasks' updates so far included. */

@@ -2,6 +2,7 @@ package dev.microbatch.runner.execution.source;
 
 import dev.microbatch.engine.checkpoint.CheckpointedState;
 import dev.microbatch.engine.stream.PullSource;
+import dev.microbatch.runner.execution.metrics.PerTaskMetrics;
 import dev.microbatch.runner.execution.metrics.StepMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,7 @@ public final class UnboundedSourcePull<T>
 
   private final PipelineOptions options;
   private final MetricsContainer metrics;
+  private final PerTaskMetrics readMetrics;
   private final long readBudgetMillis;
   private final ReadRetries retries;
   private final boolean finalizeAfterCheckpoints;
@@ -72,11 +74,13 @@ public final class UnboundedSourcePull<T>
       List<? extends UnboundedSource<T, ?>> splits,
       PipelineOptions options,
       MetricsContainer metrics,
+      PerTaskMetrics readMetrics,
       long readBudgetMillis,
       ReadRetries retries,
       boolean finalizeAfterCheckpoints) {
     this.options = options;
     this.metrics = metrics;
+    this.readMetrics = readMetrics;
     this.readBudgetMillis = readBudgetMillis;
     this.retries = retries;
     this.finalizeAfterCheckpoints = finalizeAfterCheckpoints;
@@ -140,7 +144,7 @@ public final class UnboundedSourcePull<T>
 
   @Override
   public Iterator<WindowedValue<T>> read(int partition, long batchTime, long maxRecords) {
-    return StepMetrics.inScope(metrics, () -> readBatch(partition, batchTime, maxRecords));
+    return readMetrics.inOwnContainer(() -> readBatch(partition, batchTime, maxRecords));
   }
 
   private Iterator<WindowedValue<T>> readBatch(int partition, long batchTime, long maxRecords) {

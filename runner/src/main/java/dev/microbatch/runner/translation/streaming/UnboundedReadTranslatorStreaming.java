@@ -30,6 +30,7 @@ final class UnboundedReadTranslatorStreaming<T>
             splits,
             context.options(),
             metrics,
+            context.taskMetrics(),
             context.options().getBatchIntervalMillis() / 2,
             new ReadRetries(context.stepName(), context.options().getReadRetryWindowMillis()),
             context.options().getCheckpointDirectory() != null);

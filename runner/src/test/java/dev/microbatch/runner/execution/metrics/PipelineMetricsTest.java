@@ -9,6 +9,7 @@ import org.apache.beam.runners.core.metrics.DistributionData;
 import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.MetricsContainer;
+import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +43,21 @@ class PipelineMetricsTest {
     assertEquals(List.of(0L, 3L), seen);
     assertEquals(3L, pipeline.step(STEP).getCounter(COUNT).getCumulative());
     assertEquals(3L, count(pipeline.now().getContainer(STEP)));
+  }
+
+  @Test
+  void aCallsUpdatesAreItsOwnUntilItReturns() {
+    List<Long> seen =
+        metrics.inOwnContainer(
+            () -> {
+              MetricsEnvironment.getCurrentContainer().getCounter(COUNT).inc(2);
+              return List.of(
+                  pipeline.step(STEP).getCounter(COUNT).getCumulative(),
+                  count(pipeline.now().getContainer(STEP)));
+            });
+
+    assertEquals(List.of(0L, 2L), seen);
+    assertEquals(2L, pipeline.step(STEP).getCounter(COUNT).getCumulative());
   }
 
   @Test
