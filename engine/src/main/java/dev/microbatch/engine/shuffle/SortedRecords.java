@@ -1,16 +1,21 @@
 package dev.microbatch.engine.shuffle;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * A map task's serialized records in memory, as Spark's sort shuffle holds them: each record's key
- * and value bytes appended to large pages, and beside them an index of 12 bytes a record, its sort
- * key (reduce partition, then key hash) and its address in the pages. Sorting moves only the index,
- * in place, and leaves each reduce partition's records a run ordered by key hash (records of one
- * hash in the order they came). There is no object per record, so the garbage collector has nothing
- * to trace or copy.
+ * and value bytes appended to large pages, and beside them an index of one long a record (a {@link
+ * SortIndex}): its reduce partition, its key hash and its address in the pages, from the high bits
+ * down. Sorting moves only the index, in place, and leaves each reduce partition's records a run
+ * ordered by key hash (records of one hash in the order they came). There is no object per record,
+ * so the garbage collector has nothing to trace or copy.
+ *
+ * <p>The partition takes as many bits as the number of partitions needs, and the hash the bits left
+ * of its 32, its high ones: keys whose hashes differ only in the bits dropped sort as one hash,
+ * which the reduce side tells apart by their bytes, as it does keys of one full hash. Spark's
+ * unsafe shuffle packs a record's partition and address into one long the same way (its
+ * PackedRecordPointer).
  *
  * <p>A record in a page is its key's length, its key, its value's length and its value, the lengths
  * as unsigned varints. An address is a non-negative int, the page's number in its 9 bits above the
@@ -29,8 +34,8 @@ final class SortedRecords {
    */
   private static final int MAX_PAGE_BYTES = (1 << OFFSET_BITS) - 64;
 
-  private static final int MAX_PAGES = 1 << (Integer.SIZE - 1 - OFFSET_BITS);
-  private static final int INDEX_BYTES_PER_SLOT = Long.BYTES + Integer.BYTES;
+  private static final int ADDRESS_BITS = Integer.SIZE - 1;
+  private static final int MAX_PAGES = 1 << (ADDRESS_BITS - OFFSET_BITS);
 
   /**
    * How many records a cursor touches at once before reading them (see {@code Cursor.touchAhead}),
@@ -41,15 +46,18 @@ final class SortedRecords {
   private static final int TOUCH_SPAN = 31;
 
   private final int numPartitions;
+  private final int partitionBits;
+  private final long hashMask;
   private final int maxPages;
   private final List<byte[]> pages = new ArrayList<>();
+  private final SortIndex index = new SortIndex();
+
+  /** Each partition's count of records, summed into where its run starts when sorted. */
+  private final int[] partitionStarts;
+
   private byte[] page;
   private int pagePosition;
   private long pageBytes;
-  private long[] sortKeys = new long[64];
-  private int[] addresses = new int[64];
-  private int size;
-  private int[] partitionStarts;
 
   SortedRecords(int numPartitions) {
     this(numPartitions, MAX_PAGES);
@@ -58,7 +66,10 @@ final class SortedRecords {
   /** With fewer pages than the addresses allow, to see a buffer fill up in a test. */
   SortedRecords(int numPartitions, int maxPages) {
     this.numPartitions = numPartitions;
+    this.partitionBits = Integer.SIZE - Integer.numberOfLeadingZeros(numPartitions - 1);
+    this.hashMask = (1L << (Integer.SIZE - partitionBits)) - 1;
     this.maxPages = maxPages;
+    this.partitionStarts = new int[numPartitions + 1];
   }
 
   static int partitionOf(int hash, int numPartitions) {
@@ -66,12 +77,12 @@ final class SortedRecords {
   }
 
   int size() {
-    return size;
+    return index.size();
   }
 
   /** The bytes this buffer takes: its pages and its index. */
   long bytes() {
-    return pageBytes + (long) sortKeys.length * INDEX_BYTES_PER_SLOT;
+    return pageBytes + index.bytes();
   }
 
   /**
@@ -88,14 +99,13 @@ final class SortedRecords {
     if (page == null || page.length - pagePosition < length) {
       newPage(length);
     }
-    if (size == sortKeys.length) { // by half again, not double: the index is much of the memory
-      sortKeys = Arrays.copyOf(sortKeys, size + (size >> 1));
-      addresses = Arrays.copyOf(addresses, size + (size >> 1));
-    }
-    sortKeys[size] =
-        ((long) partitionOf(hash, numPartitions) << Integer.SIZE) | (hash & 0xFFFFFFFFL);
-    addresses[size] = ((pages.size() - 1) << OFFSET_BITS) | pagePosition;
-    size++;
+    int partition = partitionOf(hash, numPartitions);
+    int address = ((pages.size() - 1) << OFFSET_BITS) | pagePosition;
+    index.add(
+        (long) partition << (Long.SIZE - 1 - partitionBits)
+            | ((hash >>> partitionBits) & hashMask) << ADDRESS_BITS
+            | address);
+    partitionStarts[partition + 1]++;
     int at = writeVarint(page, pagePosition, keyLength);
     System.arraycopy(key, 0, page, at, keyLength);
     at = writeVarint(page, at + keyLength, valueLength);
@@ -148,13 +158,12 @@ final class SortedRecords {
     }
   }
 
-  /** Sorts the index by reduce partition, then key hash; the records are read only after this. */
+  /**
+   * Sorts the index by reduce partition, then key hash; the records are read only after this, and
+   * none is added.
+   */
   void sort() {
-    InPlaceRadixSort.sort(sortKeys, addresses, size);
-    partitionStarts = new int[numPartitions + 1];
-    for (int i = 0; i < size; i++) {
-      partitionStarts[(int) (sortKeys[i] >>> Integer.SIZE) + 1]++;
-    }
+    InPlaceRadixSort.sort(index);
     for (int p = 0; p < numPartitions; p++) {
       partitionStarts[p + 1] += partitionStarts[p];
     }
@@ -177,6 +186,12 @@ final class SortedRecords {
     private int keyOffset;
     private int valueLength;
     private int valueOffset;
+    private int hash;
+
+    /** The index's entries from {@code aheadFrom} on, copied when they were touched. */
+    private final long[] ahead = new long[READ_AHEAD];
+
+    private int aheadFrom;
     private int touchedUpTo;
 
     /** What the touched bytes add up to: kept, so that the reads that make it are not dropped. */
@@ -196,7 +211,9 @@ final class SortedRecords {
       if (next == touchedUpTo) {
         touchAhead();
       }
-      int address = addresses[next++];
+      long entry = ahead[next++ - aheadFrom];
+      hash = (int) ((entry >>> ADDRESS_BITS) & hashMask);
+      int address = (int) entry & Integer.MAX_VALUE;
       recordPage = pages.get(address >>> OFFSET_BITS);
       int at = address & OFFSET_MASK;
       keyLength = readVarint(recordPage, at);
@@ -213,9 +230,11 @@ final class SortedRecords {
      * own read took 68% of B2-many-keys' merge; touched ahead, the merge takes about half the CPU.
      */
     private void touchAhead() {
+      aheadFrom = next;
       touchedUpTo = Math.min(end, next + READ_AHEAD);
-      for (int i = next; i < touchedUpTo; i++) {
-        int address = addresses[i];
+      index.copyTo(aheadFrom, ahead, touchedUpTo - aheadFrom);
+      for (int i = 0; i < touchedUpTo - aheadFrom; i++) {
+        int address = (int) ahead[i] & Integer.MAX_VALUE;
         byte[] in = pages.get(address >>> OFFSET_BITS);
         int at = address & OFFSET_MASK;
         touched += in[at] + in[Math.min(at + TOUCH_SPAN, in.length - 1)];
@@ -224,7 +243,7 @@ final class SortedRecords {
 
     @Override
     public int hash() {
-      return (int) sortKeys[next - 1];
+      return hash;
     }
 
     @Override

@@ -3,67 +3,59 @@ package dev.microbatch.engine.shuffle;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class InPlaceRadixSortTest {
   @Test
-  void sortsPairsByKeyThenByValueAndEachValueStaysWithItsKey() {
+  void sortsEntriesOfManyChunksAsArraysSortWould() {
     Random random = new Random(7);
-    int n = 200_000;
-    long[] keys = new long[n];
-    int[] values = new int[n];
-    for (int i = 0; i < n; i++) {
-      // a partition in the high half and a hash in the low half, as the sort shuffle's keys are;
-      // few hashes, so that many keys are equal and their values decide
-      keys[i] =
-          ((long) random.nextInt(3) << 32) | (random.nextInt(5_000) * 0x9E3779B1L & 0xFFFFFFFFL);
-      values[i] = random.nextInt(Integer.MAX_VALUE);
+    long[] entries = new long[SortIndex.CHUNK * 2 + 12_345];
+    for (int i = 0; i < entries.length; i++) {
+      // a partition in the high bits, then a hash, then an address, as the sort shuffle's are; few
+      // hashes, so that many entries share one and their addresses decide
+      entries[i] =
+          (long) random.nextInt(3) << 61
+              | (random.nextInt(5_000) * 0x9E3779B1L & 0x3FFFFFFFL) << 31
+              | random.nextInt(Integer.MAX_VALUE);
     }
 
-    assertSortedAsByComparison(keys, values, n);
+    assertSortedAsArraysSortWould(entries);
   }
 
   @Test
-  void sortsOnlyTheFirstNPairs() {
-    long[] keys = {9, 3, 7, 1, 0};
-    int[] values = {0, 0, 0, 0, 42};
+  void sortsIndexesOfEverySizeAroundTheSortsThresholds() {
+    Random random = new Random(11);
+    for (int n : new int[] {0, 1, 2, 47, 48, 49, 65_536, 65_537, 200_000}) {
+      long[] entries = new long[n];
+      Arrays.setAll(entries, i -> random.nextLong() >>> 1);
 
-    InPlaceRadixSort.sort(keys, values, 4);
-
-    assertArrayEquals(new long[] {1, 3, 7, 9, 0}, keys);
-    assertArrayEquals(new int[] {0, 0, 0, 0, 42}, values);
+      assertSortedAsArraysSortWould(entries);
+    }
   }
 
   @Test
-  void equalKeysKeepTheirValuesInOrderWhenValuesGrowWithInsertion() {
-    int n = 100_000; // one hot key and a few others, as a skewed shuffle's are
-    long[] keys = new long[n];
-    int[] values = new int[n];
-    for (int i = 0; i < n; i++) {
-      keys[i] = i % 10 == 0 ? i % 7 : 5L << 32 | 12345;
-      values[i] = i;
+  void entriesOfOneHotHashKeepTheOrderOfTheirAddresses() {
+    long[] entries = new long[100_000]; // one hot key and a few others, as a skewed shuffle's are
+    for (int i = 0; i < entries.length; i++) {
+      entries[i] = (i % 10 == 0 ? i % 7 : 12_345L) << 31 | i;
     }
 
-    assertSortedAsByComparison(keys, values, n);
+    assertSortedAsArraysSortWould(entries);
   }
 
-  private static void assertSortedAsByComparison(long[] keys, int[] values, int n) {
-    Integer[] order = new Integer[n];
-    Arrays.setAll(order, i -> i);
-    Arrays.sort(
-        order, Comparator.<Integer>comparingLong(i -> keys[i]).thenComparingInt(i -> values[i]));
-    long[] expectedKeys = new long[n];
-    int[] expectedValues = new int[n];
-    for (int i = 0; i < n; i++) {
-      expectedKeys[i] = keys[order[i]];
-      expectedValues[i] = values[order[i]];
+  private static void assertSortedAsArraysSortWould(long[] entries) {
+    SortIndex index = new SortIndex();
+    for (long entry : entries) {
+      index.add(entry);
     }
+    long[] expected = entries.clone();
+    Arrays.sort(expected);
 
-    InPlaceRadixSort.sort(keys, values, n);
+    InPlaceRadixSort.sort(index);
 
-    assertArrayEquals(expectedKeys, keys);
-    assertArrayEquals(expectedValues, values);
+    long[] sorted = new long[index.size()];
+    Arrays.setAll(sorted, index::get);
+    assertArrayEquals(expected, sorted);
   }
 }

@@ -99,13 +99,13 @@ class SortShuffleTest {
 
   @Test
   void aMapStageShortOfMemorySpillsTheSortedOutputAnEarlierStageHeld() {
-    ShuffleMemory memory = new ShuffleMemory(8 << 20);
+    ShuffleMemory memory = new ShuffleMemory(5 << 20);
     EngineContext engine = new EngineContext(1, memory);
     JobProgress progress = new JobProgress(5);
     engine.addJobListener(progress);
-    // Records of about 15 bytes, in pages that double (4 MB of them for 2.3 MB of records), with
-    // 12 bytes of index each (the index growing by half, to 213,000 slots): each stage holds about
-    // 6 MB, so the second does not fit beside the first (in 10 MB it would) and must reclaim.
+    // Records of about 13 bytes, in pages that double (2 MB of them), with 8 bytes of index each
+    // (the index growing by half, to 213,000 entries): each stage holds about 3.8 MB, so the second
+    // does not fit beside the first (in 8 MB it would) and must reclaim.
     List<Pair<String, Long>> first = records(150_000);
     List<Pair<String, Long>> second = records(150_000);
 

@@ -40,6 +40,26 @@ class SortedRecordsTest {
   }
 
   @Test
+  void hashesThatDifferOnlyInTheBitsThePartitionTakesReadBackAsOneHashInTheOrderAdded() {
+    SortedRecords records = new SortedRecords(3); // two bits of partition: 30 of hash are kept
+    byte[] a = {'a'};
+    byte[] b = {'b'};
+    records.add(0b1_0000_0000, a, 1, new byte[] {1}, 1);
+    records.add(0b1_0000_0011, b, 1, new byte[] {2}, 1); // 259 and 256 are both of partition 1
+    records.add(0b1_0000_0000, a, 1, new byte[] {3}, 1);
+    records.add(0b0_1111_1101, a, 1, new byte[] {4}, 1); // 253: partition 1 too, a lower hash
+    records.sort();
+
+    assertFalse(records.cursor(0).next());
+    RecordCursor cursor = records.cursor(1);
+    List<String> read = new ArrayList<>();
+    while (cursor.next()) {
+      read.add(cursor.hash() + ":" + cursor.valueBytes()[cursor.valueOffset()]);
+    }
+    assertEquals(List.of("63:4", "64:1", "64:2", "64:3"), read);
+  }
+
+  @Test
   void aBufferWhosePagesAreUsedUpHasNoRoomForARecordItsLastPageCannotTake() {
     SortedRecords records = new SortedRecords(1, 2);
     byte[] bytes = new byte[1000];
