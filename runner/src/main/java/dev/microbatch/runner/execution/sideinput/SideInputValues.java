@@ -102,7 +102,7 @@ public final class SideInputValues {
         MultimapView multimap =
             values.isEmpty()
                 ? InMemoryMultimapSideInputView.empty()
-                : InMemoryMultimapSideInputView.fromIterable(
+                : new HashedMultimapView<>(
                     (Coder) keyCoder, (Iterable<KV<Object, Object>>) (Iterable) values);
         return ((ViewFn<MultimapView, ?>) view.getViewFn()).apply(multimap);
       default:
