@@ -20,8 +20,10 @@ import org.apache.beam.sdk.values.KV;
  * for Beam's integer coders) and they lie close together, values sit in an array indexed by key,
  * which a lookup reads without reading a key: ids from a database are such keys.
  *
- * <p>Every key ({@link #get()}) comes from Beam's own view, made on first use from the same
- * elements, so that keys come in the order the DirectRunner gives them.
+ * <p>Every key ({@link #get()}) comes from Beam's own view, made on first use from each key's first
+ * element, in the order they came: Beam's hash map then has the same keys put in the same order, so
+ * that keys come in the order the DirectRunner gives them. Only the keys are kept for it, not every
+ * element: a multimap of many values a key would hold them twice.
  */
 final class HashedMultimapView<K, V> implements MultimapView<K, V> {
   /** A null structural value in the table, which holds no nulls as keys. */
@@ -34,12 +36,12 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
   private static final int DENSE_SLOTS_PER_KEY = 4;
 
   private final Coder<K> keyCoder;
-  private final Iterable<KV<K, V>> elements;
+
+  /** Each key as its first element had it, in the order they came. */
+  private final List<K> keysInOrder = new ArrayList<>();
 
   /** Pairs of slots: a structural key (null where no key is), then its value or {@link Values}. */
   private Object[] table;
-
-  private int keys;
 
   /**
    * Where the keys are dense integers of class {@link #denseKeyClass}: each key's value, {@link
@@ -54,10 +56,9 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
 
   HashedMultimapView(Coder<K> keyCoder, Iterable<KV<K, V>> elements) {
     this.keyCoder = keyCoder;
-    this.elements = elements;
     this.table = new Object[2 * 16];
     for (KV<K, V> element : elements) {
-      add(structuralKey(element.getKey()), element.getValue());
+      add(element.getKey(), element.getValue());
     }
     indexByKeyIfDense();
   }
@@ -104,7 +105,9 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
       synchronized (this) {
         all = allKeys;
         if (all == null) {
-          all = InMemoryMultimapSideInputView.fromIterable(keyCoder, elements);
+          List<KV<K, V>> firstOfEachKey = new ArrayList<>(keysInOrder.size());
+          keysInOrder.forEach(key -> firstOfEachKey.add(KV.of(key, null)));
+          all = InMemoryMultimapSideInputView.fromIterable(keyCoder, firstOfEachKey);
           allKeys = all;
         }
       }
@@ -117,7 +120,8 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
     return structural == null ? NULL_KEY : structural;
   }
 
-  private void add(Object key, V value) {
+  private void add(K original, V value) {
+    Object key = structuralKey(original);
     int slot = firstSlot(key, table.length);
     for (; table[slot] != null; slot = nextSlot(slot, table.length)) {
       if (table[slot] == key || key.equals(table[slot])) {
@@ -132,7 +136,8 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
     }
     table[slot] = key;
     table[slot + 1] = value;
-    if (++keys > table.length / 4) { // at most half the keys' slots used
+    keysInOrder.add(original);
+    if (keysInOrder.size() > table.length / 4) { // at most half the keys' slots used
       grow();
     }
   }
@@ -174,7 +179,9 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
       max = Math.max(max, ((Number) key).longValue());
     }
     long span = max - min; // negative if it overflowed
-    if (keyClass == null || span < 0 || span >= (long) DENSE_SLOTS_PER_KEY * keys + 64) {
+    if (keyClass == null
+        || span < 0
+        || span >= (long) DENSE_SLOTS_PER_KEY * keysInOrder.size() + 64) {
       return;
     }
     byKey = new Object[(int) (max - min + 1)];

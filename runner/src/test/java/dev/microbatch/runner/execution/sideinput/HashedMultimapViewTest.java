@@ -80,10 +80,21 @@ class HashedMultimapViewTest {
   }
 
   @Test
-  void allKeysComeInTheOrderOfBeamsView() {
+  void allKeysComeInTheOrderOfBeamsViewThoughTheirHashesCollide() {
+    // "Aa" and "BB" share a hash code, so every string of four of them does: 16 keys in one of the
+    // hash map's bins, which it makes a tree, among 600 others
+    List<String> colliding = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      StringBuilder key = new StringBuilder();
+      for (int bit = 0; bit < 4; bit++) {
+        key.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+      }
+      colliding.add(key.toString());
+    }
     List<KV<String, Integer>> elements = new ArrayList<>();
     for (int i = 0; i < 1_000; i++) {
-      elements.add(KV.of("key " + (i * 7919 % 600), i));
+      String key = i % 3 == 0 ? colliding.get(i * 7 % 16) : "key " + (i * 7919 % 600);
+      elements.add(KV.of(key, i));
     }
 
     assertEquals(
