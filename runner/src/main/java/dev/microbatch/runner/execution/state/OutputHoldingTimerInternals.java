@@ -18,6 +18,9 @@ import org.joda.time.Instant;
 final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
   private final Map<TimerId, TimerData> pending = new HashMap<>();
 
+  /** How many of {@link #pending} are of each time domain, by its ordinal. */
+  private final int[] pendingInDomain = new int[TimeDomain.values().length];
+
   /**
    * A timer's identity, as the superclass keys it. The namespace itself, not its string key: that
    * encodes the window with its coder, once for every value ReduceFnRunner sets its timers for.
@@ -49,29 +52,43 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
     return pending.values();
   }
 
+  /**
+   * As the superclass answers, without asking it when no timer of {@code domain} is pending: it
+   * then throws and catches an exception, whose stack trace took 7.5% of B3-session's CPU (asked
+   * for each of a key's three domains after every batch the key runs in).
+   */
+  @Override
+  public @Nullable Instant getNextTimer(TimeDomain domain) {
+    return pendingInDomain[domain.ordinal()] > 0 ? super.getNextTimer(domain) : null;
+  }
+
   @Override
   @SuppressWarnings("deprecation")
   public void setTimer(TimerData timer) {
     super.setTimer(timer);
     // As the superclass does: a timer set again at the same timestamp keeps its first version.
-    pending.merge(
-        new TimerId(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()),
-        timer,
-        (existing, set) -> existing.getTimestamp().equals(set.getTimestamp()) ? existing : set);
+    TimerId id = new TimerId(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId());
+    TimerData existing = pending.get(id);
+    if (existing == null) {
+      pending.put(id, timer);
+      pendingInDomain[timer.getDomain().ordinal()]++;
+    } else if (!existing.getTimestamp().equals(timer.getTimestamp())) {
+      pending.put(id, timer); // of the same domain: the superclass refuses another
+    }
   }
 
   @Override
   public void deleteTimer(
       StateNamespace namespace, String timerId, String timerFamilyId, TimeDomain timeDomain) {
     super.deleteTimer(namespace, timerId, timerFamilyId, timeDomain);
-    pending.remove(new TimerId(namespace, timerId, timerFamilyId));
+    removePending(new TimerId(namespace, timerId, timerFamilyId));
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public void deleteTimer(StateNamespace namespace, String timerId, String timerFamilyId) {
     super.deleteTimer(namespace, timerId, timerFamilyId);
-    pending.remove(new TimerId(namespace, timerId, timerFamilyId));
+    removePending(new TimerId(namespace, timerId, timerFamilyId));
   }
 
   @Override
@@ -91,9 +108,16 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
 
   private @Nullable TimerData fired(@Nullable TimerData timer) {
     if (timer != null) {
-      pending.remove(
+      removePending(
           new TimerId(timer.getNamespace(), timer.getTimerId(), timer.getTimerFamilyId()));
     }
     return timer;
+  }
+
+  private void removePending(TimerId id) {
+    TimerData removed = pending.remove(id);
+    if (removed != null) {
+      pendingInDomain[removed.getDomain().ordinal()]--;
+    }
   }
 }
