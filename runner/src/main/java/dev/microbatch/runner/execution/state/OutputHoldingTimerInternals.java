@@ -54,8 +54,8 @@ final class OutputHoldingTimerInternals extends InMemoryTimerInternals {
 
   /**
    * As the superclass answers, without asking it when no timer of {@code domain} is pending: it
-   * then throws and catches an exception, whose stack trace took 7.5% of B3-session's CPU (asked
-   * for each of a key's three domains after every batch the key runs in).
+   * then throws and catches an exception, whose stack trace took 7.5% of B3-session's task CPU
+   * (asked for each of a key's three domains after every batch the key runs in).
    */
   @Override
   public @Nullable Instant getNextTimer(TimeDomain domain) {
