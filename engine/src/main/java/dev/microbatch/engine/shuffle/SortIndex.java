@@ -22,10 +22,9 @@ final class SortIndex {
   private long[][] chunks = {new long[FIRST_CHUNK]};
   private long[] last = chunks[0];
   private int lastSize;
-  private int size;
 
   int size() {
-    return size;
+    return (chunks.length - 1) * CHUNK + lastSize;
   }
 
   /** The bytes the chunks take. */
@@ -44,7 +43,6 @@ final class SortIndex {
       }
     }
     last[lastSize++] = entry;
-    size++;
   }
 
   long get(int i) {
@@ -57,22 +55,29 @@ final class SortIndex {
 
   /** Copies {@code n} entries from {@code from} on into {@code to}: faster than each by itself. */
   void copyTo(int from, long[] to, int n) {
-    for (int copied = 0; copied < n; ) {
-      int i = from + copied;
-      int at = i % CHUNK;
-      int length = Math.min(n - copied, CHUNK - at);
-      System.arraycopy(chunks[i / CHUNK], at, to, copied, length);
-      copied += length;
-    }
+    copy(from, to, n, true);
   }
 
   /** Copies {@code n} entries of {@code from} into the index, from {@code to} on. */
   void copyFrom(long[] from, int to, int n) {
+    copy(to, from, n, false);
+  }
+
+  /**
+   * Copies {@code n} entries between the index from {@code at} on and {@code array}, chunk by
+   * chunk.
+   */
+  private void copy(int at, long[] array, int n, boolean intoArray) {
     for (int copied = 0; copied < n; ) {
-      int i = to + copied;
-      int at = i % CHUNK;
-      int length = Math.min(n - copied, CHUNK - at);
-      System.arraycopy(from, copied, chunks[i / CHUNK], at, length);
+      int i = at + copied;
+      long[] chunk = chunks[i / CHUNK];
+      int inChunk = i % CHUNK;
+      int length = Math.min(n - copied, CHUNK - inChunk);
+      if (intoArray) {
+        System.arraycopy(chunk, inChunk, array, copied, length);
+      } else {
+        System.arraycopy(array, copied, chunk, inChunk, length);
+      }
       copied += length;
     }
   }

@@ -113,6 +113,11 @@ final class SortedRecords {
     pagePosition = at + valueLength;
   }
 
+  /** The address in the low bits of an index entry. */
+  private static int addressOf(long entry) {
+    return (int) entry & Integer.MAX_VALUE;
+  }
+
   private static int recordLength(int keyLength, int valueLength) {
     return varintLength(keyLength) + keyLength + varintLength(valueLength) + valueLength;
   }
@@ -213,7 +218,7 @@ final class SortedRecords {
       }
       long entry = ahead[next++ - aheadFrom];
       hash = (int) ((entry >>> ADDRESS_BITS) & hashMask);
-      int address = (int) entry & Integer.MAX_VALUE;
+      int address = addressOf(entry);
       recordPage = pages.get(address >>> OFFSET_BITS);
       int at = address & OFFSET_MASK;
       keyLength = readVarint(recordPage, at);
@@ -234,7 +239,7 @@ final class SortedRecords {
       touchedUpTo = Math.min(end, next + READ_AHEAD);
       index.copyTo(aheadFrom, ahead, touchedUpTo - aheadFrom);
       for (int i = 0; i < touchedUpTo - aheadFrom; i++) {
-        int address = (int) ahead[i] & Integer.MAX_VALUE;
+        int address = addressOf(ahead[i]);
         byte[] in = pages.get(address >>> OFFSET_BITS);
         int at = address & OFFSET_MASK;
         touched += in[at] + in[Math.min(at + TOUCH_SPAN, in.length - 1)];

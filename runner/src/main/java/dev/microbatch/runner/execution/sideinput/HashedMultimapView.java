@@ -70,15 +70,8 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
   }
 
   private Iterable<V> valuesInTable(Object structural) {
-    for (int slot = firstSlot(structural, table.length); ; slot = nextSlot(slot, table.length)) {
-      Object at = table[slot];
-      if (at == null) {
-        return Collections.emptyList();
-      }
-      if (at == structural || structural.equals(at)) {
-        return asIterable(table[slot + 1]);
-      }
-    }
+    int slot = slotOf(structural, table);
+    return table[slot] == null ? Collections.emptyList() : asIterable(table[slot + 1]);
   }
 
   private Iterable<V> valuesByKey(Object structural) {
@@ -122,17 +115,15 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
 
   private void add(K original, V value) {
     Object key = structuralKey(original);
-    int slot = firstSlot(key, table.length);
-    for (; table[slot] != null; slot = nextSlot(slot, table.length)) {
-      if (table[slot] == key || key.equals(table[slot])) {
-        Object held = table[slot + 1];
-        if (held instanceof Values values) {
-          values.list.add(value);
-        } else {
-          table[slot + 1] = new Values(held, value);
-        }
-        return;
+    int slot = slotOf(key, table);
+    if (table[slot] != null) {
+      Object held = table[slot + 1];
+      if (held instanceof Values values) {
+        values.list.add(value);
+      } else {
+        table[slot + 1] = new Values(held, value);
       }
+      return;
     }
     table[slot] = key;
     table[slot + 1] = value;
@@ -147,10 +138,7 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
     table = new Object[old.length * 2];
     for (int i = 0; i < old.length; i += 2) {
       if (old[i] != null) {
-        int slot = firstSlot(old[i], table.length);
-        while (table[slot] != null) {
-          slot = nextSlot(slot, table.length);
-        }
+        int slot = slotOf(old[i], table);
         table[slot] = old[i];
         table[slot + 1] = old[i + 1];
       }
@@ -196,14 +184,19 @@ final class HashedMultimapView<K, V> implements MultimapView<K, V> {
     table = null;
   }
 
-  /** A key's first slot: its hash mixed, so that keys with nearby hashes spread over the table. */
-  private static int firstSlot(Object key, int length) {
+  /**
+   * The slot of {@code key} in {@code table}, or the free one where it would go: probing from its
+   * hash mixed, so that keys with nearby hashes spread over the table.
+   */
+  private static int slotOf(Object key, Object[] table) {
     int h = key.hashCode() * 0x9E3779B9;
-    return (h ^ (h >>> 16)) & (length - 2);
-  }
-
-  private static int nextSlot(int slot, int length) {
-    return (slot + 2) & (length - 1);
+    int slot = (h ^ (h >>> 16)) & (table.length - 2);
+    for (Object at; (at = table[slot]) != null; slot = (slot + 2) & (table.length - 1)) {
+      if (at == key || key.equals(at)) {
+        return slot;
+      }
+    }
+    return slot;
   }
 
   @SuppressWarnings("unchecked")
