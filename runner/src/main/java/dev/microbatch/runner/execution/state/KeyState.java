@@ -13,6 +13,7 @@ import org.apache.beam.runners.core.StateTag;
 import org.apache.beam.runners.core.TimerInternals.TimerData;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.state.State;
+import org.apache.beam.sdk.state.StateContext;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.joda.time.Instant;
@@ -144,75 +145,56 @@ public final class KeyState<K> {
         && !holdsFiredTimers();
   }
 
+  /**
+   * Beam's in-memory state, its cells kept in {@link StateCells} rather than Beam's {@code
+   * StateTable} (which stays empty): the same cells, bound by Beam's binder, walkable after each
+   * batch without copies.
+   */
   private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {
+    private final StateCells cells = new StateCells();
+
     HoldTrackingStateInternals(K key) {
       super(key);
     }
 
-    public Instant earliestHold() {
-      Instant earliest = BoundedWindow.TIMESTAMP_MAX_VALUE;
-      for (State s : inMemoryState.values()) {
-        if (s instanceof InMemoryWatermarkHold<?> hold && !hold.isCleared()) {
-          Instant held = hold.read();
-          if (held != null && held.isBefore(earliest)) {
-            earliest = held;
-          }
-        }
-      }
-      return earliest;
+    @Override
+    public <T extends State> T state(
+        StateNamespace namespace, StateTag<T> address, StateContext<?> c) {
+      return cells.get(namespace, address, c);
+    }
+
+    @Override
+    public void clear() {
+      cells.clear();
+    }
+
+    Instant earliestHold() {
+      return cells.earliestHold();
     }
 
     /**
      * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new one
-     * would, and Beam's StateTable keeps every cell it ever bound, so a key would keep its cleared
-     * cells of every window it ever saw and each batch would walk them all. Cheap where it can be:
-     * a key whose every cell is cleared forgets them all at once, and a key with one namespace, not
-     * all cleared, has nothing to forget.
+     * would, and a key would otherwise keep the cleared cells of every window it ever saw, and each
+     * batch would walk them all.
      */
     void forgetCleared() {
-      if (isEmpty()) {
-        inMemoryState.clear();
-        return;
-      }
-      if (inMemoryState.getNamespacesInUse().size() == 1) {
-        return;
-      }
-      List<StateNamespace> cleared = new ArrayList<>();
-      for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
-        if (inMemoryState.getTagsInUse(namespace).values().stream()
-            .allMatch(s -> ((InMemoryState<?>) s).isCleared())) {
-          cleared.add(namespace);
-        }
-      }
-      cleared.forEach(inMemoryState::clearNamespace);
+      cells.forgetCleared();
     }
 
     int namespacesHeld() {
-      return inMemoryState.getNamespacesInUse().size();
+      return cells.namespaces();
     }
 
     Map<StateNamespace, Map<StateTag, State>> inUse() {
       Map<StateNamespace, Map<StateTag, State>> inUse = new LinkedHashMap<>();
-      for (StateNamespace namespace : inMemoryState.getNamespacesInUse()) {
-        inMemoryState
-            .getTagsInUse(namespace)
-            .forEach(
-                (tag, s) -> {
-                  if (!((InMemoryState<?>) s).isCleared()) {
-                    inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s);
-                  }
-                });
-      }
+      cells.forEachNotCleared(
+          (namespace, tag, s) ->
+              inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s));
       return inUse;
     }
 
     boolean isEmpty() {
-      for (State s : inMemoryState.values()) {
-        if (!((InMemoryState<?>) s).isCleared()) {
-          return false;
-        }
-      }
-      return true;
+      return cells.allCleared();
     }
   }
 }
