@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.runners.core.DoFnRunners;
@@ -80,8 +81,9 @@ public final class DoFnExecution<InputT, OutputT> {
     // Generates the DoFn's invoker class (Beam caches it by the DoFn's class) while the pipeline is
     // translated, as Flink does when it opens an operator: else the first batch that has data pays
     // for it, half a second for a word count's DoFns with the JVM cold, in the latency of its
-    // panes.
-    DoFnInvokers.invokerFor(fn);
+    // panes. On a thread of its own, so that the translation goes on meanwhile; a task that needs
+    // the invoker first waits for it in Beam's cache, and a DoFn that has none fails there.
+    CompletableFuture.runAsync(() -> DoFnInvokers.invokerFor(fn));
     this.stepName = context.stepName();
     this.options = context.options();
     this.instances =
