@@ -10,13 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.microbatch.engine.EngineThreads;
 import dev.microbatch.engine.stream.StreamingListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.GenerateSequence;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -194,5 +200,53 @@ class MicroBatchRunnerTest {
             () -> result.addStreamingListener(new StreamingListener() {}));
     assertThat(
         e.getMessage(), equalTo("Only a pipeline run with --streaming has batches to listen to"));
+  }
+
+  @Test
+  void aCoderThatCannotBeSerializedFailsThePipelineNamingItsPCollectionBeforeAnythingRuns() {
+    Pipeline p = pipeline();
+    p.apply(Create.of(1L, 2L, 3L))
+        .apply("Tripled", ParDo.of(new Tripling()))
+        .setCoder(new UnserializableCoder());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, p::run);
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            "The coder UnserializableCoder of Tripled/ParMultiDo(Tripling).output cannot be"
+                + " serialized"));
+    assertThat(Tripling.CALLS.get(), equalTo(0));
+    assertThat(EngineThreads.alive(), empty());
+  }
+
+  /** Counts its calls: none may happen when the pipeline is refused. */
+  static final class Tripling extends DoFn<Long, Long> {
+    static final AtomicInteger CALLS = new AtomicInteger();
+
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      CALLS.incrementAndGet();
+      out.output(3 * x);
+    }
+  }
+
+  /** A coder that holds something Java serialization cannot write. */
+  static final class UnserializableCoder extends AtomicCoder<Long> {
+    @SuppressWarnings("unused")
+    private final Object notSerializable = new Object();
+
+    @Override
+    public void encode(Long value, OutputStream out) throws IOException {
+      VarLongCoder.of().encode(value, out);
+    }
+
+    @Override
+    public Long decode(InputStream in) throws IOException {
+      return VarLongCoder.of().decode(in);
+    }
+
+    @Override
+    public String toString() {
+      return "UnserializableCoder";
+    }
   }
 }
