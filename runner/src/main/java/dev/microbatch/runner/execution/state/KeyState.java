@@ -25,7 +25,7 @@ import org.joda.time.Instant;
 @Internal
 public final class KeyState<K> {
   private final K key;
-  private final HoldTrackingStateInternals<K> state;
+  private final CellStateInternals<K> state;
   private final OutputHoldingTimerInternals timers;
   private final List<WindowedValue<?>> waiting = new ArrayList<>();
   private Instant firedHold = BoundedWindow.TIMESTAMP_MAX_VALUE;
@@ -33,7 +33,7 @@ public final class KeyState<K> {
   /** A key first seen at {@code inputWatermark} (its new values arrive at it) and a time. */
   public KeyState(K key, Instant inputWatermark, Instant processingTime) {
     this.key = key;
-    this.state = new HoldTrackingStateInternals<>(key);
+    this.state = new CellStateInternals<>(key);
     this.timers = KeyTimers.startingAt(inputWatermark, processingTime);
   }
 
@@ -56,7 +56,11 @@ public final class KeyState<K> {
 
   /** The state cells that hold something, by namespace and tag. */
   Map<StateNamespace, Map<StateTag, State>> stateInUse() {
-    return state.inUse();
+    Map<StateNamespace, Map<StateTag, State>> inUse = new LinkedHashMap<>();
+    state.cells.forEachNotCleared(
+        (namespace, tag, s) ->
+            inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s));
+    return inUse;
   }
 
   /**
@@ -73,7 +77,7 @@ public final class KeyState<K> {
    * it holds nothing.
    */
   public Instant earliestHold() {
-    Instant hold = state.earliestHold();
+    Instant hold = state.cells.earliestHold();
     Instant waits = earliestWaiting();
     return waits.isBefore(hold) ? waits : hold;
   }
@@ -126,21 +130,23 @@ public final class KeyState<K> {
   }
 
   /**
-   * Forgets the cells its windows no longer use; called between batches, when no runner holds them.
+   * Forgets the cells of the windows whose every cell is cleared (a cleared cell reads as a new one
+   * would; kept, they would pile up over every window the key ever saw and each batch would walk
+   * them all); called between batches, when no runner holds them.
    */
   void forgetClearedState() {
-    state.forgetCleared();
+    state.cells.forgetCleared();
   }
 
   /** How many namespaces (windows) hold cells, cleared or not. */
   int namespacesHeld() {
-    return state.namespacesHeld();
+    return state.cells.namespaces();
   }
 
   /** True once the key holds no state and waits for no timer or value: it can be forgotten. */
   boolean isEmpty() {
     return !timers.hasPendingTimers()
-        && state.isEmpty()
+        && state.cells.allCleared()
         && waiting.isEmpty()
         && !holdsFiredTimers();
   }
@@ -150,10 +156,10 @@ public final class KeyState<K> {
    * StateTable} (which stays empty): the same cells, bound by Beam's binder, walkable after each
    * batch without copies.
    */
-  private static final class HoldTrackingStateInternals<K> extends InMemoryStateInternals<K> {
-    private final StateCells cells = new StateCells();
+  private static final class CellStateInternals<K> extends InMemoryStateInternals<K> {
+    final StateCells cells = new StateCells();
 
-    HoldTrackingStateInternals(K key) {
+    CellStateInternals(K key) {
       super(key);
     }
 
@@ -166,35 +172,6 @@ public final class KeyState<K> {
     @Override
     public void clear() {
       cells.clear();
-    }
-
-    Instant earliestHold() {
-      return cells.earliestHold();
-    }
-
-    /**
-     * Drops the namespaces (windows) whose every cell is cleared: a cleared cell reads as a new one
-     * would, and a key would otherwise keep the cleared cells of every window it ever saw, and each
-     * batch would walk them all.
-     */
-    void forgetCleared() {
-      cells.forgetCleared();
-    }
-
-    int namespacesHeld() {
-      return cells.namespaces();
-    }
-
-    Map<StateNamespace, Map<StateTag, State>> inUse() {
-      Map<StateNamespace, Map<StateTag, State>> inUse = new LinkedHashMap<>();
-      cells.forEachNotCleared(
-          (namespace, tag, s) ->
-              inUse.computeIfAbsent(namespace, n -> new LinkedHashMap<>()).put(tag, s));
-      return inUse;
-    }
-
-    boolean isEmpty() {
-      return cells.allCleared();
     }
   }
 }

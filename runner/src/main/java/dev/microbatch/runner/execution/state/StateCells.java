@@ -28,11 +28,7 @@ final class StateCells {
   /** The cell of {@code tag} in {@code namespace}, bound in memory on first use. */
   @SuppressWarnings("unchecked")
   <T extends State> T get(StateNamespace namespace, StateTag<T> tag, StateContext<?> context) {
-    Cells cells = namespaces.get(namespace);
-    if (cells == null) {
-      cells = new Cells();
-      namespaces.put(namespace, cells);
-    }
+    Cells cells = namespaces.computeIfAbsent(namespace, n -> new Cells());
     String id = tag.getId();
     for (int i = 0; i < cells.size; i++) {
       if (id.equals(cells.tags[i].getId())) {
