@@ -8,12 +8,27 @@ import java.util.OptionalDouble;
  * the gap between the last rate and the processing rate; the integral term works off the backlog
  * the scheduling delay stands for; the rate never drops below {@code minRate}.
  *
- * <p>One change from Spark's: the rate never drops below half the processing rate just measured. At
- * short batch intervals a scheduling delay of a few intervals (a slow first batch, while the JIT
- * compiles) made the integral term larger than the processing rate, and Spark's estimator then
- * plans the minimum rate; batches of a few records measure little but their fixed cost, so the rate
- * climbed back over seconds while the sources' backlog grew. Half the processing rate still works
- * the backlog off, with the other half.
+ * <p>One change from Spark's: the rate has a floor from the last batch. At short batch intervals a
+ * delay of a few intervals (a slow first batch while the JIT compiles, a GC pause) makes the
+ * integral term larger than the processing rate, and Spark's estimator then plans its minimum rate.
+ * The floor is the larger of two rates, each planning a batch expected to take less than the
+ * interval, so that the delay is still worked off:
+ *
+ * <ul>
+ *   <li>half the processing rate just measured: a batch meant to take half the interval, where a
+ *       batch's time is its records times a cost per record;
+ *   <li>for batches whose time is mostly a fixed cost (scheduling, stages, the keyed state's walk):
+ *       the last batch's records scaled to take half the interval beyond the fixed cost, estimated
+ *       as half the shortest time of the last few batches (no batch is faster than its fixed cost).
+ *       There, half the records take nearly as long, so halving the rate leaves the budget far
+ *       below what arrives while the sources' backlog grows; this floor grows the batches instead,
+ *       by up to the interval's time left after the fixed cost.
+ * </ul>
+ *
+ * <p>Where the fixed cost is nil the second is the first; where it is the whole time the batches
+ * grow until the backlog is read, each expected to take halfway from the fixed cost to the
+ * interval. Where time is proportional to records after all, the second plans at most the interval
+ * less the fixed cost.
  */
 public final class PIDRateEstimator {
   private final long batchIntervalMillis;
@@ -22,8 +37,11 @@ public final class PIDRateEstimator {
   private final double derivative;
   private final double minRate;
 
-  /** The least the rate may drop to, as a share of the processing rate just measured. */
-  private static final double LEAST_SHARE_OF_PROCESSING_RATE = 0.5;
+  /** How many of the last batches' processing times bound the fixed cost. */
+  private static final int RECENT_BATCHES = 10;
+
+  private final long[] recentProcessingMillis = new long[RECENT_BATCHES];
+  private int recentBatches;
 
   private boolean firstRun = true;
   private long latestTime = -1;
@@ -62,7 +80,12 @@ public final class PIDRateEstimator {
    */
   public synchronized OptionalDouble compute(
       long time, long records, long processingDelayMillis, long schedulingDelayMillis) {
-    if (time <= latestTime || records <= 0 || processingDelayMillis <= 0) {
+    if (time <= latestTime || processingDelayMillis <= 0) {
+      return OptionalDouble.empty();
+    }
+    // an empty batch's time is all fixed cost: the best bound there is
+    recentProcessingMillis[recentBatches++ % RECENT_BATCHES] = processingDelayMillis;
+    if (records <= 0) {
       return OptionalDouble.empty();
     }
     double sinceUpdate = (time - latestTime) / 1000.0;
@@ -78,7 +101,7 @@ public final class PIDRateEstimator {
                     - proportional * error
                     - integral * historicalError
                     - derivative * dError,
-                LEAST_SHARE_OF_PROCESSING_RATE * processingRate),
+                Math.max(processingRate / 2, fixedCostFloor(records, processingDelayMillis))),
             minRate);
     latestTime = time;
     if (firstRun) {
@@ -90,5 +113,23 @@ public final class PIDRateEstimator {
     latestRate = newRate;
     latestError = error;
     return OptionalDouble.of(newRate);
+  }
+
+  /**
+   * The rate that scales the last batch ({@code records} in {@code processingMillis}) to take half
+   * the interval beyond the fixed cost; 0 where the fixed cost is no shorter than the interval.
+   */
+  private double fixedCostFloor(long records, long processingMillis) {
+    long shortest = Long.MAX_VALUE;
+    for (int i = 0; i < Math.min(recentBatches, RECENT_BATCHES); i++) {
+      shortest = Math.min(shortest, recentProcessingMillis[i]);
+    }
+    double fixedCost = shortest / 2.0;
+    if (fixedCost >= batchIntervalMillis) {
+      return 0;
+    }
+    double target = (batchIntervalMillis + fixedCost) / 2;
+    double scaled = records * (target - fixedCost) / (processingMillis - fixedCost);
+    return scaled * 1000.0 / batchIntervalMillis;
   }
 }
