@@ -7,6 +7,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -24,6 +25,7 @@ final class BatchTranslators {
           GroupByKey.class, new GroupByKeyTranslatorBatch<>(),
           Combine.PerKey.class, new CombinePerKeyTranslatorBatch<>(),
           Flatten.PCollections.class, new FlattenTranslatorBatch<>(),
+          Reshuffle.class, new ReshuffleTranslatorBatch<>(),
           Window.Assign.class, new WindowAssignTranslatorBatch<>(),
           View.CreatePCollectionView.class, new CreateViewTranslatorBatch<>(),
           SplittableParDo.ProcessKeyedElements.class, new SplittableProcessTranslatorBatch<>());

@@ -8,6 +8,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.construction.SplittableParDo;
@@ -35,6 +36,7 @@ final class StreamingTranslators {
               Map.entry(GroupByKey.class, new GroupByKeyTranslatorStreaming<>()),
               Map.entry(Combine.PerKey.class, new CombinePerKeyTranslatorStreaming<>()),
               Map.entry(Flatten.PCollections.class, new FlattenTranslatorStreaming<>()),
+              Map.entry(Reshuffle.class, new ReshuffleTranslatorStreaming<>()),
               Map.entry(Window.Assign.class, new WindowAssignTranslatorStreaming<>()),
               Map.entry(View.CreatePCollectionView.class, new CreateViewTranslatorStreaming<>()),
               Map.entry(

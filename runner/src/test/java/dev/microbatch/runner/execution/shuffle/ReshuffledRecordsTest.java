@@ -1,0 +1,95 @@
+package dev.microbatch.runner.execution.shuffle;
+
+import static dev.microbatch.runner.SameAsDirectRunner.assertSameOutput;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.microbatch.runner.SameAsDirectRunner.Mode;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ReshuffledRecordsTest {
+
+  /** Each element with its timestamp, window and pane, as a downstream DoFn sees them. */
+  private static final class Describe<T> extends DoFn<T, String> {
+    @ProcessElement
+    public void process(
+        @Element T element,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        PaneInfo pane,
+        OutputReceiver<String> out) {
+      out.output(element + " at " + timestamp + " in " + window + " " + pane);
+    }
+  }
+
+  /** A group's values in order: the order of a group's values is not Beam's to keep. */
+  private static final class SortValues
+      extends DoFn<KV<String, Iterable<Integer>>, KV<String, List<Integer>>> {
+    @ProcessElement
+    public void process(
+        @Element KV<String, Iterable<Integer>> group,
+        OutputReceiver<KV<String, List<Integer>>> out) {
+      List<Integer> values = new ArrayList<>();
+      group.getValue().forEach(values::add);
+      values.sort(null);
+      out.output(KV.of(group.getKey(), values));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void reshuffledRecordsKeepTheirTimestampsWindowsAndPanesAsOnTheDirectRunner(Mode mode) {
+    List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      values.add(TimestampedValue.of(KV.of("k" + i % 7, i), new Instant(i * 250L)));
+    }
+
+    List<String> output =
+        assertSameOutput(
+            mode,
+            pipeline -> {
+              var windowed =
+                  pipeline
+                      .apply(Create.timestamped(values))
+                      // each value in two windows: a reshuffle must keep both
+                      .apply(
+                          Window.into(
+                              SlidingWindows.of(Duration.standardSeconds(2))
+                                  .every(Duration.standardSeconds(1))));
+              var reshuffledValues =
+                  windowed
+                      .apply("ReshuffleValues", Reshuffle.of())
+                      .apply(ParDo.of(new Describe<>()));
+              // groups carry an on-time pane (and the end of their window as timestamp)
+              var reshuffledGroups =
+                  windowed
+                      .apply(GroupByKey.create())
+                      .apply(ParDo.of(new SortValues()))
+                      .apply("ReshuffleGroups", Reshuffle.viaRandomKey())
+                      .apply("DescribeGroups", ParDo.of(new Describe<>()));
+              return org.apache.beam.sdk.values.PCollectionList.of(reshuffledValues)
+                  .and(reshuffledGroups)
+                  .apply(org.apache.beam.sdk.transforms.Flatten.pCollections());
+            });
+
+    // 40 values in 2 windows each, and one group a key and window with values
+    assertThat(output.stream().filter(line -> line.endsWith("NO_FIRING")).toList(), hasSize(80));
+    assertThat(output.stream().filter(line -> line.contains("ON_TIME")).toList(), hasSize(71));
+  }
+}
