@@ -1,20 +1,28 @@
 package dev.microbatch.runner.translation.batch;
 
 import dev.microbatch.runner.execution.shuffle.ReshuffledRecords;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
-/** Reshuffle: its records repartitioned by key, each as it was ({@link ReshuffledRecords}). */
-final class ReshuffleTranslatorBatch<K, V> implements BatchTransformTranslator<Reshuffle<K, V>> {
+/**
+ * Reshuffle and Redistribute.byKey: their records repartitioned by key, each as it was ({@link
+ * ReshuffledRecords}).
+ */
+final class ReshuffleTranslatorBatch<K, V>
+    implements BatchTransformTranslator<PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>>> {
 
   @Override
-  public boolean canTranslate(Reshuffle<K, V> transform, BatchTranslationContext context) {
-    return ReshuffledRecords.restoresEachRecord(context.input());
+  public boolean canTranslate(
+      PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> transform,
+      BatchTranslationContext context) {
+    return ReshuffledRecords.restoresEachRecord(transform, context.input());
   }
 
   @Override
-  public void translate(Reshuffle<K, V> transform, BatchTranslationContext context) {
+  public void translate(
+      PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> transform,
+      BatchTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
     context.setOutput(ReshuffledRecords.of(context.dataset(input), input, context.parallelism()));
   }

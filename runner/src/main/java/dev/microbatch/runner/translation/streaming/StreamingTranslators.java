@@ -8,6 +8,7 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Impulse;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Redistribute;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -16,7 +17,7 @@ import org.apache.beam.sdk.util.construction.SplittableParDo;
 /**
  * The one registry of streaming translators, one per Beam primitive, and Combine.PerKey, lifted
  * where that gives Beam's result (otherwise its expansion, GroupByKey then combining the grouped
- * values, runs).
+ * values, runs), and Reshuffle and Redistribute.byKey as repartitions.
  */
 final class StreamingTranslators {
   private StreamingTranslators() {}
@@ -37,6 +38,7 @@ final class StreamingTranslators {
               Map.entry(Combine.PerKey.class, new CombinePerKeyTranslatorStreaming<>()),
               Map.entry(Flatten.PCollections.class, new FlattenTranslatorStreaming<>()),
               Map.entry(Reshuffle.class, new ReshuffleTranslatorStreaming<>()),
+              Map.entry(Redistribute.RedistributeByKey.class, new ReshuffleTranslatorStreaming<>()),
               Map.entry(Window.Assign.class, new WindowAssignTranslatorStreaming<>()),
               Map.entry(View.CreatePCollectionView.class, new CreateViewTranslatorStreaming<>()),
               Map.entry(

@@ -9,14 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Redistribute;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -52,9 +56,14 @@ class ReshuffledRecordsTest {
     }
   }
 
+  private static <T> PCollection<String> describe(PCollection<T> elements) {
+    return elements.apply("Describe" + elements.getName(), ParDo.of(new Describe<>()));
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
-  void reshuffledRecordsKeepTheirTimestampsWindowsAndPanesAsOnTheDirectRunner(Mode mode) {
+  void reshuffledAndRedistributedRecordsKeepTheirTimestampsWindowsAndPanesAsOnTheDirectRunner(
+      Mode mode) {
     List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       values.add(TimestampedValue.of(KV.of("k" + i % 7, i), new Instant(i * 250L)));
@@ -72,24 +81,17 @@ class ReshuffledRecordsTest {
                           Window.into(
                               SlidingWindows.of(Duration.standardSeconds(2))
                                   .every(Duration.standardSeconds(1))));
-              var reshuffledValues =
-                  windowed
-                      .apply("ReshuffleValues", Reshuffle.of())
-                      .apply(ParDo.of(new Describe<>()));
-              // groups carry an on-time pane (and the end of their window as timestamp)
-              var reshuffledGroups =
-                  windowed
-                      .apply(GroupByKey.create())
-                      .apply(ParDo.of(new SortValues()))
-                      .apply("ReshuffleGroups", Reshuffle.viaRandomKey())
-                      .apply("DescribeGroups", ParDo.of(new Describe<>()));
-              return org.apache.beam.sdk.values.PCollectionList.of(reshuffledValues)
-                  .and(reshuffledGroups)
-                  .apply(org.apache.beam.sdk.transforms.Flatten.pCollections());
+              var groups = windowed.apply(GroupByKey.create()).apply(ParDo.of(new SortValues()));
+              return PCollectionList.of(describe(windowed.apply("Reshuffle", Reshuffle.of())))
+                  .and(describe(windowed.apply("RedistributeByKey", Redistribute.byKey())))
+                  // groups carry an on-time pane (and the end of their window as timestamp)
+                  .and(describe(groups.apply("ReshuffleGroups", Reshuffle.viaRandomKey())))
+                  .and(describe(groups.apply("RedistributeGroups", Redistribute.arbitrarily())))
+                  .apply(Flatten.pCollections());
             });
 
-    // 40 values in 2 windows each, and one group a key and window with values
-    assertThat(output.stream().filter(line -> line.endsWith("NO_FIRING")).toList(), hasSize(80));
-    assertThat(output.stream().filter(line -> line.contains("ON_TIME")).toList(), hasSize(71));
+    // twice: 40 values in 2 windows each, and one group a key and window with values
+    assertThat(output.stream().filter(line -> line.endsWith("NO_FIRING")).toList(), hasSize(160));
+    assertThat(output.stream().filter(line -> line.contains("ON_TIME")).toList(), hasSize(142));
   }
 }
