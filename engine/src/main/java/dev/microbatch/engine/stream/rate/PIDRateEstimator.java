@@ -1,5 +1,6 @@
 package dev.microbatch.engine.stream.rate;
 
+import java.util.Arrays;
 import java.util.OptionalDouble;
 
 /**
@@ -40,8 +41,10 @@ public final class PIDRateEstimator {
   /** How many of the last batches' processing times bound the fixed cost. */
   private static final int RECENT_BATCHES = 10;
 
+  /** The last batches' processing times, oldest overwritten first; Long.MAX_VALUE for none yet. */
   private final long[] recentProcessingMillis = new long[RECENT_BATCHES];
-  private int recentBatches;
+
+  private int nextRecent;
 
   private boolean firstRun = true;
   private long latestTime = -1;
@@ -72,6 +75,7 @@ public final class PIDRateEstimator {
     this.integral = integral;
     this.derivative = derivative;
     this.minRate = minRate;
+    Arrays.fill(recentProcessingMillis, Long.MAX_VALUE);
   }
 
   /**
@@ -84,7 +88,8 @@ public final class PIDRateEstimator {
       return OptionalDouble.empty();
     }
     // an empty batch's time is all fixed cost: the best bound there is
-    recentProcessingMillis[recentBatches++ % RECENT_BATCHES] = processingDelayMillis;
+    recentProcessingMillis[nextRecent] = processingDelayMillis;
+    nextRecent = (nextRecent + 1) % RECENT_BATCHES;
     if (records <= 0) {
       return OptionalDouble.empty();
     }
@@ -120,11 +125,7 @@ public final class PIDRateEstimator {
    * the interval beyond the fixed cost; 0 where the fixed cost is no shorter than the interval.
    */
   private double fixedCostFloor(long records, long processingMillis) {
-    long shortest = Long.MAX_VALUE;
-    for (int i = 0; i < Math.min(recentBatches, RECENT_BATCHES); i++) {
-      shortest = Math.min(shortest, recentProcessingMillis[i]);
-    }
-    double fixedCost = shortest / 2.0;
+    double fixedCost = Arrays.stream(recentProcessingMillis).min().getAsLong() / 2.0;
     if (fixedCost >= batchIntervalMillis) {
       return 0;
     }

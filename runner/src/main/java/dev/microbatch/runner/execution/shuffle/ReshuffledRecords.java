@@ -34,7 +34,8 @@ public final class ReshuffledRecords<K, V> implements RecordSerializer<WindowedV
   private final Coder<K> keyCoder;
   private final Coder<WindowedValue<KV<K, V>>> recordCoder;
 
-  private ReshuffledRecords(PCollection<KV<K, V>> input) {
+  /** The records of {@code input}, the input of a Reshuffle, encoded with its coders. */
+  public ReshuffledRecords(PCollection<KV<K, V>> input) {
     this.keyCoder = ((KvCoder<K, V>) input.getCoder()).getKeyCoder();
     @SuppressWarnings("unchecked")
     Coder<BoundedWindow> windowCoder =
@@ -58,11 +59,10 @@ public final class ReshuffledRecords<K, V> implements RecordSerializer<WindowedV
             == null;
   }
 
-  /** {@code records} of {@code input}, the input of a Reshuffle, repartitioned by key. */
-  public static <K, V> Dataset<WindowedValue<KV<K, V>>> of(
-      Dataset<WindowedValue<KV<K, V>>> records, PCollection<KV<K, V>> input, int parallelism) {
-    ReshuffledRecords<K, V> serializer = new ReshuffledRecords<>(input);
-    return records.groupByKeyBytes(serializer, parallelism).flatMap(serializer::records);
+  /** {@code records} repartitioned by key into {@code parallelism} partitions. */
+  public Dataset<WindowedValue<KV<K, V>>> repartition(
+      Dataset<WindowedValue<KV<K, V>>> records, int parallelism) {
+    return records.groupByKeyBytes(this, parallelism).flatMap(this::records);
   }
 
   @Override

@@ -24,6 +24,7 @@ final class ReshuffleTranslatorBatch<K, V>
       PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> transform,
       BatchTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
-    context.setOutput(ReshuffledRecords.of(context.dataset(input), input, context.parallelism()));
+    context.setOutput(
+        new ReshuffledRecords<>(input).repartition(context.dataset(input), context.parallelism()));
   }
 }

@@ -25,10 +25,11 @@ final class ReshuffleTranslatorStreaming<K, V>
       PTransform<PCollection<KV<K, V>>, PCollection<KV<K, V>>> transform,
       StreamingTranslationContext context) {
     PCollection<KV<K, V>> input = context.input();
+    ReshuffledRecords<K, V> reshuffled = new ReshuffledRecords<>(input);
     int parallelism = context.parallelism();
     context.setOutput(
         context.<KV<K, V>>stream(input)
-            .transform((records, time) -> ReshuffledRecords.of(records, input, parallelism)),
+            .transform((records, time) -> reshuffled.repartition(records, parallelism)),
         context.watermark(input));
   }
 }
