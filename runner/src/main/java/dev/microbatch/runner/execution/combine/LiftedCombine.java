@@ -1,10 +1,8 @@
 package dev.microbatch.runner.execution.combine;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.microbatch.runner.execution.dofn.BundleIterator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
@@ -14,7 +12,6 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
-import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.WindowedValue;
@@ -51,9 +48,8 @@ public final class LiftedCombine {
   /**
    * Streaming mode's map side: one partition's values folded into one accumulator per key and
    * window, leaving out each value in a window {@code expired} says is past; the values arrive at
-   * the step's output watermark {@code outputWatermark} (see {@link WindowAccumulation}). The
-   * accumulators sit in a table per window, by key alone: most of a batch's values fall in one or
-   * two windows, and a lookup by key touches less memory than one by key and window.
+   * the step's output watermark {@code outputWatermark} (see {@link WindowAccumulation}). Values a
+   * fused DoFn outputs are folded as they come, none built into a windowed value.
    */
   public static <K, InputT, AccumT> List<WindowAccumulation<K, AccumT>> combineInPartition(
       Iterator<WindowedValue<KV<K, InputT>>> values,
@@ -62,32 +58,11 @@ public final class LiftedCombine {
       WindowingStrategy<?, ?> windowing,
       Predicate<BoundedWindow> expired,
       Instant outputWatermark) {
-    TimestampCombiner timestamps = windowing.getTimestampCombiner();
-    Map<BoundedWindow, Map<Object, WindowAccumulation<K, AccumT>>> byWindow = new HashMap<>();
-    BoundedWindow lastWindow = null;
-    Map<Object, WindowAccumulation<K, AccumT>> byKey = null;
-    while (values.hasNext()) {
-      WindowedValue<KV<K, InputT>> value = values.next();
-      for (BoundedWindow window : value.getWindows()) {
-        if (expired.test(window)) {
-          continue;
-        }
-        if (!window.equals(lastWindow)) {
-          byKey = byWindow.computeIfAbsent(window, w -> new HashMap<>());
-          lastWindow = window;
-        }
-        Object key = keyCoder.structuralValue(value.getValue().getKey());
-        WindowAccumulation<K, AccumT> accumulation = byKey.get(key);
-        if (accumulation == null) {
-          byKey.put(key, WindowAccumulation.of(fn, timestamps, window, value, outputWatermark));
-        } else {
-          accumulation.add(fn, timestamps, value, outputWatermark);
-        }
-      }
-    }
-    List<WindowAccumulation<K, AccumT>> accumulations = new ArrayList<>();
-    byWindow.values().forEach(keys -> accumulations.addAll(keys.values()));
-    return accumulations;
+    PartitionCombiner<K, InputT, AccumT> combiner =
+        new PartitionCombiner<>(
+            fn, keyCoder, windowing.getTimestampCombiner(), expired, outputWatermark);
+    BundleIterator.forEach(values, combiner);
+    return combiner.accumulations();
   }
 
   /**

@@ -37,34 +37,37 @@ public final class WindowAccumulation<K, AccumT> {
   }
 
   /**
-   * A new accumulation of {@code value}, which is in the one window {@code window} and arrives at
-   * the step's output watermark {@code outputWatermark}.
+   * A new accumulation of {@code value}, which is at {@code valueTimestamp} in the one window
+   * {@code window} and arrives at the step's output watermark {@code outputWatermark}.
    */
   public static <K, InputT, AccumT> WindowAccumulation<K, AccumT> of(
       CombineFn<InputT, AccumT, ?> fn,
       TimestampCombiner timestamps,
       BoundedWindow window,
-      WindowedValue<KV<K, InputT>> value,
+      KV<K, InputT> value,
+      Instant valueTimestamp,
       Instant outputWatermark) {
-    Instant assigned = timestamps.assign(window, value.getTimestamp());
+    Instant assigned = timestamps.assign(window, valueTimestamp);
     return new WindowAccumulation<>(
-        value.getValue().getKey(),
+        value.getKey(),
         window,
-        fn.addInput(fn.createAccumulator(), value.getValue().getValue()),
+        fn.addInput(fn.createAccumulator(), value.getValue()),
         aheadOf(assigned, outputWatermark));
   }
 
+  /** Folds in {@code value}, at {@code valueTimestamp} in this window. */
   public <InputT> WindowAccumulation<K, AccumT> add(
       CombineFn<InputT, AccumT, ?> fn,
       TimestampCombiner timestamps,
-      WindowedValue<KV<K, InputT>> value,
+      KV<K, InputT> value,
+      Instant valueTimestamp,
       Instant outputWatermark) {
-    AccumT added = fn.addInput(accumulator, value.getValue().getValue());
+    AccumT added = fn.addInput(accumulator, value.getValue());
     // EARLIEST and LATEST assign a value its own timestamp; END_OF_WINDOW's was fixed at the start
     Instant combined =
         timestamps == TimestampCombiner.END_OF_WINDOW
             ? timestamp
-            : combine(timestamps, timestamp, aheadOf(value.getTimestamp(), outputWatermark));
+            : combine(timestamps, timestamp, aheadOf(valueTimestamp, outputWatermark));
     // Only a changed field is written: most CombineFns fold in place, and rewriting an old
     // accumulation's fields with the same objects would still dirty its card for G1 to refine,
     // which cost a quarter of the word count's CPU.

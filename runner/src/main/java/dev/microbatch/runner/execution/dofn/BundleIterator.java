@@ -106,6 +106,30 @@ public final class BundleIterator<I> implements Iterator<Object> {
         null, upstream, process, finish, output.queue(), mayPush ? output : null);
   }
 
+  /**
+   * Hands every record of {@code input} to {@code step}: a {@link #pushing} bundle's outputs as
+   * they are output, each as a value with its element ({@link Step#acceptValue}, so that none is
+   * built into a windowed value of its own), any other iterator's records one by one.
+   */
+  @SuppressWarnings("unchecked")
+  public static <I> void forEach(Iterator<I> input, Step<I> step) {
+    BundleIterator<?> bundle = pushing(input);
+    try {
+      if (bundle == null) {
+        while (input.hasNext()) {
+          step.accept(input.next());
+        }
+        return;
+      }
+      bundle.pushable.pushTo((Step<Object>) step);
+      while (bundle.advance()) {
+        // every output went to step as it came
+      }
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
+  }
+
   /** One step of work: one input element processed, or the bundle ended; false once it has. */
   private boolean advance() throws Exception {
     started = true;
@@ -146,18 +170,7 @@ public final class BundleIterator<I> implements Iterator<Object> {
    */
   @Override
   public void forEachRemaining(Consumer<? super Object> action) {
-    if (pushable == null || started) {
-      Iterator.super.forEachRemaining(action);
-      return;
-    }
-    pushable.pushTo(action::accept);
-    try {
-      while (advance()) {
-        // every output went to action as it came
-      }
-    } catch (Exception e) {
-      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
-    }
+    forEach(this, action::accept);
   }
 
   @Override

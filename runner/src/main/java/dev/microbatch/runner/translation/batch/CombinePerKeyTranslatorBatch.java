@@ -79,8 +79,19 @@ final class CombinePerKeyTranslatorBatch<K, InputT, AccumT, OutputT>
                 new Aggregator<WindowedValue<KV<K, InputT>>, WindowAccumulation<K, AccumT>>(
                     wv ->
                         WindowAccumulation.of(
-                            fn, timestamps, windowOf(wv), wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
-                    (acc, wv) -> acc.add(fn, timestamps, wv, BoundedWindow.TIMESTAMP_MIN_VALUE),
+                            fn,
+                            timestamps,
+                            windowOf(wv),
+                            wv.getValue(),
+                            wv.getTimestamp(),
+                            BoundedWindow.TIMESTAMP_MIN_VALUE),
+                    (acc, wv) ->
+                        acc.add(
+                            fn,
+                            timestamps,
+                            wv.getValue(),
+                            wv.getTimestamp(),
+                            BoundedWindow.TIMESTAMP_MIN_VALUE),
                     (a, b) -> a.merge(fn, timestamps, b)),
                 context.parallelism(),
                 true,

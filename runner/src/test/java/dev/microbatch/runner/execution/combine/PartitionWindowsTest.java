@@ -68,7 +68,8 @@ class PartitionWindowsTest {
         SUM,
         timestamps,
         window,
-        WindowedValues.of(KV.of(key, value), new Instant(timestamp), window, PaneInfo.NO_FIRING),
+        KV.of(key, value),
+        new Instant(timestamp),
         BoundedWindow.TIMESTAMP_MIN_VALUE);
   }
 

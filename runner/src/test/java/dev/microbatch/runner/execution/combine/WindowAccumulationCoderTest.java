@@ -19,7 +19,6 @@ import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,18 @@ class WindowAccumulationCoderTest {
   void roundTripKeepsKeyWindowAccumulatorAndTimestamp() throws Exception {
     WindowAccumulation<String, long[]> accumulation =
         WindowAccumulation.of(
-                SUM, TimestampCombiner.LATEST, WINDOW, value(WINDOW, 40, 70_000), new Instant(0))
-            .add(SUM, TimestampCombiner.LATEST, value(WINDOW, 2, 90_000), new Instant(0));
+                SUM,
+                TimestampCombiner.LATEST,
+                WINDOW,
+                KV.of("key", 40L),
+                new Instant(70_000),
+                new Instant(0))
+            .add(
+                SUM,
+                TimestampCombiner.LATEST,
+                KV.of("key", 2L),
+                new Instant(90_000),
+                new Instant(0));
 
     WindowAccumulation<String, long[]> decoded = roundTrip(coder(), accumulation);
 
@@ -53,7 +62,12 @@ class WindowAccumulationCoderTest {
   void anAccumulationBehindTheWatermarkStaysWithoutTimestamp() throws Exception {
     WindowAccumulation<String, long[]> accumulation =
         WindowAccumulation.of(
-            SUM, TimestampCombiner.EARLIEST, WINDOW, value(WINDOW, 7, 70_000), new Instant(80_000));
+            SUM,
+            TimestampCombiner.EARLIEST,
+            WINDOW,
+            KV.of("key", 7L),
+            new Instant(70_000),
+            new Instant(80_000));
 
     WindowAccumulation<String, long[]> decoded = roundTrip(coder(), accumulation);
 
@@ -68,11 +82,21 @@ class WindowAccumulationCoderTest {
   void accumulationsNestedInAListEachComeBack() throws Exception {
     WindowAccumulation<String, long[]> first =
         WindowAccumulation.of(
-            SUM, TimestampCombiner.EARLIEST, WINDOW, value(WINDOW, 1, 61_000), new Instant(0));
+            SUM,
+            TimestampCombiner.EARLIEST,
+            WINDOW,
+            KV.of("key", 1L),
+            new Instant(61_000),
+            new Instant(0));
     IntervalWindow earlier = new IntervalWindow(new Instant(0), new Instant(60_000));
     WindowAccumulation<String, long[]> second =
         WindowAccumulation.of(
-            SUM, TimestampCombiner.EARLIEST, earlier, value(earlier, 2, 1_000), new Instant(5_000));
+            SUM,
+            TimestampCombiner.EARLIEST,
+            earlier,
+            KV.of("key", 2L),
+            new Instant(1_000),
+            new Instant(5_000));
 
     List<WindowAccumulation<String, long[]>> decoded =
         roundTrip(ListCoder.of(coder()), List.of(first, second));
@@ -86,7 +110,12 @@ class WindowAccumulationCoderTest {
   void aSerializedCopyOfTheCoderEqualsItAndDecodesWhatTheCoderEncodes() throws Exception {
     WindowAccumulation<String, long[]> accumulation =
         WindowAccumulation.of(
-            SUM, TimestampCombiner.EARLIEST, WINDOW, value(WINDOW, 3, 65_000), new Instant(0));
+            SUM,
+            TimestampCombiner.EARLIEST,
+            WINDOW,
+            KV.of("key", 3L),
+            new Instant(65_000),
+            new Instant(0));
     WindowAccumulationCoder<String, long[]> coder = coder();
 
     // WindowAccumulation has no equals: compare the encodings of the value and of its copy.
@@ -99,12 +128,6 @@ class WindowAccumulationCoderTest {
   }
 
   /** A value of the key in {@code window}, as the map side of a lifted Combine folds it. */
-  private static WindowedValue<KV<String, Long>> value(
-      IntervalWindow window, long value, long timestamp) {
-    return WindowedValues.of(
-        KV.of("key", value), new Instant(timestamp), window, PaneInfo.NO_FIRING);
-  }
-
   private static <T> T roundTrip(Coder<T> coder, T value) throws Exception {
     return CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, value));
   }

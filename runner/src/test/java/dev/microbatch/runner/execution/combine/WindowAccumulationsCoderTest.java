@@ -104,11 +104,7 @@ class WindowAccumulationsCoderTest {
   private static WindowAccumulation<String, long[]> accumulation(
       String key, IntervalWindow window, long value, long timestamp, Instant outputWatermark) {
     return WindowAccumulation.of(
-        SUM,
-        EARLIEST,
-        window,
-        WindowedValues.of(KV.of(key, value), new Instant(timestamp), window, PaneInfo.NO_FIRING),
-        outputWatermark);
+        SUM, EARLIEST, window, KV.of(key, value), new Instant(timestamp), outputWatermark);
   }
 
   private static WindowedValue<KV<String, Long>> pane(
