@@ -47,9 +47,10 @@ public final class LiftedCombine {
 
   /**
    * Streaming mode's map side: one partition's values folded into one accumulator per key and
-   * window, leaving out each value in a window {@code expired} says is past; the values arrive at
-   * the step's output watermark {@code outputWatermark} (see {@link WindowAccumulation}). Values a
-   * fused DoFn outputs are folded as they come, none built into a windowed value.
+   * window, leaving out (and telling {@code dropped} of) each value in a window {@code expired}
+   * says is past; the values arrive at the step's output watermark {@code outputWatermark} (see
+   * {@link WindowAccumulation}). Values a fused DoFn outputs are folded as they come, none built
+   * into a windowed value.
    */
   public static <K, InputT, AccumT> List<WindowAccumulation<K, AccumT>> combineInPartition(
       Iterator<WindowedValue<KV<K, InputT>>> values,
@@ -57,10 +58,11 @@ public final class LiftedCombine {
       Coder<K> keyCoder,
       WindowingStrategy<?, ?> windowing,
       Predicate<BoundedWindow> expired,
+      Runnable dropped,
       Instant outputWatermark) {
     PartitionCombiner<K, InputT, AccumT> combiner =
         new PartitionCombiner<>(
-            fn, keyCoder, windowing.getTimestampCombiner(), expired, outputWatermark);
+            fn, keyCoder, windowing.getTimestampCombiner(), expired, dropped, outputWatermark);
     BundleIterator.forEach(values, combiner);
     return combiner.accumulations();
   }

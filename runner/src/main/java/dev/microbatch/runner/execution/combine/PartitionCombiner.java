@@ -26,27 +26,34 @@ final class PartitionCombiner<K, InputT, AccumT>
   private final Coder<K> keyCoder;
   private final TimestampCombiner timestamps;
   private final Predicate<BoundedWindow> expired;
+  private final Runnable dropped;
   private final Instant outputWatermark;
 
   private final Map<BoundedWindow, Map<Object, WindowAccumulation<K, AccumT>>> byWindow =
       new HashMap<>();
+
+  /** The window of the last value, and its table; null for a window that is past. */
   private BoundedWindow lastWindow;
+
   private Map<Object, WindowAccumulation<K, AccumT>> byKey;
 
   /**
-   * Leaves out each value in a window {@code expired} says is past; the values arrive at the step's
-   * output watermark {@code outputWatermark} (see {@link WindowAccumulation}).
+   * Leaves out each value in a window {@code expired} says is past, and tells {@code dropped} of
+   * it; the values arrive at the step's output watermark {@code outputWatermark} (see {@link
+   * WindowAccumulation}).
    */
   PartitionCombiner(
       CombineFn<InputT, AccumT, ?> fn,
       Coder<K> keyCoder,
       TimestampCombiner timestamps,
       Predicate<BoundedWindow> expired,
+      Runnable dropped,
       Instant outputWatermark) {
     this.fn = fn;
     this.keyCoder = keyCoder;
     this.timestamps = timestamps;
     this.expired = expired;
+    this.dropped = dropped;
     this.outputWatermark = outputWatermark;
   }
 
@@ -60,12 +67,15 @@ final class PartitionCombiner<K, InputT, AccumT>
   public void acceptValue(Object value, WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) value;
     for (BoundedWindow window : element.getWindows()) {
-      if (expired.test(window)) {
-        continue;
-      }
+      // a batch's values come mostly in one or two windows: each is judged once in a row
       if (!window.equals(lastWindow)) {
-        byKey = byWindow.computeIfAbsent(window, w -> new HashMap<>());
+        byKey =
+            expired.test(window) ? null : byWindow.computeIfAbsent(window, w -> new HashMap<>());
         lastWindow = window;
+      }
+      if (byKey == null) {
+        dropped.run();
+        continue;
       }
       Object key = keyCoder.structuralValue(kv.getKey());
       WindowAccumulation<K, AccumT> accumulation = byKey.get(key);

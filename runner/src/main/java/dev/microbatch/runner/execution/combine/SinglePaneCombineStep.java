@@ -88,7 +88,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
                                   fn,
                                   keyCoder,
                                   windowing,
-                                  window -> isLate(window, windowing, arrival, dropped),
+                                  window -> isLate(window, windowing, arrival),
+                                  dropped::inc,
                                   outputWatermark)
                               .iterator());
                 });
@@ -135,15 +136,8 @@ public final class SinglePaneCombineStep<K, InputT, AccumT, OutputT> {
 
   /** As LateDataUtils.dropExpiredWindows: the window's garbage collection is past. */
   private static boolean isLate(
-      BoundedWindow window,
-      WindowingStrategy<?, ?> windowing,
-      Instant arrival,
-      CounterCell dropped) {
-    if (LateDataUtils.garbageCollectionTime(window, windowing).isBefore(arrival)) {
-      dropped.inc();
-      return true;
-    }
-    return false;
+      BoundedWindow window, WindowingStrategy<?, ?> windowing, Instant arrival) {
+    return LateDataUtils.garbageCollectionTime(window, windowing).isBefore(arrival);
   }
 
   /**

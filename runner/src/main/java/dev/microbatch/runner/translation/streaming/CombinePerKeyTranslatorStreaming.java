@@ -68,6 +68,7 @@ final class CombinePerKeyTranslatorStreaming<K, InputT, AccumT, OutputT>
                                     keyCoder,
                                     windowing,
                                     window -> false,
+                                    () -> {},
                                     BoundedWindow.TIMESTAMP_MIN_VALUE)
                                 .stream()
                                 .map(WindowAccumulation::partial)
