@@ -22,6 +22,7 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A lifted Combine takes the outputs of the DoFn fused before it as they come, each a value with
@@ -96,5 +97,27 @@ class CombineAfterFusedDoFnTest {
 
     // 40 values over 10 s in 11 windows: 5 keys in each, but 4 in the first and the last
     assertThat(output, hasSize(53));
+  }
+
+  /** In the global window each key's sum is one pane at the window's end, in either mode. */
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void sumsOfAFusedDoFnsOutputsInTheGlobalWindowAreTheDirectRunners(Mode mode) {
+    List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      values.add(TimestampedValue.of(KV.of("k" + i % 5, i), new Instant(i * 250L)));
+    }
+
+    List<String> output =
+        assertSameOutput(
+            mode,
+            pipeline ->
+                pipeline
+                    .apply(Create.timestamped(values))
+                    .apply("Tens", ParDo.of(new Tens()))
+                    .apply(Sum.integersPerKey())
+                    .apply(ParDo.of(new Describe())));
+
+    assertThat(output, hasSize(5));
   }
 }
