@@ -57,6 +57,15 @@ class CombineAfterFusedDoFnTest {
     }
   }
 
+  /** 40 values over 10 s, on 5 keys in turn. */
+  private static List<TimestampedValue<KV<String, Integer>>> values() {
+    List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      values.add(TimestampedValue.of(KV.of("k" + i % 5, i), new Instant(i * 250L)));
+    }
+    return values;
+  }
+
   /**
    * Streaming mode combines in one step where windows fire once (no allowed lateness), else through
    * Beam's ReduceFnRunner; both fold the fused DoFn's outputs in their partitions first.
@@ -72,17 +81,12 @@ class CombineAfterFusedDoFnTest {
   })
   void sumsOfAFusedDoFnsOutputsInEachWindowAtTheirElementsTimestampsAreTheDirectRunners(
       Mode mode, TimestampCombiner timestamps, int allowedLatenessSeconds) {
-    List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      values.add(TimestampedValue.of(KV.of("k" + i % 5, i), new Instant(i * 250L)));
-    }
-
     List<String> output =
         assertSameOutput(
             mode,
             pipeline ->
                 pipeline
-                    .apply(Create.timestamped(values))
+                    .apply(Create.timestamped(values()))
                     // each value in two windows
                     .apply(
                         Window.<KV<String, Integer>>into(
@@ -103,17 +107,12 @@ class CombineAfterFusedDoFnTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sumsOfAFusedDoFnsOutputsInTheGlobalWindowAreTheDirectRunners(Mode mode) {
-    List<TimestampedValue<KV<String, Integer>>> values = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      values.add(TimestampedValue.of(KV.of("k" + i % 5, i), new Instant(i * 250L)));
-    }
-
     List<String> output =
         assertSameOutput(
             mode,
             pipeline ->
                 pipeline
-                    .apply(Create.timestamped(values))
+                    .apply(Create.timestamped(values()))
                     .apply("Tens", ParDo.of(new Tens()))
                     .apply(Sum.integersPerKey())
                     .apply(ParDo.of(new Describe())));
