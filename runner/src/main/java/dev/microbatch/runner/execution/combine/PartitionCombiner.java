@@ -66,6 +66,7 @@ final class PartitionCombiner<K, InputT, AccumT>
   @SuppressWarnings("unchecked")
   public void acceptValue(Object value, WindowedValue<?> element) {
     KV<K, InputT> kv = (KV<K, InputT>) value;
+    Object key = keyCoder.structuralValue(kv.getKey());
     for (BoundedWindow window : element.getWindows()) {
       // a batch's values come mostly in one or two windows: each is judged once in a row
       if (!window.equals(lastWindow)) {
@@ -77,7 +78,6 @@ final class PartitionCombiner<K, InputT, AccumT>
         dropped.run();
         continue;
       }
-      Object key = keyCoder.structuralValue(kv.getKey());
       WindowAccumulation<K, AccumT> accumulation = byKey.get(key);
       if (accumulation == null) {
         byKey.put(

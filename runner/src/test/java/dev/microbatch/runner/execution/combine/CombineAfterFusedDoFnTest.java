@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -66,6 +67,14 @@ class CombineAfterFusedDoFnTest {
     return values;
   }
 
+  /** Each key's values times ten (by a fused DoFn), summed per key and window, described. */
+  private static PCollection<String> describedSumsOfTens(PCollection<KV<String, Integer>> values) {
+    return values
+        .apply("Tens", ParDo.of(new Tens()))
+        .apply(Sum.integersPerKey())
+        .apply(ParDo.of(new Describe()));
+  }
+
   /**
    * Streaming mode combines in one step where windows fire once (no allowed lateness), else through
    * Beam's ReduceFnRunner; both fold the fused DoFn's outputs in their partitions first.
@@ -85,19 +94,18 @@ class CombineAfterFusedDoFnTest {
         assertSameOutput(
             mode,
             pipeline ->
-                pipeline
-                    .apply(Create.timestamped(values()))
-                    // each value in two windows
-                    .apply(
-                        Window.<KV<String, Integer>>into(
-                                SlidingWindows.of(Duration.standardSeconds(2))
-                                    .every(Duration.standardSeconds(1)))
-                            .withTimestampCombiner(timestamps)
-                            .withAllowedLateness(Duration.standardSeconds(allowedLatenessSeconds))
-                            .discardingFiredPanes())
-                    .apply("Tens", ParDo.of(new Tens()))
-                    .apply(Sum.integersPerKey())
-                    .apply(ParDo.of(new Describe())));
+                describedSumsOfTens(
+                    pipeline
+                        .apply(Create.timestamped(values()))
+                        // each value in two windows
+                        .apply(
+                            Window.<KV<String, Integer>>into(
+                                    SlidingWindows.of(Duration.standardSeconds(2))
+                                        .every(Duration.standardSeconds(1)))
+                                .withTimestampCombiner(timestamps)
+                                .withAllowedLateness(
+                                    Duration.standardSeconds(allowedLatenessSeconds))
+                                .discardingFiredPanes())));
 
     // 40 values over 10 s in 11 windows: 5 keys in each, but 4 in the first and the last
     assertThat(output, hasSize(53));
@@ -109,13 +117,7 @@ class CombineAfterFusedDoFnTest {
   void sumsOfAFusedDoFnsOutputsInTheGlobalWindowAreTheDirectRunners(Mode mode) {
     List<String> output =
         assertSameOutput(
-            mode,
-            pipeline ->
-                pipeline
-                    .apply(Create.timestamped(values()))
-                    .apply("Tens", ParDo.of(new Tens()))
-                    .apply(Sum.integersPerKey())
-                    .apply(ParDo.of(new Describe())));
+            mode, pipeline -> describedSumsOfTens(pipeline.apply(Create.timestamped(values()))));
 
     assertThat(output, hasSize(5));
   }
