@@ -22,6 +22,7 @@ import org.apache.beam.runners.core.SimplePushbackSideInputDoFnRunner;
 import org.apache.beam.runners.core.StepContext;
 import org.apache.beam.sdk.annotations.Internal;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFnSchemaInformation;
@@ -56,6 +57,9 @@ public final class DoFnExecution<InputT, OutputT> {
   private final Map<String, PCollectionView<?>> sideInputMapping;
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final PerTaskMetrics metrics;
+
+  /** This step's own copy of {@link ElementDoFnRunner}, made when a task first needs it. */
+  private StepClasses stepClasses;
 
   public DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, StepEnvironment context) {
     this(
@@ -171,12 +175,24 @@ public final class DoFnExecution<InputT, OutputT> {
             schemaInformation,
             sideInputMapping);
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
+    MetricsContainer container = metrics.forTask(task);
     if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
-      runner =
-          new ElementDoFnRunner<>(
-              runner, fn, signature, options, output, mainOutputTag, outputCoders);
+      @SuppressWarnings("unchecked")
+      DoFnRunner<InputT, OutputT> lean =
+          (DoFnRunner<InputT, OutputT>)
+              stepClasses()
+                  .newInstance(
+                      runner,
+                      fn,
+                      signature,
+                      options,
+                      output,
+                      mainOutputTag,
+                      outputCoders,
+                      container);
+      runner = lean;
     }
-    return new MeteredDoFnRunner<>(runner, metrics.forTask(task));
+    return new MeteredDoFnRunner<>(runner, container);
   }
 
   /**
@@ -188,17 +204,7 @@ public final class DoFnExecution<InputT, OutputT> {
       MeteredDoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
     if (!hasSideInputs()) {
       runner.startBundle();
-      return new BundleIterator.Step<>() {
-        @Override
-        public void accept(WindowedValue<InputT> element) {
-          runner.processElement(element);
-        }
-
-        @Override
-        public void acceptValue(Object value, WindowedValue<?> element) {
-          runner.processValue(value, element);
-        }
-      };
+      return runner.elements();
     }
     PushbackSideInputDoFnRunner<InputT, OutputT> pushback =
         SimplePushbackSideInputDoFnRunner.create(
@@ -209,6 +215,13 @@ public final class DoFnExecution<InputT, OutputT> {
         output.queue().add(new PushedBack(later));
       }
     };
+  }
+
+  private synchronized StepClasses stepClasses() {
+    if (stepClasses == null) {
+      stepClasses = new StepClasses(ElementDoFnRunner.class);
+    }
+    return stepClasses;
   }
 
   /** Whether every side input is ready for a main input element in {@code window}. */

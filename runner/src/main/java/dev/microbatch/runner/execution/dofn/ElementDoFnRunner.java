@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.schemas.SchemaCoder;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -36,10 +37,14 @@ import org.joda.time.format.PeriodFormat;
  * SimpleDoFnRunner builds a context for every element, and an output builder, a receiver and a
  * lambda for every output (most of the 22 GB the 200 MB word count allocated); this one reuses one
  * context and hands each output on as a value with the element whose timestamp, windows and pane it
- * has ({@link OutputBuffer#outputValue}), so that a fused chain builds a windowed value only where
- * one is kept. Bundles, timers and everything else stay with SimpleDoFnRunner.
+ * has (straight to the next fused step, if any), so that a fused chain builds a windowed value only
+ * where one is kept. Bundles, timers and everything else stay with SimpleDoFnRunner.
+ *
+ * <p>It is the step a bundle hands its elements to, and makes the step's metrics container current
+ * around each. Every step runs its own copy of this class ({@link StepClasses}).
  */
-final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
+final class ElementDoFnRunner<InputT, OutputT>
+    implements DoFnRunner<InputT, OutputT>, BundleIterator.Step<WindowedValue<InputT>> {
   private final DoFnRunner<InputT, OutputT> simple;
   private final DoFn<InputT, OutputT> fn;
   private final DoFnInvoker<InputT, OutputT> invoker;
@@ -50,6 +55,8 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   private final TupleTag<OutputT> mainOutputTag;
   private final Map<TupleTag<?>, Coder<?>> outputCoders;
   private final Arguments arguments;
+  private final MetricsContainer container;
+  private final ThreadMetrics threadMetrics = new ThreadMetrics();
 
   /** The value being processed, and the element whose timestamp, windows and pane it has. */
   private InputT value;
@@ -85,7 +92,8 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
       PipelineOptions options,
       OutputBuffer outputs,
       TupleTag<OutputT> mainOutputTag,
-      Map<TupleTag<?>, Coder<?>> outputCoders) {
+      Map<TupleTag<?>, Coder<?>> outputCoders,
+      MetricsContainer container) {
     this.simple = simple;
     this.fn = fn;
     this.invoker = DoFnInvokers.invokerFor(fn);
@@ -97,6 +105,7 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     this.mainOutputTag = mainOutputTag;
     this.outputCoders = outputCoders;
     this.arguments = new Arguments();
+    this.container = container;
   }
 
   @Override
@@ -106,21 +115,32 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    processValue(elem.getValue(), elem);
+    acceptValue(elem.getValue(), elem);
+  }
+
+  @Override
+  public void accept(WindowedValue<InputT> elem) {
+    acceptValue(elem.getValue(), elem);
   }
 
   /**
-   * Processes {@code input} in the timestamp, windows and pane of {@code elem}; its outputs go on
-   * the same way, as values with the element they are in, so that a fused chain in one window
-   * builds no windowed value per output.
+   * Processes {@code input} in the timestamp, windows and pane of {@code elem}, with the step's
+   * metrics container current; its outputs go on the same way, as values with the element they are
+   * in, so that a fused chain in one window builds no windowed value per output.
    */
-  void processValue(Object input, WindowedValue<?> elem) {
-    if (observesWindow && elem.getWindows().size() > 1) {
-      for (WindowedValue<?> inOneWindow : elem.withValue(input).explodeWindows()) {
-        invoke(inOneWindow.getValue(), inOneWindow);
+  @Override
+  public void acceptValue(Object input, WindowedValue<?> elem) {
+    MetricsContainer previous = threadMetrics.activate(container);
+    try {
+      if (observesWindow && elem.getWindows().size() > 1) {
+        for (WindowedValue<?> inOneWindow : elem.withValue(input).explodeWindows()) {
+          invoke(inOneWindow.getValue(), inOneWindow);
+        }
+      } else {
+        invoke(input, elem);
       }
-    } else {
-      invoke(input, elem);
+    } finally {
+      threadMetrics.activate(previous);
     }
   }
 
@@ -176,10 +196,23 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
     }
   }
 
-  /** {@code output} in the element's windows and pane, at its timestamp. */
+  /**
+   * {@code output} in the element's windows and pane, at its timestamp. The next step of a fused
+   * chain is called from here, not from the buffer shared by every step: each step has its own copy
+   * of this class ({@link StepClasses}), so this call site sees one step's successor only.
+   */
   private <T> void outputValue(TupleTag<T> tag, T output) {
     checkTag(tag);
-    outputs.outputValue(tag, output, element);
+    BundleIterator.Step<Object> next = outputs.pushedTo();
+    if (next == null) {
+      outputs.outputValue(tag, output, element);
+      return;
+    }
+    try {
+      next.acceptValue(output, element);
+    } catch (Exception e) {
+      throw UserCodeException.wrapIf(!(e instanceof RuntimeException), e);
+    }
   }
 
   /** {@code value} in the element's windows and pane, at {@code timestamp}. */
@@ -262,106 +295,115 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   /** The @ProcessElement call's arguments and context, one for every element of the runner. */
   private final class Arguments extends DoFnInvoker.BaseArgumentProvider<InputT, OutputT> {
     private final Receiver<OutputT> main = new Receiver<>(mainOutputTag);
-    private final DoFn.MultiOutputReceiver tagged =
-        new DoFn.MultiOutputReceiver() {
-          @Override
-          public <T> DoFn.OutputReceiver<T> get(TupleTag<T> tag) {
-            return new Receiver<>(tag);
-          }
 
-          @Override
-          @SuppressWarnings("unchecked")
-          public <T> DoFn.OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
-            Coder<?> coder = outputCoders.get(tag);
-            checkState(coder != null, "No output tag for %s", tag);
-            checkState(
-                coder instanceof SchemaCoder,
-                "Output with tag %s must have a schema in order to call getRowReceiver",
-                tag);
-            // as SimpleDoFnRunner's: each Row becomes the output's type, in the element's window
-            return DoFnOutputReceivers.rowReceiver(
-                context,
-                OutputBuilderSuppliers.supplierForElement(element),
-                tag,
-                (SchemaCoder<T>) coder);
-          }
-        };
-    private final DoFn<InputT, OutputT>.ProcessContext context =
-        fn.new ProcessContext() {
-          @Override
-          public InputT element() {
-            return value;
-          }
+    // Made when the DoFn first asks for them: most DoFns take neither, and each is a class
+    // that every step's copy of this runner would load (see StepClasses).
+    private DoFn.MultiOutputReceiver tagged;
+    private DoFn<InputT, OutputT>.ProcessContext context;
 
-          @Override
-          public <T> T sideInput(PCollectionView<T> view) {
-            throw new IllegalArgumentException("calling sideInput() with unknown view");
-          }
+    private DoFn.MultiOutputReceiver newTagged() {
+      return new DoFn.MultiOutputReceiver() {
+        @Override
+        public <T> DoFn.OutputReceiver<T> get(TupleTag<T> tag) {
+          return new Receiver<>(tag);
+        }
 
-          @Override
-          public Instant timestamp() {
-            return element.getTimestamp();
-          }
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> DoFn.OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
+          Coder<?> coder = outputCoders.get(tag);
+          checkState(coder != null, "No output tag for %s", tag);
+          checkState(
+              coder instanceof SchemaCoder,
+              "Output with tag %s must have a schema in order to call getRowReceiver",
+              tag);
+          // as SimpleDoFnRunner's: each Row becomes the output's type, in the element's window
+          return DoFnOutputReceivers.rowReceiver(
+              processContext(fn),
+              OutputBuilderSuppliers.supplierForElement(element),
+              tag,
+              (SchemaCoder<T>) coder);
+        }
+      };
+    }
 
-          @Override
-          public PaneInfo pane() {
-            return element.getPaneInfo();
-          }
+    private DoFn<InputT, OutputT>.ProcessContext newContext() {
+      return fn.new ProcessContext() {
+        @Override
+        public InputT element() {
+          return value;
+        }
 
-          @Override
-          public String currentRecordId() {
-            return element.getRecordId();
-          }
+        @Override
+        public <T> T sideInput(PCollectionView<T> view) {
+          throw new IllegalArgumentException("calling sideInput() with unknown view");
+        }
 
-          @Override
-          public Long currentRecordOffset() {
-            return element.getRecordOffset();
-          }
+        @Override
+        public Instant timestamp() {
+          return element.getTimestamp();
+        }
 
-          @Override
-          public PipelineOptions getPipelineOptions() {
-            return options;
-          }
+        @Override
+        public PaneInfo pane() {
+          return element.getPaneInfo();
+        }
 
-          @Override
-          public void output(OutputT output) {
-            main.output(output);
-          }
+        @Override
+        public String currentRecordId() {
+          return element.getRecordId();
+        }
 
-          @Override
-          public void outputWithTimestamp(OutputT output, Instant timestamp) {
-            main.outputWithTimestamp(output, timestamp);
-          }
+        @Override
+        public Long currentRecordOffset() {
+          return element.getRecordOffset();
+        }
 
-          @Override
-          public void outputWindowedValue(
-              OutputT output,
-              Instant timestamp,
-              Collection<? extends BoundedWindow> windows,
-              PaneInfo pane) {
-            main.outputWindowedValue(output, timestamp, windows, pane);
-          }
+        @Override
+        public PipelineOptions getPipelineOptions() {
+          return options;
+        }
 
-          @Override
-          public <T> void output(TupleTag<T> tag, T output) {
-            outputValue(tag, output);
-          }
+        @Override
+        public void output(OutputT output) {
+          main.output(output);
+        }
 
-          @Override
-          public <T> void outputWithTimestamp(TupleTag<T> tag, T output, Instant timestamp) {
-            ElementDoFnRunner.this.outputWithTimestamp(tag, output, timestamp);
-          }
+        @Override
+        public void outputWithTimestamp(OutputT output, Instant timestamp) {
+          main.outputWithTimestamp(output, timestamp);
+        }
 
-          @Override
-          public <T> void outputWindowedValue(
-              TupleTag<T> tag,
-              T output,
-              Instant timestamp,
-              Collection<? extends BoundedWindow> windows,
-              PaneInfo pane) {
-            ElementDoFnRunner.this.output(tag, output, timestamp, windows, pane);
-          }
-        };
+        @Override
+        public void outputWindowedValue(
+            OutputT output,
+            Instant timestamp,
+            Collection<? extends BoundedWindow> windows,
+            PaneInfo pane) {
+          main.outputWindowedValue(output, timestamp, windows, pane);
+        }
+
+        @Override
+        public <T> void output(TupleTag<T> tag, T output) {
+          outputValue(tag, output);
+        }
+
+        @Override
+        public <T> void outputWithTimestamp(TupleTag<T> tag, T output, Instant timestamp) {
+          ElementDoFnRunner.this.outputWithTimestamp(tag, output, timestamp);
+        }
+
+        @Override
+        public <T> void outputWindowedValue(
+            TupleTag<T> tag,
+            T output,
+            Instant timestamp,
+            Collection<? extends BoundedWindow> windows,
+            PaneInfo pane) {
+          ElementDoFnRunner.this.output(tag, output, timestamp, windows, pane);
+        }
+      };
+    }
 
     @Override
     public InputT element(DoFn<InputT, OutputT> doFn) {
@@ -390,6 +432,9 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
     @Override
     public DoFn<InputT, OutputT>.ProcessContext processContext(DoFn<InputT, OutputT> doFn) {
+      if (context == null) {
+        context = newContext();
+      }
       return context;
     }
 
@@ -400,6 +445,9 @@ final class ElementDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
 
     @Override
     public DoFn.MultiOutputReceiver taggedOutputReceiver(DoFn<InputT, OutputT> doFn) {
+      if (tagged == null) {
+        tagged = newTagged();
+      }
       return tagged;
     }
 

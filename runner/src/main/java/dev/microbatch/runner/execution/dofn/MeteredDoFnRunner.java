@@ -3,7 +3,6 @@ package dev.microbatch.runner.execution.dofn;
 import dev.microbatch.runner.execution.metrics.StepMetrics;
 import org.apache.beam.runners.core.DoFnRunner;
 import org.apache.beam.sdk.metrics.MetricsContainer;
-import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -12,31 +11,20 @@ import org.joda.time.Instant;
 
 /**
  * Makes the step's metrics container current around every call into the DoFn. Fused DoFns of
- * different steps interleave on one thread, so the container is set per call, not per task.
+ * different steps interleave on one thread, so the container is set per call, not per task. A lean
+ * {@link ElementDoFnRunner} takes its elements itself ({@link #elements}) and meters them the same
+ * way.
  */
-final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, OutputT> {
+final class MeteredDoFnRunner<InputT, OutputT>
+    implements DoFnRunner<InputT, OutputT>, BundleIterator.Step<WindowedValue<InputT>> {
   private final DoFnRunner<InputT, OutputT> delegate;
   private final MetricsContainer container;
 
-  /**
-   * The metrics state of the thread the runner is made on, which is the task's that uses it: a call
-   * on that thread swaps containers without a thread-local lookup (two per element a DoFn
-   * processes).
-   */
-  private final Thread owner = Thread.currentThread();
-
-  private final MetricsEnvironment.MetricsEnvironmentState ownerState =
-      MetricsEnvironment.getMetricsEnvironmentStateForCurrentThread();
+  private final ThreadMetrics threadMetrics = new ThreadMetrics();
 
   MeteredDoFnRunner(DoFnRunner<InputT, OutputT> delegate, MetricsContainer container) {
     this.delegate = delegate;
     this.container = container;
-  }
-
-  private MetricsContainer activate(MetricsContainer current) {
-    return Thread.currentThread() == owner
-        ? ownerState.activate(current)
-        : MetricsEnvironment.setCurrentContainer(current);
   }
 
   private void metered(Runnable call) {
@@ -56,25 +44,28 @@ final class MeteredDoFnRunner<InputT, OutputT> implements DoFnRunner<InputT, Out
   /** Called per element: no lambda, no scope object, just the thread's container swapped. */
   @Override
   public void processElement(WindowedValue<InputT> elem) {
-    processValue(elem.getValue(), elem);
+    MetricsContainer previous = threadMetrics.activate(container);
+    try {
+      delegate.processElement(elem);
+    } finally {
+      threadMetrics.activate(previous);
+    }
+  }
+
+  @Override
+  public void accept(WindowedValue<InputT> elem) {
+    processElement(elem);
   }
 
   /**
-   * {@link #processElement} of {@code value} in the timestamp, windows and pane of {@code element},
-   * which a lean runner takes as they are and any other gets built into one element.
+   * How a bundle hands this runner its elements: a lean runner takes them itself, metered, as
+   * values with their elements.
    */
   @SuppressWarnings("unchecked")
-  void processValue(Object value, WindowedValue<?> element) {
-    MetricsContainer previous = activate(container);
-    try {
-      if (delegate instanceof ElementDoFnRunner<InputT, OutputT> lean) {
-        lean.processValue(value, element);
-      } else {
-        delegate.processElement((WindowedValue<InputT>) OutputBuffer.inElement(value, element));
-      }
-    } finally {
-      activate(previous);
-    }
+  BundleIterator.Step<WindowedValue<InputT>> elements() {
+    return delegate instanceof BundleIterator.Step<?> lean
+        ? (BundleIterator.Step<WindowedValue<InputT>>) lean
+        : this;
   }
 
   @Override

@@ -37,7 +37,8 @@ public final class OutputBuffer implements WindowedValueMultiReceiver {
    * values apart from their elements gets it as it is; only a queued output is built into a
    * windowed value of its own. Along a fused chain in one window most outputs are never built.
    */
-  <OutputT> void outputValue(TupleTag<OutputT> tag, OutputT value, WindowedValue<?> element) {
+  public <OutputT> void outputValue(
+      TupleTag<OutputT> tag, OutputT value, WindowedValue<?> element) {
     if (next == null) {
       WindowedValue<OutputT> built = inElement(value, element);
       queue.add(tagged ? new TaggedValue(tag, built) : built);
@@ -65,6 +66,11 @@ public final class OutputBuffer implements WindowedValueMultiReceiver {
       throw new IllegalStateException("Tagged outputs cannot be pushed to one step");
     }
     this.next = step;
+  }
+
+  /** The step every output goes to, or null while outputs are queued. */
+  public BundleIterator.Step<Object> pushedTo() {
+    return next;
   }
 
   public ArrayDeque<Object> queue() {

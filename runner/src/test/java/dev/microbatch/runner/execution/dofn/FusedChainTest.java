@@ -1,9 +1,24 @@
 package dev.microbatch.runner.execution.dofn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import dev.microbatch.runner.PAsserts;
+import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Count;
@@ -79,6 +94,99 @@ class FusedChainTest {
             .apply(Count.perElement());
     PAssert.that(counts).containsInAnyOrder(KV.of("a", 1L), KV.of("b", 2L), KV.of("c", 3L));
     PAsserts.runAndVerify(p);
+  }
+
+  @Test
+  void eachFusedDoFnCountsUnderItsOwnStep() {
+    Pipeline p = pipeline();
+    p.apply(GenerateSequence.from(0).to(100))
+        .apply("All", ParDo.of(new CountedTens(x -> true)))
+        .apply("Tenths", ParDo.of(new CountedTens(x -> x % 100 == 0)))
+        .apply("Fifths", ParDo.of(new CountedTens(x -> x % 50 == 0)));
+    MetricQueryResults metrics =
+        PAsserts.runAndVerify(p)
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(FusedChainTest.class, "seen"))
+                    .build());
+    Map<String, Long> perStep = new TreeMap<>();
+    for (MetricResult<Long> counter : metrics.getCounters()) {
+      perStep.put(counter.getKey().stepName(), counter.getCommitted());
+    }
+    assertEquals(
+        Map.of(
+            "All/ParMultiDo(CountedTens)", 100L,
+            "Tenths/ParMultiDo(CountedTens)", 100L,
+            "Fifths/ParMultiDo(CountedTens)", 10L),
+        perStep);
+  }
+
+  @Test
+  void eachFusedStepRunsItsOwnCopyOfTheElementRunner() {
+    RunnerClasses.SEEN.clear();
+    Pipeline p = pipeline();
+    p.apply(GenerateSequence.from(0).to(100))
+        .apply("First", ParDo.of(new RunnerClasses("first")))
+        .apply("Second", ParDo.of(new RunnerClasses("second")));
+    PAsserts.runAndVerify(p);
+
+    Set<Class<?>> first = RunnerClasses.SEEN.get("first");
+    Set<Class<?>> second = RunnerClasses.SEEN.get("second");
+    // one copy per step, shared by its tasks; neither the runner's own class nor the other step's
+    assertEquals(1, first.size(), "classes of the first step's runner: " + first);
+    assertEquals(1, second.size(), "classes of the second step's runner: " + second);
+    assertNotEquals(first, second);
+    assertFalse(
+        first.contains(ElementDoFnRunner.class) || second.contains(ElementDoFnRunner.class));
+  }
+
+  /** Counts each element it is given, and outputs ten times those {@code keep} accepts. */
+  private static final class CountedTens extends DoFn<Long, Long> {
+    private final Counter seen = Metrics.counter(FusedChainTest.class, "seen");
+    private final SerializablePredicate keep;
+
+    CountedTens(SerializablePredicate keep) {
+      this.keep = keep;
+    }
+
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      seen.inc();
+      if (keep.test(x)) {
+        out.output(x * 10);
+      }
+    }
+  }
+
+  private interface SerializablePredicate extends Serializable {
+    boolean test(long x);
+  }
+
+  /** Passes each value on, recording which class of {@link ElementDoFnRunner} called it. */
+  private static final class RunnerClasses extends DoFn<Long, Long> {
+    static final Map<String, Set<Class<?>>> SEEN = new ConcurrentHashMap<>();
+
+    private final String label;
+
+    RunnerClasses(String label) {
+      this.label = label;
+    }
+
+    @ProcessElement
+    public void process(@Element Long x, OutputReceiver<Long> out) {
+      Class<?> caller =
+          StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+              .walk(
+                  frames ->
+                      frames
+                          .map(StackWalker.StackFrame::getDeclaringClass)
+                          .filter(c -> c.getName().equals(ElementDoFnRunner.class.getName()))
+                          .findFirst()
+                          .orElseThrow());
+      SEEN.computeIfAbsent(label, l -> ConcurrentHashMap.newKeySet()).add(caller);
+      out.output(x);
+    }
   }
 
   /** Outputs nothing per element, and how many it saw when its bundle finishes. */
