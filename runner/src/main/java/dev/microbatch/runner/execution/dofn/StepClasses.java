@@ -20,13 +20,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * only, and the runner reaches it through the interfaces it implements.
  */
 final class StepClasses extends ClassLoader {
-  private static final Map<String, byte[]> BYTES = new ConcurrentHashMap<>();
+  /** The class files read so far, per root class (a class of that name in one loader). */
+  private static final ClassValue<Map<String, byte[]>> BYTES =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, byte[]> computeValue(Class<?> root) {
+          return new ConcurrentHashMap<>();
+        }
+      };
 
   private final Class<?> root;
+
+  /** Whether the root's class file can be read, and so the root and its nested classes copied. */
+  private final boolean copies;
 
   StepClasses(Class<?> root) {
     super(root.getClassLoader());
     this.root = root;
+    this.copies = bytes(root.getName()) != null;
   }
 
   /** A new instance of this step's copy of the root class, made by its only constructor. */
@@ -36,7 +47,13 @@ final class StepClasses extends ClassLoader {
       constructor.setAccessible(true);
       return constructor.newInstance(arguments);
     } catch (InvocationTargetException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Cannot copy " + root.getName() + " for a step", e);
     }
@@ -44,28 +61,42 @@ final class StepClasses extends ClassLoader {
 
   @Override
   protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-    if (!name.equals(root.getName()) && !name.startsWith(root.getName() + "$")) {
+    if (!copies || !name.equals(root.getName()) && !name.startsWith(root.getName() + "$")) {
       return super.loadClass(name, resolve);
     }
     synchronized (getClassLoadingLock(name)) {
       Class<?> copy = findLoadedClass(name);
       if (copy == null) {
-        byte[] bytes = BYTES.computeIfAbsent(name, this::read);
+        byte[] bytes = bytes(name);
+        if (bytes == null) {
+          throw new ClassNotFoundException("No class file for " + name + " to copy");
+        }
         copy = defineClass(name, bytes, 0, bytes.length, root.getProtectionDomain());
       }
       return copy;
     }
   }
 
-  private byte[] read(String name) {
+  /** The class file of {@code name} as the root's loader serves it, or null if it serves none. */
+  private byte[] bytes(String name) {
+    byte[] bytes = BYTES.get(root).get(name);
+    if (bytes != null) {
+      return bytes;
+    }
+    ClassLoader loader = getParent();
+    if (loader == null) {
+      return null;
+    }
     String resource = name.replace('.', '/') + ".class";
-    try (InputStream in = getParent().getResourceAsStream(resource)) {
+    try (InputStream in = loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("No class file " + resource);
+        return null;
       }
-      return in.readAllBytes();
+      bytes = in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    BYTES.get(root).put(name, bytes);
+    return bytes;
   }
 }
