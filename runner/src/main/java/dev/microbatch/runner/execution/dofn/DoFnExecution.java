@@ -58,8 +58,11 @@ public final class DoFnExecution<InputT, OutputT> {
   private final Map<TupleTag<?>, Broadcast<SideInputValues>> sideInputs = new HashMap<>();
   private final PerTaskMetrics metrics;
 
-  /** This step's own copy of {@link ElementDoFnRunner}, made when a task first needs it. */
-  private StepClasses stepClasses;
+  /**
+   * This step's own copy of {@link ElementDoFnRunner}, whose classes are defined when a task first
+   * needs them; shared by the executions of every batch.
+   */
+  private final StepClasses stepClasses;
 
   public DoFnExecution(ParDo.MultiOutput<InputT, OutputT> transform, StepEnvironment context) {
     this(
@@ -101,6 +104,7 @@ public final class DoFnExecution<InputT, OutputT> {
     this.schemaInformation = schemaInformation;
     this.sideInputMapping = sideInputMapping;
     this.metrics = context.taskMetrics();
+    this.stepClasses = new StepClasses(ElementDoFnRunner.class);
   }
 
   private DoFnExecution(
@@ -117,6 +121,7 @@ public final class DoFnExecution<InputT, OutputT> {
     this.schemaInformation = base.schemaInformation;
     this.sideInputMapping = base.sideInputMapping;
     this.metrics = base.metrics;
+    this.stepClasses = base.stepClasses;
     for (PCollectionView<?> view : sideInputMapping.values()) {
       sideInputs.put(view.getTagInternal(), sideInput.apply(view));
     }
@@ -176,33 +181,34 @@ public final class DoFnExecution<InputT, OutputT> {
             sideInputMapping);
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     MetricsContainer container = metrics.forTask(task);
-    if (ElementDoFnRunner.supports(signature, hasSideInputs())) {
+    if (ElementDoFnRunner.supports(signature)) {
       @SuppressWarnings("unchecked")
       DoFnRunner<InputT, OutputT> lean =
           (DoFnRunner<InputT, OutputT>)
-              stepClasses()
-                  .newInstance(
-                      runner,
-                      fn,
-                      signature,
-                      options,
-                      output,
-                      mainOutputTag,
-                      outputCoders,
-                      container);
+              stepClasses.newInstance(
+                  runner,
+                  fn,
+                  signature,
+                  options,
+                  sideInputReader(),
+                  sideInputMapping,
+                  output,
+                  mainOutputTag,
+                  outputCoders,
+                  container);
       runner = lean;
     }
     return new MeteredDoFnRunner<>(runner, container);
   }
 
   /**
-   * Starts a bundle on {@code runner}; returns how it takes each element. With side inputs, the
-   * windows whose side inputs are not ready yet (streaming mode) are pushed back: they go to {@code
-   * output} as {@link PushedBack} records, to be tried again in the next batch.
+   * Starts a bundle on {@code runner}; returns how it takes each element. With side inputs not all
+   * complete (streaming mode), the windows whose side inputs are not ready yet are pushed back:
+   * they go to {@code output} as {@link PushedBack} records, to be tried again in the next batch.
    */
   BundleIterator.Step<WindowedValue<InputT>> startBundle(
       MeteredDoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
-    if (!hasSideInputs()) {
+    if (!hasSideInputs() || sideInputReader().complete()) {
       runner.startBundle();
       return runner.elements();
     }
@@ -215,13 +221,6 @@ public final class DoFnExecution<InputT, OutputT> {
         output.queue().add(new PushedBack(later));
       }
     };
-  }
-
-  private synchronized StepClasses stepClasses() {
-    if (stepClasses == null) {
-      stepClasses = new StepClasses(ElementDoFnRunner.class);
-    }
-    return stepClasses;
   }
 
   /** Whether every side input is ready for a main input element in {@code window}. */

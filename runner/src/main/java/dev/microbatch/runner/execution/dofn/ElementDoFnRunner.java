@@ -1,10 +1,13 @@
 package dev.microbatch.runner.execution.dofn;
 
+import static org.apache.beam.sdk.util.Preconditions.checkStateNotNull;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkNotNull;
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkState;
 
 import java.util.Collection;
 import java.util.Map;
 import org.apache.beam.runners.core.DoFnRunner;
+import org.apache.beam.runners.core.SideInputReader;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.metrics.MetricsContainer;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -27,13 +30,14 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.WindowedValue;
 import org.apache.beam.sdk.values.WindowedValues;
+import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.collect.Iterables;
 import org.joda.time.Instant;
 import org.joda.time.format.PeriodFormat;
 
 /**
  * Beam's SimpleDoFnRunner with a lean {@code @ProcessElement} call, for the common DoFn that reads
- * only its element (with its timestamp, window, pane and the options) and outputs, with no side
- * inputs, state, timers or restrictions: MapElements, FlatMapElements, Filter and most user DoFns.
+ * only its element (with its timestamp, window, pane, side inputs and the options) and outputs,
+ * with no state, timers or restrictions: MapElements, FlatMapElements, Filter and most user DoFns.
  * SimpleDoFnRunner builds a context for every element, and an output builder, a receiver and a
  * lambda for every output (most of the 22 GB the 200 MB word count allocated); this one reuses one
  * context and hands each output on as a value with the element whose timestamp, windows and pane it
@@ -48,7 +52,12 @@ final class ElementDoFnRunner<InputT, OutputT>
   private final DoFnRunner<InputT, OutputT> simple;
   private final DoFn<InputT, OutputT> fn;
   private final DoFnInvoker<InputT, OutputT> invoker;
+
+  /** Whether each window of an element is processed on its own, as SimpleDoFnRunner decides. */
   private final boolean observesWindow;
+
+  private final SideInputReader sideInputs;
+  private final Map<String, PCollectionView<?>> sideInputMapping;
   private final boolean systemDoFn;
   private final PipelineOptions options;
   private final OutputBuffer outputs;
@@ -64,9 +73,8 @@ final class ElementDoFnRunner<InputT, OutputT>
   private WindowedValue<?> element;
 
   /** Whether {@code signature}'s DoFn, with no side inputs, can run through this runner. */
-  static boolean supports(DoFnSignature signature, boolean hasSideInputs) {
-    return !hasSideInputs
-        && !signature.usesState()
+  static boolean supports(DoFnSignature signature) {
+    return !signature.usesState()
         && !signature.usesTimers()
         && !signature.processElement().isSplittable()
         && signature.processElement().extraParameters().stream()
@@ -79,6 +87,7 @@ final class ElementDoFnRunner<InputT, OutputT>
         || parameter instanceof Parameter.WindowParameter
         || parameter instanceof Parameter.PaneInfoParameter
         || parameter instanceof Parameter.PipelineOptionsParameter
+        || parameter instanceof Parameter.SideInputParameter
         || parameter instanceof Parameter.ProcessContextParameter
         || parameter instanceof Parameter.TaggedOutputReceiverParameter
         || (parameter instanceof Parameter.OutputReceiverParameter receiver
@@ -90,6 +99,8 @@ final class ElementDoFnRunner<InputT, OutputT>
       DoFn<InputT, OutputT> fn,
       DoFnSignature signature,
       PipelineOptions options,
+      SideInputReader sideInputs,
+      Map<String, PCollectionView<?>> sideInputMapping,
       OutputBuffer outputs,
       TupleTag<OutputT> mainOutputTag,
       Map<TupleTag<?>, Coder<?>> outputCoders,
@@ -97,7 +108,10 @@ final class ElementDoFnRunner<InputT, OutputT>
     this.simple = simple;
     this.fn = fn;
     this.invoker = DoFnInvokers.invokerFor(fn);
-    this.observesWindow = signature.processElement().observesWindow();
+    // a side input is read in the element's one window
+    this.observesWindow = signature.processElement().observesWindow() || !sideInputs.isEmpty();
+    this.sideInputs = sideInputs;
+    this.sideInputMapping = sideInputMapping;
     // as SimpleDoFnRunner tells whose code threw
     this.systemDoFn = invoker.getClass().isAnnotationPresent(SystemDoFnInternal.class);
     this.options = options;
@@ -188,6 +202,16 @@ final class ElementDoFnRunner<InputT, OutputT>
   private <T> void output(TupleTag<T> tag, WindowedValue<T> value) {
     checkTag(tag);
     outputs.output(tag, value);
+  }
+
+  /** {@code view} in the side input window of the element's one window (SimpleDoFnRunner's). */
+  private <T> T sideInput(PCollectionView<T> view) {
+    checkNotNull(view, "View passed to sideInput cannot be null");
+    if (!sideInputs.contains(view)) {
+      throw new IllegalArgumentException("calling sideInput() with unknown view");
+    }
+    BoundedWindow window = Iterables.getOnlyElement(element.getWindows());
+    return sideInputs.get(view, view.getWindowMappingFn().getSideInputWindow(window));
   }
 
   private void checkTag(TupleTag<?> tag) {
@@ -336,7 +360,7 @@ final class ElementDoFnRunner<InputT, OutputT>
 
         @Override
         public <T> T sideInput(PCollectionView<T> view) {
-          throw new IllegalArgumentException("calling sideInput() with unknown view");
+          return ElementDoFnRunner.this.sideInput(view);
         }
 
         @Override
@@ -428,6 +452,13 @@ final class ElementDoFnRunner<InputT, OutputT>
     @Override
     public PipelineOptions pipelineOptions() {
       return options;
+    }
+
+    @Override
+    public Object sideInput(String tagId) {
+      PCollectionView<?> view =
+          checkStateNotNull(sideInputMapping.get(tagId), "Side input tag %s not found", tagId);
+      return ElementDoFnRunner.this.sideInput(view);
     }
 
     @Override

@@ -33,6 +33,19 @@ public final class BroadcastSideInputReader implements ReadyCheckingSideInputRea
     return broadcasts.get(view.getTagInternal()).value().isReady(window);
   }
 
+  /**
+   * Whether every side input is complete (batch mode, or a stream past its end), so that every
+   * window of every side input is ready.
+   */
+  public boolean complete() {
+    for (Broadcast<SideInputValues> broadcast : broadcasts.values()) {
+      if (!broadcast.value().complete()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Override
   public <T> boolean contains(PCollectionView<T> view) {
     return broadcasts.containsKey(view.getTagInternal());

@@ -76,6 +76,11 @@ public final class SideInputValues {
     return byWindow.containsKey(window) || watermark.isAfter(readyWhenEmptyAfter(window));
   }
 
+  /** Whether no pane can come any more (batch mode, or a stream past its end): all is ready. */
+  boolean complete() {
+    return !watermark.isBefore(BoundedWindow.TIMESTAMP_MAX_VALUE);
+  }
+
   @SuppressWarnings("unchecked")
   private Instant readyWhenEmptyAfter(BoundedWindow window) {
     WindowingStrategy<?, BoundedWindow> strategy =
