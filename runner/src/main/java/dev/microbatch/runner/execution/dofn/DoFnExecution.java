@@ -163,6 +163,7 @@ public final class DoFnExecution<InputT, OutputT> {
   }
 
   /** Beam's own DoFnRunner for {@code fn} in {@code task}, reporting metrics under this step. */
+  @SuppressWarnings("unchecked") // this step's copy of ElementDoFnRunner, a DoFnRunner of its types
   public MeteredDoFnRunner<InputT, OutputT> runner(
       DoFn<InputT, OutputT> fn, StepContext stepContext, OutputBuffer output, TaskContext task) {
     DoFnRunner<InputT, OutputT> runner =
@@ -182,8 +183,7 @@ public final class DoFnExecution<InputT, OutputT> {
     DoFnSignature signature = DoFnSignatures.getSignature(fn.getClass());
     MetricsContainer container = metrics.forTask(task);
     if (ElementDoFnRunner.supports(signature)) {
-      @SuppressWarnings("unchecked")
-      DoFnRunner<InputT, OutputT> lean =
+      runner =
           (DoFnRunner<InputT, OutputT>)
               stepClasses.newInstance(
                   runner,
@@ -196,7 +196,6 @@ public final class DoFnExecution<InputT, OutputT> {
                   mainOutputTag,
                   outputCoders,
                   container);
-      runner = lean;
     }
     return new MeteredDoFnRunner<>(runner, container);
   }
@@ -208,13 +207,13 @@ public final class DoFnExecution<InputT, OutputT> {
    */
   BundleIterator.Step<WindowedValue<InputT>> startBundle(
       MeteredDoFnRunner<InputT, OutputT> runner, OutputBuffer output) {
-    if (!hasSideInputs() || sideInputReader().complete()) {
+    BroadcastSideInputReader reader = sideInputReader();
+    if (!hasSideInputs() || reader.complete()) {
       runner.startBundle();
       return runner.elements();
     }
     PushbackSideInputDoFnRunner<InputT, OutputT> pushback =
-        SimplePushbackSideInputDoFnRunner.create(
-            runner, sideInputMapping.values(), sideInputReader());
+        SimplePushbackSideInputDoFnRunner.create(runner, sideInputMapping.values(), reader);
     pushback.startBundle();
     return element -> {
       for (WindowedValue<InputT> later : pushback.processElementInReadyWindows(element)) {
